@@ -1,0 +1,42 @@
+"""The FastAPI application: translation between HTTP and the case workflows, nothing more."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api import cases, health
+from api.deps import Services
+from core.settings import Settings
+from core.temporal import connect
+from db.engine import create_engine, session_factory
+
+
+def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
+    """With ``services`` given (tests), the app uses them and owns nothing."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if services is not None:
+            yield
+            return
+        engine = create_engine(settings.resolved_database_url)
+        client = await connect(settings)
+        app.state.services = Services(settings, client, engine, session_factory(engine))
+        yield
+        await engine.dispose()
+
+    app = FastAPI(
+        title="ASB case engine",
+        version="0.1.0",
+        description="Anti-social behaviour cases for social landlords: officers act, "
+        "supervisors oversee. Each case is a durable Temporal workflow.",
+        lifespan=lifespan,
+    )
+    if services is not None:
+        app.state.services = services
+    app.include_router(health.router)
+    app.include_router(cases.router)
+    return app

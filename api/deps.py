@@ -1,0 +1,25 @@
+"""What a request needs from the process: settings, the Temporal client, database sessions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import Request
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from temporalio.client import Client
+
+from core.settings import Settings
+
+
+@dataclass
+class Services:
+    settings: Settings
+    client: Client
+    engine: AsyncEngine
+    sessions: async_sessionmaker[Any]
+
+
+def services(request: Request) -> Services:
+    found: Services = request.app.state.services
+    return found

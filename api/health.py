@@ -1,0 +1,47 @@
+"""Liveness and readiness."""
+
+from __future__ import annotations
+
+import asyncio
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+
+from api.deps import Services, services
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/healthz", summary="The process is up")
+async def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@router.get("/readyz", summary="The database and Temporal are reachable")
+async def readyz(svc: Services = Depends(services)) -> JSONResponse:
+    checks = {"database": await _database_ok(svc), "temporal": await _temporal_ok(svc)}
+    ready = all(checks.values())
+    body = {"status": "ready" if ready else "not ready", **{k: _word(v) for k, v in checks.items()}}
+    return JSONResponse(body, status_code=200 if ready else 503)
+
+
+def _word(ok: bool) -> str:
+    return "ok" if ok else "unreachable"
+
+
+async def _database_ok(svc: Services) -> bool:
+    try:
+        async with asyncio.timeout(3), svc.engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+    except Exception:
+        return False
+    return True
+
+
+async def _temporal_ok(svc: Services) -> bool:
+    try:
+        async with asyncio.timeout(3):
+            return await svc.client.service_client.check_health()
+    except Exception:
+        return False

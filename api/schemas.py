@@ -1,0 +1,84 @@
+"""HTTP request and response bodies."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
+
+
+class Channel(StrEnum):
+    phone = "phone"
+    email = "email"
+    web = "web"
+    in_person = "in_person"
+    letter = "letter"
+    text = "text"
+    social_media = "social_media"
+    portal = "portal"
+    third_party = "third_party"
+
+
+class PartyRole(StrEnum):
+    complainant = "complainant"
+    alleged_perpetrator = "alleged_perpetrator"
+    witness = "witness"
+    reporter = "reporter"
+
+
+class ContactChannel(StrEnum):
+    email = "email"
+    post = "post"
+    phone = "phone"
+
+
+class PartyIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    role: PartyRole
+    name: str | None = Field(None, max_length=200)
+    address: str | None = Field(None, max_length=1000)
+    email: EmailStr | None = None
+    phone: str | None = Field(None, max_length=40)
+    preferred_channel: ContactChannel = ContactChannel.post
+    confidential: bool = False
+    anonymous: bool = False
+
+
+class OpenCaseIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    landlord: str = Field(..., max_length=8, examples=["X"])
+    categories: list[str] = Field(..., min_length=1, max_length=20, examples=[["noise"]])
+    description: str = Field(..., min_length=1, max_length=20_000)
+    channel: Channel
+    received_at: datetime | None = Field(
+        None, description="When the report arrived, for one logged after the fact; never future"
+    )
+    parties: list[PartyIn] = Field(default_factory=list, max_length=50)
+
+    @field_validator("received_at")
+    @classmethod
+    def _not_in_future(cls, value: datetime | None) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("received_at needs a timezone offset, e.g. 2026-11-20T18:30:00Z")
+        if value > datetime.now(UTC):
+            raise ValueError("received_at cannot be in the future")
+        return value
+
+
+class CaseOut(BaseModel):
+    reference: str
+    landlord: str
+    policy_version: str
+    stage: str
+    tier: str
+    categories: list[str]
+    channel: str
+    officer_id: str | None
+    received_at: datetime
+    opened_at: datetime
+    next_deadline_at: datetime | None

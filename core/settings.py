@@ -1,0 +1,70 @@
+"""Every setting of the product, read from the environment (prefix ``ASB_``) or a ``.env`` file.
+
+The defaults run the whole product on one machine with embedded parts: a SQLite file and the
+Temporal dev server. Production sets ``ASB_DATABASE_URL`` to ``postgresql+asyncpg://...`` and points
+``ASB_TEMPORAL_ADDRESS`` at a real cluster. Each field is documented in the README and
+``.env.example``.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_TOKEN_SECRET = "dev-only-token-secret-change-me-in-production"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ASB_", env_file=".env", extra="ignore")
+
+    environment: str = Field("development", description="development | test | production")
+    data_dir: Path = Field(Path("data"), description="SQLite file, dev-server state, mail")
+    database_url: str = Field(
+        "", description="SQLAlchemy async URL; empty means a SQLite file in data_dir"
+    )
+    temporal_address: str = Field("127.0.0.1:7233", description="Temporal frontend host:port")
+    temporal_namespace: str = Field("default", description="Temporal namespace")
+    task_queue: str = Field("asb-cases", description="Task queue of the case worker")
+    temporal_ui_port: int = Field(8233, description="Port of the dev server's Web UI (run command)")
+    api_host: str = Field("127.0.0.1", description="Address the API listens on")
+    api_port: int = Field(8000, description="Port the API listens on")
+    token_secret: SecretStr = Field(
+        SecretStr(DEV_TOKEN_SECRET), description="HMAC secret that signs bearer tokens"
+    )
+
+    @field_validator("environment")
+    @classmethod
+    def _known_environment(cls, value: str) -> str:
+        allowed = ("development", "test", "production")
+        if value not in allowed:
+            raise ValueError(f"environment must be one of {', '.join(allowed)}, not {value!r}")
+        return value
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'asb.db').as_posix()}"
+
+    @property
+    def temporal_db_file(self) -> Path:
+        return self.data_dir / "temporal.db"
+
+    def check_production(self) -> None:
+        """Production never runs on the development secret or the embedded database."""
+        if self.environment != "production":
+            return
+        if self.token_secret.get_secret_value() == DEV_TOKEN_SECRET:
+            raise ValueError("ASB_TOKEN_SECRET must be set in production")
+        if not self.database_url:
+            raise ValueError("ASB_DATABASE_URL must be set in production")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    settings = Settings()
+    settings.check_production()
+    return settings

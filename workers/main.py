@@ -1,0 +1,36 @@
+"""Run the case worker: ``python -m workers.main``."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+from core.settings import get_settings
+from core.temporal import connect
+from db.engine import create_engine, session_factory
+from workers.build import build_worker
+
+
+async def run() -> None:
+    settings = get_settings()
+    engine = create_engine(settings.resolved_database_url)
+    client = await connect(settings)
+    worker = build_worker(client, settings.task_queue, session_factory(engine))
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    logging.info("worker polling task queue %s", settings.task_queue)
+    async with worker:
+        await stop.wait()
+    await engine.dispose()
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s worker %(levelname)s %(message)s")
+    asyncio.run(run())
+
+
+if __name__ == "__main__":
+    main()
