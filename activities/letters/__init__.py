@@ -1,0 +1,50 @@
+"""Letters and emails for ASB cases: render (text + HTML), PDF, confidentiality checks.
+
+Plain Python: no database and no Temporal here; activities call these functions.
+"""
+
+from activities.letters.confidentiality import check_context, may_see_complainant, scan_rendered
+from activities.letters.errors import (
+    AnonymousRecipientError,
+    ConfidentialityError,
+    LetterError,
+    MissingLetterFieldError,
+    WrongRecipientError,
+)
+from activities.letters.models import (
+    Appointment,
+    Consent,
+    Escalation,
+    LetterContext,
+    LetterKind,
+    Party,
+    Recipient,
+    RecipientRole,
+    RenderedLetter,
+)
+from activities.letters.pdf import render_pdf
+from activities.letters.render import ALLOWED_ROLES, REQUIRED_FIELDS, render_letter
+
+__all__ = [
+    "ALLOWED_ROLES",
+    "REQUIRED_FIELDS",
+    "AnonymousRecipientError",
+    "Appointment",
+    "ConfidentialityError",
+    "Consent",
+    "Escalation",
+    "LetterContext",
+    "LetterError",
+    "LetterKind",
+    "MissingLetterFieldError",
+    "Party",
+    "Recipient",
+    "RecipientRole",
+    "RenderedLetter",
+    "WrongRecipientError",
+    "check_context",
+    "may_see_complainant",
+    "render_letter",
+    "render_pdf",
+    "scan_rendered",
+]

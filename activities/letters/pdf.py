@@ -1,0 +1,150 @@
+"""A4 PDF of a rendered letter, with fpdf2 (pure Python, no system libraries).
+
+The PDF is typeset from the plain-text rendering, so it says exactly what the email says.
+The built-in Helvetica font covers Latin-1 only: other characters are transliterated
+(curly quotes become straight, "Łukasz" becomes "Lukasz") rather than failing the letter.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import datetime
+
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+
+from activities.letters.models import RenderedLetter
+
+_FONT = "Helvetica"
+_MARGIN = 20.0  # mm
+_SIZE = 10.5  # pt, body text
+_LINE = 5.0  # mm, body line height
+_GAP = 3.0  # mm between paragraphs
+_ADDRESS_TOP = 50.0  # mm: where the letter starts, below the letterhead (window envelope)
+_CREATOR = "asb-case-engine"
+
+_PUNCTUATION = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2212": "-",
+        "\u2026": "...",
+        "\u2022": "-",
+        "\u00a0": " ",
+        "\u20ac": "EUR",
+        "\u0141": "L",
+        "\u0142": "l",
+        "\u0110": "D",
+        "\u0111": "d",
+        "\u0152": "OE",
+        "\u0153": "oe",
+        "\u0131": "i",
+    }
+)
+
+
+def render_pdf(
+    letter: RenderedLetter, letterhead: str, *, created: datetime | None = None
+) -> bytes:
+    """Typeset `letter` on A4 under `letterhead` (first line: the landlord's name, in bold;
+    further lines: address and switchboard). Pass `created` for byte-identical output."""
+    head = [line.strip() for line in letterhead.strip().splitlines() if line.strip()]
+    if not head:
+        raise ValueError("a letter needs a letterhead")
+    pdf = _LetterPdf(footer=latin1(head[0]))
+    pdf.set_title(latin1(letter.subject))
+    pdf.set_author(latin1(head[0]))
+    pdf.set_creator(_CREATOR)
+    if created is not None:
+        pdf.set_creation_date(created)
+    pdf.add_page()
+    _letterhead(pdf, head)
+    _body(pdf, letter)
+    return bytes(pdf.output())
+
+
+def latin1(text: str) -> str:
+    """Make `text` printable in a core PDF font (Latin-1), losing as little as possible."""
+    text = text.translate(_PUNCTUATION)
+    if all(ord(ch) < 256 for ch in text):
+        return text
+    return "".join(ch if ord(ch) < 256 else _fold(ch) for ch in text)
+
+
+def _fold(ch: str) -> str:
+    base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+    return base if base and all(ord(c) < 256 for c in base) else "?"
+
+
+class _LetterPdf(FPDF):
+    def __init__(self, footer: str) -> None:
+        super().__init__(orientation="portrait", unit="mm", format="A4")
+        self._footer_text = footer
+        self.set_margins(_MARGIN, _MARGIN, _MARGIN)
+        self.set_auto_page_break(auto=True, margin=_MARGIN)
+
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.set_font(_FONT, size=8)
+        self.set_text_color(110)
+        self.cell(0, 4, f"{self._footer_text} - page {self.page_no()} of {{nb}}", align="C")
+        self.set_text_color(0)
+
+
+def _letterhead(pdf: FPDF, lines: list[str]) -> None:
+    pdf.set_font(_FONT, "B", 15)
+    pdf.cell(0, 8, latin1(lines[0]), align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font(_FONT, size=9)
+    for line in lines[1:]:
+        pdf.cell(0, 4.5, latin1(line), align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    rule = pdf.get_y() + 2
+    pdf.set_draw_color(160)
+    pdf.line(_MARGIN, rule, pdf.w - _MARGIN, rule)
+    pdf.set_y(max(rule + 8, _ADDRESS_TOP))
+
+
+def _body(pdf: FPDF, letter: RenderedLetter) -> None:
+    blocks = _text_blocks(letter.text)
+    if len(blocks) >= 2:  # keep "Yours sincerely," with the name under it
+        blocks[-2:] = [[*blocks[-2], "", *blocks[-1]]]
+    for number, block in enumerate(blocks):
+        if number:
+            pdf.ln(_GAP)
+        _keep_together(pdf, block)
+        for line in block:
+            if not line.strip():
+                pdf.ln(_GAP)
+                continue
+            pdf.set_font(_FONT, "B" if line.strip() == letter.subject else "", _SIZE)
+            pdf.multi_cell(0, _LINE, latin1(line.rstrip()), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+def _text_blocks(text: str) -> list[list[str]]:
+    blocks: list[list[str]] = [[]]
+    for line in text.splitlines():
+        if line.strip():
+            blocks[-1].append(line)
+        elif blocks[-1]:
+            blocks.append([])
+    return [block for block in blocks if block]
+
+
+def _line_count(pdf: FPDF, line: str) -> int:
+    wrapped = pdf.multi_cell(0, _LINE, latin1(line), dry_run=True, output="LINES")
+    return len(wrapped) if isinstance(wrapped, list) else 1
+
+
+def _keep_together(pdf: FPDF, block: list[str]) -> None:
+    """Start a new page rather than split a short block (a paragraph, a list, the sign-off)."""
+    pdf.set_font(_FONT, size=_SIZE)
+    lines = sum(_line_count(pdf, line) for line in block if line)
+    height = lines * _LINE + _GAP * block.count("")
+    room = pdf.h - pdf.b_margin - pdf.get_y()
+    if room < height < pdf.h / 3:
+        pdf.add_page()
