@@ -7,6 +7,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
+from domain.triage import VulnerabilityAnswers
+
 
 class Channel(StrEnum):
     phone = "phone"
@@ -56,7 +58,18 @@ class OpenCaseIn(BaseModel):
     received_at: datetime | None = Field(
         None, description="When the report arrived, for one logged after the fact; never future"
     )
-    parties: list[PartyIn] = Field(default_factory=list, max_length=50)
+    vulnerability: VulnerabilityAnswers = Field(default_factory=VulnerabilityAnswers)
+    parties: list[PartyIn] = Field(
+        ..., min_length=1, max_length=50, description="Exactly one complainant (may be anonymous)"
+    )
+
+    @field_validator("parties")
+    @classmethod
+    def _one_complainant(cls, parties: list[PartyIn]) -> list[PartyIn]:
+        complainants = sum(1 for party in parties if party.role == PartyRole.complainant)
+        if complainants != 1:
+            raise ValueError(f"exactly one party must have role complainant, not {complainants}")
+        return parties
 
     @field_validator("received_at")
     @classmethod
@@ -68,17 +81,3 @@ class OpenCaseIn(BaseModel):
         if value > datetime.now(UTC):
             raise ValueError("received_at cannot be in the future")
         return value
-
-
-class CaseOut(BaseModel):
-    reference: str
-    landlord: str
-    policy_version: str
-    stage: str
-    tier: str
-    categories: list[str]
-    channel: str
-    officer_id: str | None
-    received_at: datetime
-    opened_at: datetime
-    next_deadline_at: datetime | None

@@ -34,6 +34,19 @@ class Settings(BaseSettings):
     token_secret: SecretStr = Field(
         SecretStr(DEV_TOKEN_SECRET), description="HMAC secret that signs bearer tokens"
     )
+    mail_mode: str = Field("folder", description="folder (write .eml files) | smtp")
+    smtp_host: str = Field("127.0.0.1", description="SMTP server host (mail_mode=smtp)")
+    smtp_port: int = Field(25, description="SMTP server port")
+    smtp_username: str | None = Field(None, description="SMTP login, if the server needs one")
+    smtp_password: SecretStr | None = Field(None, description="SMTP password")
+    smtp_starttls: bool = Field(False, description="Upgrade the SMTP connection with STARTTLS")
+    mail_from: str = Field("asb-team@landlord.example", description="Sender address of letters")
+    supervisor_email: str = Field(
+        "asb-supervisors@landlord.example", description="Where escalations are emailed"
+    )
+    survey_url: str = Field(
+        "https://landlord.example/asb-survey", description="Closure survey link (R51)"
+    )
 
     @field_validator("environment")
     @classmethod
@@ -48,6 +61,10 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{(self.data_dir / 'asb.db').as_posix()}"
+
+    @property
+    def mail_dir(self) -> Path:
+        return self.data_dir / "mail"
 
     @property
     def temporal_db_file(self) -> Path:

@@ -10,7 +10,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, Dialect, Integer, String, Text, TypeDecorator
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Dialect,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    TypeDecorator,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -47,8 +57,8 @@ class Case(Base):
     policy_version: Mapped[str] = mapped_column(String(40))
     stage: Mapped[str] = mapped_column(String(40), index=True)
     tier: Mapped[str] = mapped_column(String(20), index=True)
-    categories: Mapped[list[str]] = mapped_column(JSON)
-    channel: Mapped[str] = mapped_column(String(20))
+    categories: Mapped[list[str]] = mapped_column(JSON, default=list)
+    channel: Mapped[str | None] = mapped_column(String(40))
     officer_id: Mapped[str | None] = mapped_column(String(80), index=True)
     hate_incident: Mapped[bool] = mapped_column(Boolean, default=False)
     domestic_abuse: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -121,3 +131,66 @@ class Letter(Base):
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
+    message_id: Mapped[str | None] = mapped_column(String(300))
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class LetterDocument(Base):
+    """The rendered PDF of a letter, stored with the case."""
+
+    __tablename__ = "letter_documents"
+
+    letter_key: Mapped[str] = mapped_column(String(160), primary_key=True)
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Escalation(Base):
+    """A missed deadline escalated to the supervisor (or a review/approval awaited)."""
+
+    __tablename__ = "escalations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(160), unique=True)
+    reference: Mapped[str] = mapped_column(String(40), index=True)
+    reason: Mapped[str] = mapped_column(String(40))
+    clock: Mapped[str | None] = mapped_column(String(40))
+    due_at: Mapped[datetime | None]
+    breached_by_seconds: Mapped[int | None]
+    level: Mapped[int | None]
+    summary: Mapped[str] = mapped_column(Text)
+    officer_id: Mapped[str | None] = mapped_column(String(80))
+    raised_at: Mapped[datetime]
+    resolved_at: Mapped[datetime | None]
+
+
+class Referral(Base):
+    """A referral to a partner agency, with consent and the information-sharing basis (R38)."""
+
+    __tablename__ = "referrals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(160), unique=True)
+    reference: Mapped[str] = mapped_column(String(40), index=True)
+    agency: Mapped[str] = mapped_column(String(60))
+    party_id: Mapped[str | None] = mapped_column(String(40))
+    consent: Mapped[bool] = mapped_column(Boolean)
+    sharing_basis: Mapped[str] = mapped_column(String(40))
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20))
+    made_at: Mapped[datetime]
+    response: Mapped[str | None] = mapped_column(Text)
+    responded_at: Mapped[datetime | None]
+
+
+class OfficerTask(Base):
+    """Work for a person: a letter that could not be sent, a referral to chase..."""
+
+    __tablename__ = "officer_tasks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(160), unique=True)
+    reference: Mapped[str] = mapped_column(String(40), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    summary: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    done_at: Mapped[datetime | None]

@@ -8,17 +8,44 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from temporalio.client import Client
 from temporalio.worker import Worker
 
-from activities.case_record import CaseRecordActivities
+from activities.dispatch import LetterDispatcher
+from activities.effects import CaseEffects
+from core.mailer import FolderMailer, Mailer, SmtpMailer
+from core.settings import Settings
 from workflows.case import CaseWorkflow
 
 WORKFLOWS = [CaseWorkflow]
 
 
-def build_worker(client: Client, task_queue: str, sessions: async_sessionmaker[Any]) -> Worker:
-    record = CaseRecordActivities(sessions)
+def mailer_for(settings: Settings) -> Mailer:
+    if settings.mail_mode == "smtp":
+        password = settings.smtp_password.get_secret_value() if settings.smtp_password else None
+        return SmtpMailer(
+            settings.smtp_host,
+            settings.smtp_port,
+            settings.mail_from,
+            username=settings.smtp_username,
+            password=password,
+            starttls=settings.smtp_starttls,
+        )
+    return FolderMailer(settings.mail_dir, sender=settings.mail_from)
+
+
+def build_worker(
+    client: Client,
+    settings: Settings,
+    sessions: async_sessionmaker[Any],
+    mailer: Mailer | None = None,
+    **worker_options: Any,
+) -> Worker:
+    dispatcher = LetterDispatcher(
+        sessions, mailer or mailer_for(settings), settings.survey_url, settings.supervisor_email
+    )
+    effects = CaseEffects(sessions, dispatcher, client)
     return Worker(
         client,
-        task_queue=task_queue,
+        task_queue=settings.task_queue,
         workflows=WORKFLOWS,
-        activities=[record.record_case_opened],
+        activities=[effects.prepare_case, effects.carry_out],
+        **worker_options,
     )

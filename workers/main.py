@@ -16,7 +16,7 @@ async def run() -> None:
     settings = get_settings()
     engine = create_engine(settings.resolved_database_url)
     client = await connect(settings)
-    worker = build_worker(client, settings.task_queue, session_factory(engine))
+    worker = build_worker(client, settings, session_factory(engine))
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

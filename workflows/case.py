@@ -1,13 +1,36 @@
-"""The case workflow: one per ASB case, id ``case-<reference>``."""
+"""The case workflow: one per ASB case (id ``case-<reference>``), a thin interpreter of
+``domain.machine``. Officer actions arrive as updates named after the action type; the
+validator asks the domain whether the action is allowed, the handler applies ``decide`` and
+runs the resulting commands as one activity. One deadline loop drives every clock.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from collections.abc import Sequence
 from datetime import timedelta
+from typing import Any
 
 from temporalio import workflow
+from temporalio.common import RawValue, RetryPolicy, SearchAttributeUpdate
+from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from workflows.contracts import CaseOpenedRecord
+    from domain import machine
+    from domain.actions import ACTION_TYPES, Action
+    from domain.case import CaseSetup, CaseState, CaseView
+    from domain.commands import Command
+    from domain.errors import DomainError
+    from workflows import search_attributes as sa
+    from workflows.contracts import CaseStart, CommandBatch, PrepareCase
+
+OPEN_UPDATE = "open"
+ACTION_TYPE_HINT: Any = Action  # a discriminated union; the pydantic converter validates it
+# A case's own update ids, kept across continue-as-new to deduplicate retried actions.
+MAX_REMEMBERED_UPDATES = 1000
+ACTIVITY_TIMEOUT = timedelta(minutes=2)
+RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=5))
 
 
 def workflow_id(reference: str) -> str:
@@ -16,19 +39,148 @@ def workflow_id(reference: str) -> str:
 
 @workflow.defn(name="CaseWorkflow")
 class CaseWorkflow:
-    def __init__(self) -> None:
-        self._record: CaseOpenedRecord | None = None
+    @workflow.init
+    def __init__(self, start: CaseStart) -> None:
+        self._state: CaseState | None = start.state
+        self._processed: list[str] = list(start.processed_update_ids)
+        self._lock = asyncio.Lock()
+        self._changed = False
 
     @workflow.run
-    async def run(self, record: CaseOpenedRecord) -> None:
-        await workflow.execute_activity(
-            "record_case_opened", record, start_to_close_timeout=timedelta(seconds=30)
-        )
-        self._record = record
-        await workflow.wait_condition(lambda: False)
+    async def run(self, start: CaseStart) -> None:
+        if self._state is None:
+            await self._open(start)
+        while not self.state.finished:
+            await self._wait_for_next_deadline()
+            if workflow.info().is_continue_as_new_suggested():
+                await workflow.wait_condition(workflow.all_handlers_finished)
+                workflow.continue_as_new(
+                    CaseStart(state=self.state, processed_update_ids=self._processed)
+                )
+        await workflow.wait_condition(workflow.all_handlers_finished)
 
-    @workflow.update
-    async def opened(self) -> CaseOpenedRecord:
-        await workflow.wait_condition(lambda: self._record is not None)
-        assert self._record is not None
-        return self._record
+    @property
+    def state(self) -> CaseState:
+        assert self._state is not None, "the case is not open yet"
+        return self._state
+
+    async def _open(self, start: CaseStart) -> None:
+        assert start.opened is not None, "a new case needs its intake"
+        setup = await workflow.execute_local_activity(
+            "prepare_case",
+            PrepareCase(landlord=start.opened.landlord, received_at=start.opened.received_at),
+            start_to_close_timeout=timedelta(seconds=30),
+            result_type=CaseSetup,
+        )
+        async with self._lock:
+            state, commands = machine.open_case(setup, start.opened, workflow.now())
+            await self._carry_out(state, commands)
+
+    async def _wait_for_next_deadline(self) -> None:
+        due = machine.next_due(self.state)
+        self._changed = False
+        if due is not None:
+            timeout = max((due - workflow.now()).total_seconds(), 0.0)
+            with contextlib.suppress(TimeoutError):
+                await workflow.wait_condition(
+                    self._should_wake, timeout=timedelta(seconds=timeout), timeout_summary="due"
+                )
+        else:
+            await workflow.wait_condition(self._should_wake)
+        if due is not None and workflow.now() >= due:
+            async with self._lock:
+                state, commands = machine.tick(self.state, workflow.now())
+                await self._carry_out(state, commands)
+
+    def _should_wake(self) -> bool:
+        return self._changed or workflow.info().is_continue_as_new_suggested()
+
+    async def _carry_out(self, state: CaseState, commands: list[Command]) -> None:
+        """Run the side effects first: the new state stands only once they are recorded."""
+        if commands:
+            await workflow.execute_activity(
+                "carry_out",
+                CommandBatch(reference=state.reference, commands=commands),
+                start_to_close_timeout=ACTIVITY_TIMEOUT,
+                retry_policy=RETRY,
+            )
+        self._state = state
+        self._changed = True
+        self._upsert_search_attributes()
+
+    def _upsert_search_attributes(self) -> None:
+        view = machine.view(self.state, workflow.now())
+        updates: list[SearchAttributeUpdate[Any]] = [
+            sa.CASE_STAGE.value_set(view.stage.value),
+            sa.CASE_TIER.value_set(view.tier),
+            sa.LANDLORD.value_set(view.landlord),
+            sa.ESCALATED.value_set(bool(view.overdue_clocks)),
+            sa.CASE_OFFICER.value_set(view.officer_id)
+            if view.officer_id
+            else sa.CASE_OFFICER.value_unset(),
+            sa.NEXT_DEADLINE_AT.value_set(view.next_due_at)
+            if view.next_due_at
+            else sa.NEXT_DEADLINE_AT.value_unset(),
+        ]
+        workflow.upsert_search_attributes(updates)
+
+    # ---- messages -----------------------------------------------------------------------------
+
+    @workflow.update(name=OPEN_UPDATE)
+    async def opened(self) -> CaseView:
+        """Used with update-with-start: returns once the case is open (or at once if it was)."""
+        await workflow.wait_condition(lambda: self._state is not None)
+        return machine.view(self.state, workflow.now())
+
+    @workflow.update(dynamic=True)
+    async def act(self, name: str, args: Sequence[RawValue]) -> CaseView:
+        update_id = workflow.current_update_info().id  # type: ignore[union-attr]
+        if update_id in self._processed:
+            return machine.view(self.state, workflow.now())
+        action = _decode(name, args)
+        async with self._lock:
+            try:
+                state, commands = machine.decide(self.state, action, workflow.now())
+            except DomainError as refused:  # the state moved on while this update waited
+                raise ApplicationError(
+                    str(refused), type="ActionRefused", non_retryable=True
+                ) from None
+            await self._carry_out(state, commands)
+        self._remember(update_id)
+        return machine.view(self.state, workflow.now())
+
+    @act.validator
+    def check_action(self, name: str, args: Sequence[RawValue]) -> None:
+        if self._state is None:
+            raise ApplicationError("the case is still being opened", type="ActionRefused")
+        if workflow.current_update_info().id in self._processed:  # type: ignore[union-attr]
+            return
+        try:
+            machine.check(self.state, _decode(name, args), workflow.now())
+        except DomainError as refused:
+            raise ApplicationError(str(refused), type="ActionRefused") from None
+
+    @workflow.query
+    def view(self) -> CaseView:
+        return machine.view(self.state, workflow.now())
+
+    def _remember(self, update_id: str) -> None:
+        self._processed.append(update_id)
+        del self._processed[:-MAX_REMEMBERED_UPDATES]
+
+
+def _decode(name: str, args: Sequence[RawValue]) -> Action:
+    if name not in ACTION_TYPES:
+        raise ApplicationError(
+            f"unknown action {name!r}; allowed: {', '.join(ACTION_TYPES)}", type="ActionRefused"
+        )
+    if len(args) != 1:
+        raise ApplicationError(f"action {name} takes exactly one argument", type="ActionRefused")
+    try:
+        converter = workflow.payload_converter()
+        action: Action = converter.from_payload(args[0].payload, ACTION_TYPE_HINT)
+    except Exception as invalid:
+        raise ApplicationError(f"invalid {name}: {invalid}", type="ActionRefused") from None
+    if action.type != name:
+        raise ApplicationError(f"update {name} carried {action.type}", type="ActionRefused")
+    return action

@@ -4,18 +4,28 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
+
+from domain.case import CaseState, OpenCase
+from domain.commands import Command
 
 
-class CaseOpenedRecord(BaseModel):
-    reference: str
+class CaseStart(BaseModel):
+    """Input of a case workflow run: a new case, or the state carried over by continue-as-new."""
+
+    opened: OpenCase | None = None
+    state: CaseState | None = None
+    # Update ids already applied: the server deduplicates only within one run (design.md).
+    processed_update_ids: list[str] = Field(default_factory=list)
+
+
+class PrepareCase(BaseModel):
     landlord: str
-    policy_version: str
-    stage: str
-    tier: str
-    categories: list[str]
-    channel: str
-    officer_id: str | None
     received_at: datetime
-    opened_at: datetime
-    acknowledgement_due_at: datetime | None
+
+
+class CommandBatch(BaseModel):
+    """The side effects of one decision, carried out by one activity (each keyed, idempotent)."""
+
+    reference: str
+    commands: list[Command]

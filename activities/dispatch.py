@@ -1,0 +1,171 @@
+"""Render, store and send letters exactly once; tell supervisors about escalations.
+
+A letter row is written (status ``pending``) in the same transaction as the rest of a decision.
+Here it is rendered, its PDF stored with the case, and it goes out by the party's preferred
+channel: email over SMTP, or queued for post. A transient mail failure raises so the activity
+retries; the row's status means a retry never sends twice. A permanent failure (an invalid
+address, a letter the confidentiality check refuses) becomes a task for the officer.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from activities.compose import compose
+from activities.letters import (
+    AnonymousRecipientError,
+    LetterError,
+    RenderedLetter,
+    render_letter,
+    render_pdf,
+)
+from core.mailer import Attachment, Mailer, OutgoingEmail, PermanentMailError
+from db.models import Case, Letter, LetterDocument, OfficerTask, Party
+from db.repository import insert_once
+from domain.commands import NotifySupervisor, SendLetter
+from domain.policy import load_policy
+
+log = logging.getLogger(__name__)
+
+
+class LetterDispatcher:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[Any],
+        mailer: Mailer,
+        survey_url: str,
+        supervisor_email: str,
+    ) -> None:
+        self._sessions = sessions
+        self._mailer = mailer
+        self._survey_url = survey_url
+        self._supervisor_email = supervisor_email
+
+    async def dispatch(self, command: SendLetter) -> None:
+        async with self._sessions() as session, session.begin():
+            letter = await _letter(session, command.key)
+            if letter is None or letter.status not in ("pending", "rendered"):
+                return  # already sent, queued for post, suppressed or failed: never twice
+            await self._render_and_send(session, command, letter)
+
+    async def _render_and_send(
+        self, session: AsyncSession, command: SendLetter, letter: Letter
+    ) -> None:
+        case = await session.get(Case, command.reference)
+        recipient = await session.get(Party, command.party_id)
+        if case is None or recipient is None:
+            await _fail(session, letter, "the case or the recipient is missing from the record")
+            return
+        complainant = await _complainant(session, command.reference)
+        policy = load_policy(case.landlord)
+        try:
+            kind, context = compose(
+                command, case, recipient, complainant, policy, _today(), self._survey_url
+            )
+            rendered = render_letter(kind, context)
+        except AnonymousRecipientError:
+            letter.status = "suppressed"  # R8: an anonymous complainant receives nothing
+            return
+        except (LetterError, ValueError) as refused:
+            await _fail(session, letter, f"letter not produced: {refused}")
+            return
+        await self._store(session, letter, rendered, policy.name)
+        await self._deliver(session, letter, recipient, rendered)
+
+    async def _store(
+        self, session: AsyncSession, letter: Letter, rendered: RenderedLetter, letterhead: str
+    ) -> None:
+        letter.subject = rendered.subject[:200]
+        letter.body = rendered.text
+        letter.status = "rendered"
+        pdf = render_pdf(rendered, letterhead, created=letter.created_at)
+        await insert_once(session, LetterDocument(letter_key=letter.key, pdf=pdf))
+
+    async def _deliver(
+        self, session: AsyncSession, letter: Letter, recipient: Party, rendered: RenderedLetter
+    ) -> None:
+        if recipient.preferred_channel != "email" or not recipient.email:
+            letter.status = "queued_for_post"
+            letter.channel = "post"
+            return
+        pdf = await session.get(LetterDocument, letter.key)
+        message = OutgoingEmail(
+            key=letter.key,
+            to=recipient.email,
+            to_name=recipient.name,
+            subject=rendered.subject,
+            text=rendered.text,
+            html=rendered.html,
+            attachments=(Attachment(f"{letter.key.replace(':', '-')}.pdf", pdf.pdf),)
+            if pdf
+            else (),
+        )
+        try:
+            letter.message_id = await self._mailer.send(message)
+        except PermanentMailError as bounced:
+            await _fail(session, letter, f"email refused: {bounced}")
+            return
+        letter.channel = "email"
+        letter.status = "sent"
+        letter.sent_at = datetime.now(UTC)
+
+    async def notify_supervisor(self, command: NotifySupervisor) -> None:
+        """An escalation email; its Message-ID comes from the key, so a resend is recognisable."""
+        message = OutgoingEmail(
+            key=command.key,
+            to=self._supervisor_email,
+            subject=f"[{command.reference}] {command.reason.replace('_', ' ')}",
+            text=f"{command.summary}\n\nCase {command.reference}, officer "
+            f"{command.officer_id or 'unassigned'}.",
+        )
+        async with self._sessions() as session, session.begin():
+            if not await insert_once(session, _task(command.key + ":sent", command.reference)):
+                return
+            try:
+                await self._mailer.send(message)
+            except PermanentMailError as bounced:
+                log.error("escalation email for %s refused: %s", command.reference, bounced)
+
+
+def _task(key: str, reference: str, summary: str = "", kind: str = "notification") -> OfficerTask:
+    done = datetime.now(UTC) if kind == "notification" else None
+    return OfficerTask(
+        key=key,
+        reference=reference,
+        kind=kind,
+        summary=summary or "escalation email sent",
+        created_at=datetime.now(UTC),
+        done_at=done,
+    )
+
+
+async def _fail(session: AsyncSession, letter: Letter, why: str) -> None:
+    letter.status = "failed"
+    letter.error = why
+    summary = f"The {letter.kind.replace('_', ' ')} letter could not be sent: {why}"
+    await insert_once(session, _task(f"{letter.key}:task", letter.reference, summary, "letter"))
+
+
+async def _letter(session: AsyncSession, key: str) -> Letter | None:
+    found: Letter | None = (
+        await session.execute(select(Letter).where(Letter.key == key).with_for_update())
+    ).scalar_one_or_none()
+    return found
+
+
+async def _complainant(session: AsyncSession, reference: str) -> Party | None:
+    found: Party | None = (
+        await session.execute(
+            select(Party).where(Party.reference == reference, Party.role == "complainant")
+        )
+    ).scalar_one_or_none()
+    return found
+
+
+def _today() -> Any:
+    return datetime.now(UTC).date()

@@ -1,0 +1,129 @@
+"""Commands: the side effects the case workflow must carry out, as plain data.
+
+The stage machine (:mod:`domain.machine`) never performs I/O. It returns these commands and the
+workflow runs each one as an activity. Every command has a deterministic business ``key``
+(``f"{reference}:{kind}:{n}"``, ``n`` taken from counters in the case state, never random) so
+that the activity can be made idempotent with a unique constraint (design.md, Activities).
+
+Payloads carry ids, enums and dates only; never names, addresses or narratives (design.md,
+Where state lives).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from domain.actions import Actor, PartyRole, SharingBasis
+from domain.case import CaseView, Clock, OpenCase
+
+__all__ = [
+    "Command",
+    "LetterKind",
+    "MakeReferral",
+    "NotifySupervisor",
+    "OpenLinkedCase",
+    "RecordEvent",
+    "SendLetter",
+    "UpdateReadModel",
+]
+
+Scalar = str | int | float | bool | None
+
+
+class LetterKind(StrEnum):
+    """Letters (or emails by the preferred channel) the letter layer knows how to produce."""
+
+    ACKNOWLEDGEMENT = "acknowledgement"  # R13: names the officer dealing with the case
+    OFFICER_CHANGED = "officer_changed"  # R19: the named contact changed
+    ACTION_PLAN = "action_plan"  # R28: agreed actions confirmed in writing
+    FAILED_CONTACT = "failed_contact"  # R29: after N failed attempts
+    INTERVIEW_INVITATION = "interview_invitation"  # R30: to the alleged perpetrator
+    NOISE_MONITORING_NOTICE = "noise_monitoring_notice"  # R34: perpetrator told in writing
+    WARNING = "warning"  # R40: written warning to the perpetrator
+    ABC = "abc"  # R40: acceptable behaviour contract
+    CASE_REVIEW_RIGHTS = "case_review_rights"  # R56: right to an ASB Case Review
+    CLOSURE_NOTICE = "closure_notice"  # R50: the case is closed, with the reason
+    CLOSURE_CONFIRMATION = "closure_confirmation"  # R46 (Y): actions completed, in writing
+    SURVEY_INVITATION = "survey_invitation"  # R51
+
+
+class _Command(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    key: str = Field(min_length=1, description="Deterministic business key for idempotency")
+    reference: str
+
+
+class RecordEvent(_Command):
+    """Append one entry to the case's audit trail (``case_events``)."""
+
+    type: Literal["record_event"] = "record_event"
+    action: str  # the action type or the timer that caused it (e.g. "tick:first_contact")
+    summary: str  # plain English, no personal data
+    actor: Actor
+    at: datetime
+    data: dict[str, Scalar] = Field(default_factory=dict)
+
+
+class SendLetter(_Command):
+    """Produce and send one letter. The letter layer resolves ids to names and addresses."""
+
+    type: Literal["send_letter"] = "send_letter"
+    kind: LetterKind
+    to_role: PartyRole
+    party_id: str
+    template: str  # f"{landlord}/{kind}", the letter layer picks the template version
+    officer_id: str | None = None
+    # R9: the complainant asked for confidentiality (or is anonymous, R8). A letter to anyone
+    # other than the complainant must not include anything that identifies them.
+    confidential_complainant: bool = False
+    channel: str | None = None  # the recipient's preferred channel, where known
+    data: dict[str, Scalar] = Field(default_factory=dict)
+
+
+class MakeReferral(_Command):
+    """Refer a party to an agency (R20-R24, R38): the sharing basis is recorded with it."""
+
+    type: Literal["make_referral"] = "make_referral"
+    agency: str
+    party_id: str | None
+    consent: bool
+    sharing_basis: SharingBasis
+    reason: str
+
+
+class NotifySupervisor(_Command):
+    """Tell the supervisor about a missed deadline, a review or an approval awaited."""
+
+    type: Literal["notify_supervisor"] = "notify_supervisor"
+    reason: Literal["deadline_missed", "closure_review_due", "approval_awaited", "safeguarding"]
+    officer_id: str | None
+    clock: Clock | None = None
+    due_at: datetime | None = None
+    breached_by_seconds: int | None = None
+    level: int | None = None
+    summary: str
+
+
+class OpenLinkedCase(_Command):
+    """Open a new case linked to this one (R31: counter-allegation)."""
+
+    type: Literal["open_linked_case"] = "open_linked_case"
+    case: OpenCase
+
+
+class UpdateReadModel(_Command):
+    """Upsert the database read model (lists and reports) from the supervisor view."""
+
+    type: Literal["update_read_model"] = "update_read_model"
+    view: CaseView
+
+
+Command = Annotated[
+    RecordEvent | SendLetter | MakeReferral | NotifySupervisor | OpenLinkedCase | UpdateReadModel,
+    Field(discriminator="type"),
+]
