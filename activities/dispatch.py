@@ -2,7 +2,8 @@
 
 A letter row is written (status ``pending``) in the same transaction as the rest of a decision.
 Here it is rendered, its PDF stored with the case, and it goes out by the party's preferred
-channel: email over SMTP, or queued for post. A transient mail failure raises so the activity
+channel: email over SMTP, or queued for post. Referrals go by email to the agency
+(``activities/referrals.py``). A transient mail failure raises so the activity
 retries; the row's status means a retry never sends twice. A permanent failure (an invalid
 address, a letter the confidentiality check refuses) becomes a task for the officer.
 """
@@ -16,6 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from activities.agencies import AgencyCatalogue, load_agencies
 from activities.compose import compose
 from activities.letters import (
     AnonymousRecipientError,
@@ -24,10 +26,11 @@ from activities.letters import (
     render_letter,
     render_pdf,
 )
+from activities.referrals import Referrals
 from core.mailer import Attachment, Mailer, OutgoingEmail, PermanentMailError
 from db.models import Case, Letter, LetterDocument, OfficerTask, Party
 from db.repository import insert_once
-from domain.commands import NotifySupervisor, SendLetter
+from domain.commands import MakeReferral, NotifySupervisor, SendLetter
 from domain.policy import load_policy
 
 log = logging.getLogger(__name__)
@@ -40,11 +43,21 @@ class LetterDispatcher:
         mailer: Mailer,
         survey_url: str,
         supervisor_email: str,
+        agencies: AgencyCatalogue | None = None,
+        referral_chase_days: int = 10,
+        referral_max_chases: int = 3,
     ) -> None:
         self._sessions = sessions
         self._mailer = mailer
         self._survey_url = survey_url
         self._supervisor_email = supervisor_email
+        self.referrals = Referrals(
+            sessions,
+            mailer,
+            agencies or load_agencies(),
+            chase_days=referral_chase_days,
+            max_chases=referral_max_chases,
+        )
 
     async def dispatch(self, command: SendLetter) -> None:
         async with self._sessions() as session, session.begin():
@@ -113,6 +126,10 @@ class LetterDispatcher:
         letter.channel = "email"
         letter.status = "sent"
         letter.sent_at = datetime.now(UTC)
+
+    async def refer(self, command: MakeReferral) -> None:
+        """Email a recorded referral to its agency, exactly once (R38; activities/referrals.py)."""
+        await self.referrals.refer(command)
 
     async def notify_supervisor(self, command: NotifySupervisor) -> None:
         """An escalation email; its Message-ID comes from the key, so a resend is recognisable."""

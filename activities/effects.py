@@ -17,7 +17,7 @@ from temporalio.client import Client
 from temporalio.common import WorkflowIDConflictPolicy
 
 from activities.dispatch import LetterDispatcher
-from core.bank_holidays import holiday_dates
+from core.case_setup import case_setup
 from db.models import Case, CaseEvent, Escalation, Letter, Referral
 from db.repository import insert_once
 from domain.case import CaseSetup, CaseView
@@ -30,13 +30,9 @@ from domain.commands import (
     SendLetter,
     UpdateReadModel,
 )
-from domain.policy import load_policy
 from workflows.contracts import CaseStart, CommandBatch, PrepareCase
 
 log = logging.getLogger(__name__)
-# Years of bank holidays fixed into a case's history at opening; a case that outlives them
-# refreshes its calendar when it continues as new.
-CALENDAR_YEARS = 6
 
 
 class CaseEffects:
@@ -50,16 +46,7 @@ class CaseEffects:
     @activity.defn(name="prepare_case")
     async def prepare_case(self, request: PrepareCase) -> CaseSetup:
         """Policy and bank holidays, computed outside the sandbox so they are fixed in history."""
-        policy = load_policy(request.landlord)
-        first = request.received_at.year - 1
-        years = range(first, first + CALENDAR_YEARS + 1)
-        holidays = sorted(holiday_dates(policy.holiday_region, years))
-        return CaseSetup(
-            policy=policy,
-            holidays=holidays,
-            holidays_from=datetime(first, 1, 1).date(),
-            holidays_to=datetime(years[-1], 12, 31).date(),
-        )
+        return case_setup(request.landlord, request.received_at, datetime.now(UTC))
 
     @activity.defn(name="carry_out")
     async def carry_out(self, batch: CommandBatch) -> None:
@@ -69,6 +56,8 @@ class CaseEffects:
         letters = [c for c in batch.commands if isinstance(c, SendLetter)]
         for letter in letters:
             await self._dispatcher.dispatch(letter)
+        for referral in (c for c in batch.commands if isinstance(c, MakeReferral)):
+            await self._dispatcher.refer(referral)  # R38: consent and basis on the row
         for command in batch.commands:
             if isinstance(command, OpenLinkedCase):
                 await self._open_linked_case(command)
@@ -78,9 +67,11 @@ class CaseEffects:
     async def _open_linked_case(self, command: OpenLinkedCase) -> None:
         """R31: a counter-allegation is a case of its own; the id makes a retry harmless."""
         info = activity.info()
+        case = command.case
+        setup = case_setup(case.landlord, case.received_at, datetime.now(UTC))
         await self._client.start_workflow(
             "CaseWorkflow",
-            CaseStart(opened=command.case),
+            CaseStart(opened=case, setup=setup),
             id=f"case-{command.case.reference}",
             task_queue=info.task_queue,
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
@@ -138,7 +129,7 @@ def _referral_row(command: MakeReferral) -> Referral:
         consent=command.consent,
         sharing_basis=command.sharing_basis,
         reason=command.reason,
-        status="sent",
+        status="pending",  # the dispatcher emails it, then "sent" / "withheld" / "failed"
         made_at=datetime.now(UTC),
     )
 
@@ -180,6 +171,10 @@ async def _upsert_case(session: AsyncSession, view: CaseView) -> None:
     row.closed_at = view.closed_at
     row.closure_reason = view.closure_reason.value if view.closure_reason else None
     row.linked_reference = view.linked_reference
+    row.awaiting = ",".join(view.awaiting)
+    first_contact = next((d for d in view.deadlines if d.clock == "first_contact"), None)
+    row.first_contact_due_at = first_contact.due_at if first_contact else None
+    row.first_contact_met_at = first_contact.met_at if first_contact else None
     row.updated_at = now
 
 

@@ -14,6 +14,8 @@ from pathlib import Path
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from core.codec import Keyring, parse_keys
+
 DEV_TOKEN_SECRET = "dev-only-token-secret-change-me-in-production"
 
 
@@ -34,6 +36,7 @@ class Settings(BaseSettings):
     token_secret: SecretStr = Field(
         SecretStr(DEV_TOKEN_SECRET), description="HMAC secret that signs bearer tokens"
     )
+    intake_per_minute: int = Field(10, description="Public reports allowed per client per minute")
     mail_mode: str = Field("folder", description="folder (write .eml files) | smtp")
     smtp_host: str = Field("127.0.0.1", description="SMTP server host (mail_mode=smtp)")
     smtp_port: int = Field(25, description="SMTP server port")
@@ -47,6 +50,27 @@ class Settings(BaseSettings):
     survey_url: str = Field(
         "https://landlord.example/asb-survey", description="Closure survey link (R51)"
     )
+    encryption_keys: SecretStr = Field(
+        SecretStr(""),
+        description="Payload encryption keys, 'keyid:base64key,...' (first encrypts, all "
+        "decrypt); empty means the public development key, refused in production",
+    )
+    codec_cors_origins: str = Field(
+        "http://127.0.0.1:8233,http://localhost:8233",
+        description="Comma-separated origins (Temporal Web UI) allowed to call /codec/*",
+    )
+    agencies_file: Path | None = Field(
+        None, description="TOML catalogue of partner agencies; empty means the packaged one"
+    )
+    referral_chase_days: int = Field(
+        10, ge=1, description="Days without an agency's response before a referral is chased"
+    )
+    referral_max_chases: int = Field(
+        3, ge=1, description="Chases per referral before the officer alone follows it up"
+    )
+    retention_days: int = Field(
+        2190, ge=1, description="Days after closure before a case's personal data is blanked"
+    )
 
     @field_validator("environment")
     @classmethod
@@ -56,11 +80,30 @@ class Settings(BaseSettings):
             raise ValueError(f"environment must be one of {', '.join(allowed)}, not {value!r}")
         return value
 
+    @field_validator("agencies_file", mode="before")
+    @classmethod
+    def _empty_is_default(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @field_validator("encryption_keys")
+    @classmethod
+    def _readable_keys(cls, value: SecretStr) -> SecretStr:
+        parse_keys(value.get_secret_value())  # fails at start-up, not at the first workflow
+        return value
+
     @property
     def resolved_database_url(self) -> str:
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{(self.data_dir / 'asb.db').as_posix()}"
+
+    @property
+    def keyring(self) -> Keyring:
+        return parse_keys(self.encryption_keys.get_secret_value())
+
+    @property
+    def codec_origins(self) -> list[str]:
+        return [origin.strip() for origin in self.codec_cors_origins.split(",") if origin.strip()]
 
     @property
     def mail_dir(self) -> Path:
@@ -71,13 +114,15 @@ class Settings(BaseSettings):
         return self.data_dir / "temporal.db"
 
     def check_production(self) -> None:
-        """Production never runs on the development secret or the embedded database."""
+        """Production never runs on the development secret, key or the embedded database."""
         if self.environment != "production":
             return
         if self.token_secret.get_secret_value() == DEV_TOKEN_SECRET:
             raise ValueError("ASB_TOKEN_SECRET must be set in production")
         if not self.database_url:
             raise ValueError("ASB_DATABASE_URL must be set in production")
+        if self.keyring.uses_dev_key:
+            raise ValueError("ASB_ENCRYPTION_KEYS must be set in production, without the dev key")
 
 
 @lru_cache

@@ -2,15 +2,32 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.converter import DataConverter, DefaultFailureConverterWithEncodedAttributes
 
+from core.codec import EncryptionCodec
 from core.settings import Settings
+
+
+def data_converter(settings: Settings) -> DataConverter:
+    """Pydantic payloads, encrypted with the configured keys (core/codec.py).
+
+    Failure messages and stack traces move into an encoded attribute as well, so an error that
+    quotes, say, an email address is encrypted like any other payload.
+    """
+    return dataclasses.replace(
+        pydantic_data_converter,
+        payload_codec=EncryptionCodec.from_spec(settings.encryption_keys.get_secret_value()),
+        failure_converter_class=DefaultFailureConverterWithEncodedAttributes,
+    )
 
 
 async def connect(settings: Settings) -> Client:
     return await Client.connect(
         settings.temporal_address,
         namespace=settings.temporal_namespace,
-        data_converter=pydantic_data_converter,
+        data_converter=data_converter(settings),
     )

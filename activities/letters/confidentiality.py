@@ -142,6 +142,11 @@ def _entitled_text(context: LetterContext) -> Iterable[str]:
     ]
     values += [context.officer_name, context.officer_contact, context.officer_title]
     values.append(context.landlord_name)
+    subject = context.referral_subject
+    if subject is not None and context.referral_subject_role is not RecipientRole.COMPLAINANT:
+        # R38: the person referred; their own details (often a neighbour's postcode) are the
+        # referral's content, not a leak of the complainant's.
+        values += [subject.name, subject.address, subject.email, subject.phone]
     return (value for value in values if value)
 
 

@@ -30,6 +30,7 @@ class LetterKind(StrEnum):
     SURVEY_INVITATION = "survey_invitation"  # (R51, R55)
     CASE_REVIEW_RIGHTS = "case_review_rights"  # ASB Case Review / Community Trigger (R56)
     REFERRAL = "referral"  # email to a partner agency (R22, R38)
+    REFERRAL_CHASE = "referral_chase"  # the agency has not answered (R38)
     SUPERVISOR_ESCALATION = "supervisor_escalation"  # internal: a deadline was missed
 
 
@@ -163,6 +164,8 @@ class LetterContext(_Model):
     referral_subject_role: RecipientRole | None = None
     sharing_basis: Text | None = None
     consent: Consent | None = None
+    # referral_chase
+    referral_made_on: date | None = None
     # supervisor_escalation
     escalation: Escalation | None = None
 

@@ -57,6 +57,7 @@ ALLOWED_ROLES: dict[LetterKind, frozenset[RecipientRole]] = {
     LetterKind.SURVEY_INVITATION: _TO_COMPLAINANT | _TO_PERPETRATOR,  # R55
     LetterKind.CASE_REVIEW_RIGHTS: _TO_COMPLAINANT,
     LetterKind.REFERRAL: frozenset({_Role.AGENCY}),
+    LetterKind.REFERRAL_CHASE: frozenset({_Role.AGENCY}),
     LetterKind.SUPERVISOR_ESCALATION: frozenset({_Role.STAFF}),
 }
 
@@ -86,6 +87,7 @@ REQUIRED_FIELDS: dict[LetterKind, tuple[str, ...]] = {
         "referral_subject_role",
         "sharing_basis",
     ),
+    LetterKind.REFERRAL_CHASE: ("agency_name", "referral_made_on"),
     LetterKind.SUPERVISOR_ESCALATION: ("escalation",),
 }
 

@@ -1,0 +1,163 @@
+"""Retention (DPA 2018 / UK GDPR storage limitation, asb-rules 3.7; R38 retention schedule).
+
+A closed case keeps its personal data for ``ASB_RETENTION_DAYS`` (default 2190 days, six years)
+after closure. After that :func:`anonymise_closed_cases` blanks the names, addresses, emails and
+phone numbers of its parties, the report's narrative, letter bodies and agency responses, deletes
+the stored letter PDFs, and writes an ``anonymise`` entry (key ``<reference>:anonymised``) to
+the audit trail. What remains (stage, dates, categories, letters' kinds and dates, the audit
+trail, which holds no personal data) still counts for reports such as NM01 (R54).
+
+Idempotent: a case is done once (``cases.anonymised_at`` and the audit key guard it), so the
+job can run as often as one likes. ``python -m activities.retention`` runs it once.
+
+Outside the database: the Temporal server keeps a closed case's history only for the namespace's
+retention period (encrypted, core/codec.py); development ``.eml`` files in ``data/mail`` are
+not touched.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import case as when
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio import activity
+
+from core.settings import get_settings
+from db.engine import create_engine, session_factory
+from db.models import Case, CaseEvent, Letter, LetterDocument, Party, Referral, ReportDetails
+from db.repository import insert_once
+
+log = logging.getLogger(__name__)
+
+ANONYMISED = "[anonymised]"
+
+
+class Retention:
+    """The retention job as an activity (collaborators injected, like every activity class)."""
+
+    def __init__(self, sessions: async_sessionmaker[Any], retention_days: int) -> None:
+        self._sessions = sessions
+        self._retention_days = retention_days
+
+    @activity.defn(name="anonymise_closed_cases")
+    async def anonymise_closed_cases(self, now: datetime) -> list[str]:
+        return await anonymise_closed_cases(self._sessions, now, self._retention_days)
+
+
+async def anonymise_closed_cases(
+    sessions: async_sessionmaker[Any], now: datetime, retention_days: int
+) -> list[str]:
+    """Anonymise every case closed more than ``retention_days`` before ``now``.
+
+    Returns the references anonymised by this call (empty when there was nothing left to do).
+    Each case is its own transaction, so a failure leaves the others done."""
+    cutoff = now - timedelta(days=retention_days)
+    async with sessions() as session:
+        due = list(
+            await session.scalars(
+                select(Case.reference)
+                .where(Case.closed_at.is_not(None), Case.closed_at < cutoff)
+                .where(Case.anonymised_at.is_(None))
+                .order_by(Case.closed_at)
+            )
+        )
+    done: list[str] = []
+    for reference in due:
+        async with sessions() as session, session.begin():
+            if await _anonymise(session, reference, cutoff, now):
+                done.append(reference)
+    return done
+
+
+async def _anonymise(
+    session: AsyncSession, reference: str, cutoff: datetime, now: datetime
+) -> bool:
+    case = (
+        await session.execute(select(Case).where(Case.reference == reference).with_for_update())
+    ).scalar_one_or_none()
+    if case is None or case.anonymised_at is not None:
+        return False  # done meanwhile
+    if case.closed_at is None or case.closed_at >= cutoff:
+        return False  # re-opened meanwhile
+    counts = await _blank(session, reference, now)
+    case.anonymised_at = now
+    return await insert_once(session, _audit(reference, case.closed_at, now, counts))
+
+
+async def _blank(session: AsyncSession, reference: str, now: datetime) -> dict[str, int]:
+    """Blank every personal field of the case's record; the counts go to the audit entry."""
+    parties = await _update(
+        session,
+        update(Party)
+        .where(Party.reference == reference)
+        .values(name=None, address=None, email=None, phone=None),
+    )
+    await _update(
+        session,
+        update(ReportDetails)
+        .where(ReportDetails.reference == reference)
+        .values(description=ANONYMISED, anonymised_at=now),
+    )
+    letter_keys = select(Letter.key).where(Letter.reference == reference).scalar_subquery()
+    documents = await _update(
+        session, delete(LetterDocument).where(LetterDocument.letter_key.in_(letter_keys))
+    )
+    letters = await _update(
+        session,
+        update(Letter)
+        .where(Letter.reference == reference)
+        # An error may quote an address from a mail server's reply.
+        .values(body=ANONYMISED, error=when((Letter.error.is_(None), None), else_=ANONYMISED)),
+    )
+    await _update(
+        session,
+        update(Referral)
+        .where(Referral.reference == reference, Referral.response.is_not(None))
+        .values(response=ANONYMISED),  # an agency's reply may name people
+    )
+    return {"parties": parties, "letters": letters, "documents_deleted": documents}
+
+
+async def _update(session: AsyncSession, statement: Any) -> int:
+    result = await session.execute(statement.execution_options(synchronize_session=False))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def _audit(reference: str, closed_at: datetime, now: datetime, counts: dict[str, int]) -> CaseEvent:
+    return CaseEvent(
+        key=f"{reference}:anonymised",
+        reference=reference,
+        occurred_at=now,
+        actor="system",
+        action="anonymise",
+        summary=f"Personal data removed: the retention period after closure on "
+        f"{closed_at.date().isoformat()} has passed (DPA 2018 / UK GDPR).",
+        data=dict(counts),
+    )
+
+
+async def run_once() -> list[str]:
+    """Open the configured database, anonymise what is due now, close it."""
+    settings = get_settings()
+    engine = create_engine(settings.resolved_database_url)
+    try:
+        return await anonymise_closed_cases(
+            session_factory(engine), datetime.now(UTC), settings.retention_days
+        )
+    finally:
+        await engine.dispose()
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s retention %(message)s")
+    done = asyncio.run(run_once())
+    print(f"anonymised {len(done)} closed case(s)" + (f": {', '.join(done)}" if done else ""))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,164 @@
+"""The codec endpoint the Temporal Web UI calls: supervisors only, CORS for the UI's origin."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from google.protobuf import json_format
+from pydantic import BaseModel
+from temporalio.api.common.v1 import Payloads
+
+from api import codec
+from api.auth import mint_token
+from api.deps import Services
+from core.codec import ENCODING, KEY_ID_METADATA
+from core.settings import Settings
+from core.temporal import data_converter
+
+UI = "http://127.0.0.1:8233"
+KEY = f"k1:{base64.b64encode(bytes(range(32))).decode()}"
+
+
+class Opened(BaseModel):
+    reference: str
+    party_ids: list[str]
+
+
+VALUE = Opened(reference="ASB-2026-0000ABCD", party_ids=["ASB-2026-0000ABCD-P1"])
+
+
+@pytest.fixture
+def settings() -> Settings:
+    return Settings(encryption_keys=KEY, codec_cors_origins=UI)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    app = FastAPI()
+    codec.install(app, settings)
+    app.state.services = Services(settings, None, None, None)  # type: ignore[arg-type]
+
+    @app.get("/elsewhere")
+    async def elsewhere() -> dict[str, str]:
+        return {"ok": "yes"}
+
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://api") as http:
+        yield http
+
+
+def bearer(settings: Settings, *roles: str) -> dict[str, str]:
+    token = mint_token(settings, "user.1", list(roles), "X")  # type: ignore[arg-type]
+    return {"Authorization": f"Bearer {token}"}
+
+
+async def encrypted_document(settings: Settings) -> dict[str, Any]:
+    payloads = await data_converter(settings).encode([VALUE])
+    return json_format.MessageToDict(Payloads(payloads=payloads))
+
+
+async def test_a_supervisor_decodes_what_the_worker_encrypted(
+    client: httpx.AsyncClient, settings: Settings
+) -> None:
+    document = await encrypted_document(settings)
+    assert base64.b64decode(document["payloads"][0]["metadata"]["encoding"]) == ENCODING
+
+    answer = await client.post(
+        "/codec/decode", json=document, headers=bearer(settings, "supervisor")
+    )
+
+    assert answer.status_code == 200, answer.text
+    [payload] = json_format.ParseDict(answer.json(), Payloads()).payloads
+    assert payload.metadata["encoding"] == b"json/plain"
+    assert Opened.model_validate_json(payload.data) == VALUE
+
+
+async def test_encode_then_decode_round_trips(
+    client: httpx.AsyncClient, settings: Settings
+) -> None:
+    plain = {"payloads": [{"metadata": {"encoding": base64.b64encode(b"json/plain").decode()},
+                           "data": base64.b64encode(b'{"a": 1}').decode()}]}  # fmt: skip
+    headers = bearer(settings, "supervisor")
+    sealed = (await client.post("/codec/encode", json=plain, headers=headers)).json()
+    [payload] = json_format.ParseDict(sealed, Payloads()).payloads
+    assert payload.metadata[KEY_ID_METADATA] == b"k1"
+    opened = (await client.post("/codec/decode", json=sealed, headers=headers)).json()
+    assert opened == plain
+
+
+async def test_an_officer_is_forbidden(client: httpx.AsyncClient, settings: Settings) -> None:
+    document = await encrypted_document(settings)
+    answer = await client.post("/codec/decode", json=document, headers=bearer(settings, "officer"))
+    assert answer.status_code == 403
+    assert "ASB-2026" not in answer.text
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{}, {"Authorization": "Bearer not-a-token"}, {"Authorization": "Basic dXNlcjpwdw=="}],
+    ids=["no token", "garbage token", "not bearer"],
+)
+async def test_without_a_valid_token_it_is_401(
+    client: httpx.AsyncClient, settings: Settings, headers: dict[str, str]
+) -> None:
+    answer = await client.post(
+        "/codec/decode", json=await encrypted_document(settings), headers=headers
+    )
+    assert answer.status_code == 401
+    assert answer.headers["www-authenticate"] == "Bearer"
+
+
+async def test_a_token_signed_with_another_secret_is_401(
+    client: httpx.AsyncClient, settings: Settings
+) -> None:
+    other = Settings(token_secret="another-secret-entirely-0123456789")  # type: ignore[arg-type]
+    answer = await client.post(
+        "/codec/decode",
+        json=await encrypted_document(settings),
+        headers=bearer(other, "supervisor"),
+    )
+    assert answer.status_code == 401
+
+
+async def test_a_malformed_document_is_400(client: httpx.AsyncClient, settings: Settings) -> None:
+    answer = await client.post(
+        "/codec/decode", content=b"{not json", headers=bearer(settings, "supervisor")
+    )
+    assert answer.status_code == 400
+
+
+async def test_a_payload_under_a_retired_key_stays_encrypted(
+    client: httpx.AsyncClient, settings: Settings
+) -> None:
+    retired = Settings(encryption_keys=f"old:{base64.b64encode(b'x' * 32).decode()}")  # type: ignore[arg-type]
+    document = await encrypted_document(retired)
+    answer = await client.post(
+        "/codec/decode", json=document, headers=bearer(settings, "supervisor")
+    )
+    assert answer.status_code == 200
+    assert answer.json() == document
+
+
+async def test_cors_admits_the_web_ui_on_codec_paths_only(client: httpx.AsyncClient) -> None:
+    preflight = {
+        "Origin": UI,
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "authorization,content-type,x-namespace",
+    }
+    allowed = await client.options("/codec/decode", headers=preflight)
+    assert allowed.status_code == 200
+    assert allowed.headers["access-control-allow-origin"] == UI
+    assert allowed.headers["access-control-allow-credentials"] == "true"
+    assert "authorization" in allowed.headers["access-control-allow-headers"].lower()
+
+    stranger = await client.options(
+        "/codec/decode", headers={**preflight, "Origin": "https://evil.example"}
+    )
+    assert "access-control-allow-origin" not in stranger.headers
+    elsewhere = await client.get("/elsewhere", headers={"Origin": UI})
+    assert "access-control-allow-origin" not in elsewhere.headers
