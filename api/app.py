@@ -7,8 +7,9 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from api import cases, health
+from api import actions, cases, health, intake, oversight, reports
 from api.deps import Services
+from api.limits import BodySizeLimit
 from core.settings import Settings
 from core.temporal import connect
 from db.engine import create_engine, session_factory
@@ -35,8 +36,13 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
         "supervisors oversee. Each case is a durable Temporal workflow.",
         lifespan=lifespan,
     )
+    app.add_middleware(BodySizeLimit)
     if services is not None:
         app.state.services = services
     app.include_router(health.router)
     app.include_router(cases.router)
+    app.include_router(oversight.router)
+    app.include_router(actions.router)
+    app.include_router(reports.router)
+    app.include_router(intake.router)
     return app

@@ -1,35 +1,32 @@
-"""Case endpoints: open, read, act."""
+"""Opening and reading cases."""
 
 from __future__ import annotations
 
 import hashlib
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
-from fastapi import APIRouter, Body, Depends, Header, HTTPException, status
-from temporalio.client import (
-    WithStartWorkflowOperation,
-    WorkflowHandle,
-    WorkflowUpdateFailedError,
-)
+from fastapi import APIRouter, Depends, Header, status
+from temporalio.client import WithStartWorkflowOperation
 from temporalio.common import WorkflowIDConflictPolicy
-from temporalio.service import RPCError, RPCStatusCode
+from temporalio.service import RPCError
 
+from api.access import case_for, case_handle
+from api.auth import STAFF, Principal, require_roles
 from api.deps import Services, services
-from api.errors import refused, unprocessable
-from api.schemas import OpenCaseIn
+from api.errors import forbidden, unavailable, unprocessable
+from api.schemas import OpenCaseIn, PartyIn
+from core.case_setup import case_setup
 from db.models import Party, ReportDetails
-from db.repository import get_case, insert_once
-from domain.actions import Action
+from db.repository import insert_once
+from domain import machine
 from domain.case import CaseView, OpenCase, PartyRef
-from domain.errors import UnknownValueError
+from domain.errors import DomainError, UnknownValueError
 from domain.policy import PolicyProfile, load_policy
 from workflows.contracts import CaseStart
 
 router = APIRouter(tags=["cases"])
-# How long an HTTP request waits for the worker before giving up with 503.
-WORKER_WAIT = timedelta(seconds=30)
 
 
 def new_reference(landlord: str, idempotency_key: str | None, now: datetime) -> str:
@@ -38,7 +35,7 @@ def new_reference(landlord: str, idempotency_key: str | None, now: datetime) -> 
     return f"ASB-{now.year}-{hashlib.sha256(seed.encode()).hexdigest()[:8].upper()}"
 
 
-def _policy(body: OpenCaseIn) -> PolicyProfile:
+def check_policy(body: OpenCaseIn) -> PolicyProfile:
     try:
         policy = load_policy(body.landlord)
     except UnknownValueError as unknown:
@@ -51,16 +48,28 @@ def _policy(body: OpenCaseIn) -> PolicyProfile:
     return policy
 
 
-@router.post("/cases", status_code=status.HTTP_201_CREATED, response_model=CaseView)
+@router.post(
+    "/cases",
+    status_code=status.HTTP_201_CREATED,
+    response_model=CaseView,
+    summary="Open a case from a report",
+)
 async def open_case(
     body: OpenCaseIn,
+    principal: Principal = Depends(require_roles(*STAFF)),
     idempotency_key: str | None = Header(None, max_length=200),
     svc: Services = Depends(services),
 ) -> CaseView:
-    _policy(body)
+    if body.landlord != principal.landlord:
+        raise forbidden(f"you act for landlord {principal.landlord}, not {body.landlord}")
+    return await start_case(svc, body, idempotency_key)
+
+
+async def start_case(svc: Services, body: OpenCaseIn, idempotency_key: str | None) -> CaseView:
+    """Record the personal part, then open the workflow by update-with-start (never twice)."""
+    check_policy(body)
     now = datetime.now(UTC)
     reference = new_reference(body.landlord, idempotency_key, now)
-    await _save_report(svc, reference, body)
     opened = OpenCase(
         reference=reference,
         landlord=body.landlord,
@@ -70,24 +79,29 @@ async def open_case(
         received_at=body.received_at or now,
         parties=[_party_ref(reference, n, party) for n, party in enumerate(body.parties, 1)],
     )
+    setup = case_setup(body.landlord, opened.received_at, now)
+    try:  # the domain's own opening rules, so a case that cannot open is a 422, not a crash
+        machine.open_case(setup, opened, now)
+    except DomainError as invalid:
+        raise unprocessable("body", str(invalid)) from None
+    await _save_report(svc, reference, body)
     start: WithStartWorkflowOperation[Any, Any] = WithStartWorkflowOperation(
         "CaseWorkflow",
-        CaseStart(opened=opened),
+        CaseStart(opened=opened, setup=setup),
         id=f"case-{reference}",
         task_queue=svc.settings.task_queue,
         id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
     )
     try:
         view: CaseView = await svc.client.execute_update_with_start_workflow(
-            "open", start_workflow_operation=start, result_type=CaseView,
-            rpc_timeout=WORKER_WAIT,
-        )  # fmt: skip
+            "open", start_workflow_operation=start, result_type=CaseView, rpc_timeout=svc.wait
+        )
     except RPCError as error:
-        raise _unavailable(error) from None
+        raise unavailable(error) from None
     return view
 
 
-def _party_ref(reference: str, n: int, party: Any) -> PartyRef:
+def _party_ref(reference: str, n: int, party: PartyIn) -> PartyRef:
     return PartyRef(
         id=f"{reference}-P{n}",
         role=party.role.value,
@@ -109,43 +123,18 @@ async def _save_report(svc: Services, reference: str, body: OpenCaseIn) -> None:
             session.add(Party(id=f"{reference}-P{n}", reference=reference, **fields))
 
 
-def _handle(svc: Services, reference: str) -> WorkflowHandle[Any, Any]:
-    return svc.client.get_workflow_handle(f"case-{reference}")
-
-
-def _unavailable(error: RPCError) -> HTTPException:
-    if error.status == RPCStatusCode.NOT_FOUND:
-        return HTTPException(status.HTTP_404_NOT_FOUND, "no such case")
-    return HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, f"case engine unavailable: {error}")
-
-
-@router.get("/cases/{reference}", response_model=CaseView)
-async def read_case(reference: str, svc: Services = Depends(services)) -> CaseView:
-    async with svc.sessions() as session:
-        if await get_case(session, reference) is None:
-            raise HTTPException(status.HTTP_404_NOT_FOUND, f"no case {reference}")
-    try:
-        view: CaseView = await _handle(svc, reference).query(
-            "view", result_type=CaseView, rpc_timeout=WORKER_WAIT
-        )
-    except RPCError as error:
-        raise _unavailable(error) from None
-    return view
-
-
-@router.post("/cases/{reference}/actions", response_model=CaseView)
-async def act(
+@router.get("/cases/{reference}", response_model=CaseView, summary="The case's current view")
+async def read_case(
     reference: str,
-    action: Action = Body(..., discriminator="type"),
+    principal: Principal = Depends(require_roles(*STAFF)),
     svc: Services = Depends(services),
 ) -> CaseView:
-    """Any officer action; refused with 409 and the reason when the case forbids it."""
+    """Stage, tier, officer, every deadline (due, met or breached), flags, approvals awaited."""
+    await case_for(svc, principal, reference)
     try:
-        view: CaseView = await _handle(svc, reference).execute_update(
-            action.type, action, result_type=CaseView, rpc_timeout=WORKER_WAIT
+        view: CaseView = await case_handle(svc, reference).query(
+            "view", result_type=CaseView, rpc_timeout=svc.wait
         )
-    except WorkflowUpdateFailedError as error:
-        raise refused(error) from None
     except RPCError as error:
-        raise _unavailable(error) from None
+        raise unavailable(error) from None
     return view

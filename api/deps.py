@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from fastapi import Request
@@ -18,6 +19,8 @@ class Services:
     client: Client
     engine: AsyncEngine
     sessions: async_sessionmaker[Any]
+    # How long a request waits for the worker before answering 503.
+    wait: timedelta = field(default=timedelta(seconds=30))
 
 
 def services(request: Request) -> Services:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
 from domain.triage import VulnerabilityAnswers
+
+# A report logged after the fact must still be recent enough for its deadlines to mean something.
+MAX_LATE_LOGGING = timedelta(days=366)
 
 
 class Channel(StrEnum):
@@ -48,16 +51,14 @@ class PartyIn(BaseModel):
     anonymous: bool = False
 
 
-class OpenCaseIn(BaseModel):
+class ReportIn(BaseModel):
+    """What any report carries, from an officer or from a resident."""
+
     model_config = ConfigDict(extra="forbid")
 
     landlord: str = Field(..., max_length=8, examples=["X"])
     categories: list[str] = Field(..., min_length=1, max_length=20, examples=[["noise"]])
     description: str = Field(..., min_length=1, max_length=20_000)
-    channel: Channel
-    received_at: datetime | None = Field(
-        None, description="When the report arrived, for one logged after the fact; never future"
-    )
     vulnerability: VulnerabilityAnswers = Field(default_factory=VulnerabilityAnswers)
     parties: list[PartyIn] = Field(
         ..., min_length=1, max_length=50, description="Exactly one complainant (may be anonymous)"
@@ -71,6 +72,15 @@ class OpenCaseIn(BaseModel):
             raise ValueError(f"exactly one party must have role complainant, not {complainants}")
         return parties
 
+
+class OpenCaseIn(ReportIn):
+    """A report logged by staff: any channel, possibly after the fact."""
+
+    channel: Channel
+    received_at: datetime | None = Field(
+        None, description="When the report arrived, for one logged after the fact; never future"
+    )
+
     @field_validator("received_at")
     @classmethod
     def _not_in_future(cls, value: datetime | None) -> datetime | None:
@@ -78,6 +88,9 @@ class OpenCaseIn(BaseModel):
             return None
         if value.tzinfo is None:
             raise ValueError("received_at needs a timezone offset, e.g. 2026-11-20T18:30:00Z")
-        if value > datetime.now(UTC):
+        now = datetime.now(UTC)
+        if value > now:
             raise ValueError("received_at cannot be in the future")
+        if value < now - MAX_LATE_LOGGING:
+            raise ValueError("received_at is more than a year ago; record it as a past incident")
         return value

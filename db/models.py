@@ -67,10 +67,16 @@ class Case(Base):
     received_at: Mapped[datetime] = mapped_column(index=True)
     opened_at: Mapped[datetime]
     next_deadline_at: Mapped[datetime | None] = mapped_column(index=True)
-    closed_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None] = mapped_column(index=True)
     closure_reason: Mapped[str | None] = mapped_column(String(60))
     linked_reference: Mapped[str | None] = mapped_column(String(40))
+    # Comma-separated approvals the case waits on (peia_approval, closure_approval, ...).
+    awaiting: Mapped[str] = mapped_column(String(120), default="")
+    first_contact_due_at: Mapped[datetime | None]
+    first_contact_met_at: Mapped[datetime | None]
     updated_at: Mapped[datetime]
+    # Retention (asb-rules 3.7): when the personal data of this closed case was blanked.
+    anonymised_at: Mapped[datetime | None]
 
 
 class ReportDetails(Base):
@@ -180,6 +186,9 @@ class Referral(Base):
     made_at: Mapped[datetime]
     response: Mapped[str | None] = mapped_column(Text)
     responded_at: Mapped[datetime | None]
+    # R38: an agency that has not answered by then is chased (officer task + chase email).
+    chase_due_at: Mapped[datetime | None] = mapped_column(index=True)
+    chases: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class OfficerTask(Base):

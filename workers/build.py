@@ -8,8 +8,10 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from temporalio.client import Client
 from temporalio.worker import Worker
 
+from activities.agencies import load_agencies
 from activities.dispatch import LetterDispatcher
 from activities.effects import CaseEffects
+from activities.retention import Retention
 from core.mailer import FolderMailer, Mailer, SmtpMailer
 from core.settings import Settings
 from workflows.case import CaseWorkflow
@@ -39,13 +41,27 @@ def build_worker(
     **worker_options: Any,
 ) -> Worker:
     dispatcher = LetterDispatcher(
-        sessions, mailer or mailer_for(settings), settings.survey_url, settings.supervisor_email
+        sessions,
+        mailer or mailer_for(settings),
+        settings.survey_url,
+        settings.supervisor_email,
+        agencies=load_agencies(settings.agencies_file),
+        referral_chase_days=settings.referral_chase_days,
+        referral_max_chases=settings.referral_max_chases,
     )
     effects = CaseEffects(sessions, dispatcher, client)
+    retention = Retention(sessions, settings.retention_days)
     return Worker(
         client,
         task_queue=settings.task_queue,
         workflows=WORKFLOWS,
-        activities=[effects.prepare_case, effects.carry_out],
+        activities=[
+            effects.prepare_case,
+            effects.carry_out,
+            # Housekeeping, ready for a scheduled workflow: chase unanswered referrals (R38),
+            # anonymise cases past retention (also `python -m activities.retention`).
+            dispatcher.referrals.chase_overdue_referrals,
+            retention.anonymise_closed_cases,
+        ],
         **worker_options,
     )

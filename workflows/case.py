@@ -66,14 +66,19 @@ class CaseWorkflow:
 
     async def _open(self, start: CaseStart) -> None:
         assert start.opened is not None, "a new case needs its intake"
-        setup = await workflow.execute_local_activity(
+        setup = start.setup or await workflow.execute_local_activity(
             "prepare_case",
             PrepareCase(landlord=start.opened.landlord, received_at=start.opened.received_at),
             start_to_close_timeout=timedelta(seconds=30),
             result_type=CaseSetup,
         )
         async with self._lock:
-            state, commands = machine.open_case(setup, start.opened, workflow.now())
+            try:
+                state, commands = machine.open_case(setup, start.opened, workflow.now())
+            except DomainError as invalid:  # bad intake: fail this case, not the task forever
+                raise ApplicationError(
+                    str(invalid), type="InvalidCase", non_retryable=True
+                ) from None
             await self._carry_out(state, commands)
 
     async def _wait_for_next_deadline(self) -> None:
@@ -110,6 +115,11 @@ class CaseWorkflow:
 
     def _upsert_search_attributes(self) -> None:
         view = machine.view(self.state, workflow.now())
+        # The earliest deadline still to be met (in the past once missed), not the instant the
+        # engine next wakes (after a miss, the next re-escalation): "overdue" is the query
+        # ``NextDeadlineAt < now`` (design.md, Search attributes). Paused clocks (R17) do not run.
+        running = [d.due_at for d in view.deadlines if not (d.met_at or d.stopped or d.paused)]
+        next_deadline = min(running, default=None)
         updates: list[SearchAttributeUpdate[Any]] = [
             sa.CASE_STAGE.value_set(view.stage.value),
             sa.CASE_TIER.value_set(view.tier),
@@ -118,8 +128,8 @@ class CaseWorkflow:
             sa.CASE_OFFICER.value_set(view.officer_id)
             if view.officer_id
             else sa.CASE_OFFICER.value_unset(),
-            sa.NEXT_DEADLINE_AT.value_set(view.next_due_at)
-            if view.next_due_at
+            sa.NEXT_DEADLINE_AT.value_set(next_deadline)
+            if next_deadline
             else sa.NEXT_DEADLINE_AT.value_unset(),
         ]
         workflow.upsert_search_attributes(updates)

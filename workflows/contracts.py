@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from domain.case import CaseState, OpenCase
+from domain.case import CaseSetup, CaseState, OpenCase
 from domain.commands import Command
 
 
@@ -14,6 +14,8 @@ class CaseStart(BaseModel):
     """Input of a case workflow run: a new case, or the state carried over by continue-as-new."""
 
     opened: OpenCase | None = None
+    # Policy and holidays for a new case; when absent the workflow asks an activity for them.
+    setup: CaseSetup | None = None
     state: CaseState | None = None
     # Update ids already applied: the server deduplicates only within one run (design.md).
     processed_update_ids: list[str] = Field(default_factory=list)

@@ -1,0 +1,107 @@
+"""One endpoint per officer action: ``POST /cases/{reference}/actions/{action}``.
+
+(No ``from __future__ import annotations`` here: FastAPI must see each generated body model.)
+
+The request body is the domain action without ``actor`` (that comes from the bearer token) and
+without ``type`` (that is the path). The case's workflow validates it: a refusal is a 409 carrying
+the workflow's reason, and changes nothing.
+"""
+
+from typing import Any, cast, get_args
+
+from fastapi import APIRouter, Depends, Header, HTTPException, status
+from pydantic import BaseModel, ConfigDict, create_model
+from temporalio.client import WorkflowUpdateFailedError
+from temporalio.service import RPCError, RPCStatusCode
+
+from api.access import case_for, case_handle
+from api.auth import Principal, authenticated
+from api.deps import Services, services
+from api.errors import forbidden, refused, unavailable
+from domain.actions import Action, Actor
+from domain.case import CaseView
+
+router = APIRouter(tags=["officer actions"])
+
+# Supervisors also approve and reassign (issue: roles); the domain checks again (R43, R46, R19).
+SUPERVISOR_ACTIONS = frozenset({"approve_peia", "approve_closure", "reassign"})
+ACTION_MODELS: dict[str, type[BaseModel]] = {
+    model.model_fields["type"].default: model for model in get_args(get_args(Action)[0])
+}
+
+
+def _body_model(model: type[BaseModel]) -> type[BaseModel]:
+    fields: dict[str, Any] = {
+        name: (info.annotation, info)
+        for name, info in model.model_fields.items()
+        if name not in ("actor", "type")
+    }
+    return create_model(
+        f"{model.__name__}Body",
+        __config__=ConfigDict(extra="forbid"),
+        __doc__=model.__doc__,
+        **fields,
+    )
+
+
+def actor_for(principal: Principal, action_type: str) -> Actor:
+    if action_type in SUPERVISOR_ACTIONS:
+        if not principal.has_any("supervisor", "admin"):
+            raise forbidden(f"{action_type} needs a supervisor")
+        return Actor(user_id=principal.user_id, role="supervisor")
+    if not principal.has_any("officer", "supervisor", "admin"):
+        raise forbidden("officer actions need the officer, supervisor or admin role")
+    role = "supervisor" if principal.has_any("supervisor", "admin") else "officer"
+    return Actor(user_id=principal.user_id, role=role)
+
+
+async def perform(
+    svc: Services, principal: Principal, reference: str, action: Any, key: str | None
+) -> CaseView:
+    await case_for(svc, principal, reference)
+    update_id = f"{reference}:{principal.user_id}:{key}" if key else None
+    try:
+        view: CaseView = await case_handle(svc, reference).execute_update(
+            action.type, action, id=update_id, result_type=CaseView, rpc_timeout=svc.wait
+        )
+    except WorkflowUpdateFailedError as error:
+        raise refused(error) from None
+    except RPCError as error:
+        if error.status == RPCStatusCode.NOT_FOUND:  # the case exists: its workflow finished
+            raise HTTPException(
+                status.HTTP_409_CONFLICT, {"reason": "This case is finished; it takes no actions."}
+            ) from None
+        raise unavailable(error) from None
+    return view
+
+
+def _register(action_type: str, model: type[BaseModel]) -> None:
+    body_model = _body_model(model)
+
+    async def endpoint(
+        reference: str,
+        body: body_model,  # type: ignore[valid-type]
+        principal: Principal = Depends(authenticated),
+        idempotency_key: str | None = Header(None, max_length=200),
+        svc: Services = Depends(services),
+    ) -> CaseView:
+        actor = actor_for(principal, action_type)
+        fields = cast(BaseModel, body).model_dump()
+        action = model.model_validate({**fields, "actor": actor, "type": action_type})
+        return await perform(svc, principal, reference, action, idempotency_key)
+
+    router.add_api_route(
+        f"/cases/{{reference}}/actions/{action_type}",
+        endpoint,
+        methods=["POST"],
+        response_model=CaseView,
+        status_code=status.HTTP_200_OK,
+        summary=action_type.replace("_", " ").capitalize(),
+        description=(model.__doc__ or "").strip(),
+        operation_id=f"action_{action_type}",
+        responses={409: {"description": "The case's stage or policy forbids this action"}},
+    )
+
+
+for _type, _model in ACTION_MODELS.items():
+    _register(_type, _model)

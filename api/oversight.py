@@ -1,0 +1,169 @@
+"""Lists and oversight: cases by filter, the timeline, escalations and approvals awaited."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel
+from temporalio.service import RPCError
+
+from api.access import case_for, case_handle
+from api.auth import STAFF, SUPERVISORS, Principal, require_roles
+from api.deps import Services, services
+from api.errors import unavailable
+from db import queries
+from domain.case import Stage
+
+router = APIRouter(tags=["oversight"])
+
+
+class CaseSummary(BaseModel):
+    reference: str
+    landlord: str
+    stage: str
+    tier: str
+    categories: list[str]
+    officer_id: str | None
+    hate_incident: bool
+    domestic_abuse: bool
+    escalated: bool
+    received_at: datetime
+    next_deadline_at: datetime | None
+    closed_at: datetime | None
+    awaiting: str
+
+
+class CasePage(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    items: list[CaseSummary]
+
+
+class TimelineEntry(BaseModel):
+    at: datetime
+    actor: str
+    action: str
+    summary: str
+
+
+class EscalationOut(BaseModel):
+    id: int
+    reference: str
+    reason: str
+    clock: str | None
+    due_at: datetime | None
+    breached_by_hours: float | None
+    level: int | None
+    summary: str
+    officer_id: str | None
+    raised_at: datetime
+
+
+@router.get("/cases", response_model=CasePage, summary="List and filter your landlord's cases")
+async def list_cases(
+    stage: Stage | None = None,
+    tier: str | None = Query(None, max_length=20),
+    officer: str | None = Query(None, max_length=100),
+    overdue: bool | None = Query(None, description="a deadline has passed"),
+    escalated: bool | None = None,
+    due_within_days: int | None = Query(None, ge=0, le=365, description="due soon"),
+    open_only: bool = False,
+    limit: int = Query(50, ge=1, le=500),
+    offset: int = Query(0, ge=0),
+    principal: Principal = Depends(require_roles(*STAFF)),
+    svc: Services = Depends(services),
+) -> CasePage:
+    due_within = timedelta(days=due_within_days) if due_within_days is not None else None
+    case_filter = queries.CaseFilter(
+        landlord=principal.landlord,
+        stage=stage.value if stage else None,
+        tier=tier,
+        officer_id=officer,
+        overdue=overdue,
+        escalated=escalated,
+        due_within=due_within,
+        open_only=open_only,
+    )
+    async with svc.sessions() as session:
+        total, rows = await queries.list_cases(
+            session, case_filter, datetime.now(UTC), limit, offset
+        )
+    items = [CaseSummary.model_validate(row, from_attributes=True) for row in rows]
+    return CasePage(total=total, limit=limit, offset=offset, items=items)
+
+
+@router.get(
+    "/cases/{reference}/timeline",
+    response_model=list[TimelineEntry],
+    summary="The audit trail in plain language",
+)
+async def timeline(
+    reference: str,
+    principal: Principal = Depends(require_roles(*STAFF)),
+    svc: Services = Depends(services),
+) -> list[TimelineEntry]:
+    await case_for(svc, principal, reference)
+    async with svc.sessions() as session:
+        events = await queries.timeline(session, reference)
+    return [
+        TimelineEntry(at=e.occurred_at, actor=e.actor, action=e.action, summary=e.summary)
+        for e in events
+    ]
+
+
+@router.get("/cases/{reference}/history", summary="The raw Temporal history (JSON)")
+async def history(
+    reference: str,
+    principal: Principal = Depends(require_roles(*SUPERVISORS)),
+    svc: Services = Depends(services),
+) -> dict[str, Any]:
+    """Supervisors only. Payloads stay encrypted; decode them through the codec endpoint."""
+    await case_for(svc, principal, reference)
+    try:
+        found = await case_handle(svc, reference).fetch_history(rpc_timeout=svc.wait)
+    except RPCError as error:
+        raise unavailable(error) from None
+    exported: dict[str, Any] = found.to_json_dict()
+    return exported
+
+
+@router.get(
+    "/escalations", response_model=list[EscalationOut], summary="Escalations waiting for you"
+)
+async def escalations(
+    principal: Principal = Depends(require_roles(*SUPERVISORS)),
+    svc: Services = Depends(services),
+) -> list[EscalationOut]:
+    async with svc.sessions() as session:
+        rows = await queries.open_escalations(session, principal.landlord)
+    return [
+        EscalationOut(
+            id=e.id,
+            reference=e.reference,
+            reason=e.reason,
+            clock=e.clock,
+            due_at=e.due_at,
+            breached_by_hours=round(e.breached_by_seconds / 3600, 1)
+            if e.breached_by_seconds is not None
+            else None,
+            level=e.level,
+            summary=e.summary,
+            officer_id=e.officer_id,
+            raised_at=e.raised_at,
+        )
+        for e, _case in rows
+    ]
+
+
+@router.get("/approvals", response_model=list[CaseSummary], summary="Cases waiting on a supervisor")
+async def approvals(
+    principal: Principal = Depends(require_roles(*SUPERVISORS)),
+    svc: Services = Depends(services),
+) -> list[CaseSummary]:
+    """PEIA approval (R43) and closure approval or consultation (R46) awaited."""
+    async with svc.sessions() as session:
+        rows = await queries.awaiting_approval(session, principal.landlord)
+    return [CaseSummary.model_validate(row, from_attributes=True) for row in rows]
