@@ -1,0 +1,211 @@
+"""Record one case history per main path for the replay tests (``tests/replay/histories``).
+
+    .venv/bin/python -m scripts.record_histories
+
+Runs each journey against a time-skipping test server with a real worker (a throwaway SQLite
+record and a folder mailer) and writes each workflow's history as JSON. ``tests/replay``
+replays every committed history against the current ``CaseWorkflow``: a change that open cases
+could not replay fails there. Re-record only when a change is deliberately incompatible (and
+then guard it with ``workflow.patched`` for the cases already open); never to make a failing
+replay pass.
+
+Payloads use the plain pydantic converter, so the histories are readable and replay without a
+key; they hold ids, enums and dates only, never personal data.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from temporalio.client import WorkflowHandle
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+
+from core.mailer import FolderMailer
+from core.settings import Settings
+from db.engine import create_engine, session_factory
+from db.migrate import upgrade_async
+from domain.actions import (
+    Acknowledge,
+    ApplyRemedy,
+    CompletePeia,
+    Hold,
+    InviteToInterview,
+    LegalActionKind,
+    LegalOutcome,
+    RaiseCounterAllegation,
+    RecordConsultation,
+    RecordContact,
+    RecordInterview,
+    RecordLegalOutcome,
+    RecordSurveyResponse,
+    RemedyKind,
+    RequestClosure,
+    Resume,
+    StartLegalAction,
+)
+from domain.case import CaseView
+from domain.policy import ClosureReason
+from tests.workflow.support import (
+    OFFICER,
+    CaseDriver,
+    binary,
+    deadline,
+    register_search_attributes,
+    through_action_plan,
+)
+from workers.build import build_worker
+from workflows.case import OPEN_UPDATE
+
+HISTORIES = Path(__file__).resolve().parents[1] / "tests" / "replay" / "histories"
+TASK_QUEUE = "record-histories"
+
+Recorded = dict[str, WorkflowHandle[object, object]]
+Journey = Callable[[CaseDriver], Awaitable[Recorded]]
+
+
+async def happy_path(d: CaseDriver) -> Recorded:
+    """C: acknowledged, planned, investigated, warned, closed with consent, surveyed."""
+    case = await d.open("C", reference="ASB-REPLAY-HAPPY")
+    await through_action_plan(d, case)
+    await d.skip(days=3)
+    await d.act(case, InviteToInterview(actor=OFFICER, party="alleged_perpetrator"))
+    await d.skip(days=4)
+    await d.act(case, RecordInterview(actor=OFFICER, party="alleged_perpetrator"))
+    await d.act(case, ApplyRemedy(actor=OFFICER, kind=RemedyKind.WRITTEN_WARNING))
+    await d.act(case, RecordContact(actor=OFFICER, outcome="made", channel="email"))
+    await d.skip(days=7)
+    await d.act(case, RequestClosure(actor=OFFICER, reason=ClosureReason.ASB_STOPPED))
+    view = await d.act(case, RecordConsultation(actor=OFFICER, outcome="agrees"))
+    await d.skip_past(deadline(view, "survey").due_at)
+    await d.act(case, RecordSurveyResponse(actor=OFFICER, score=5))
+    await case.handle.result()
+    return {"happy_path": case.handle}
+
+
+async def legal_action(d: CaseDriver) -> Recorded:
+    """X: legal action refused, then allowed after a warning and the PEIA; an outcome."""
+    case = await d.open("X", reference="ASB-REPLAY-LEGAL")
+    await through_action_plan(d, case)
+    start = StartLegalAction(actor=OFFICER, kind=LegalActionKind.INJUNCTION)
+    await d.refuse(case, start)
+    await d.skip(days=2)
+    await d.act(case, ApplyRemedy(actor=OFFICER, kind=RemedyKind.WRITTEN_WARNING))
+    await d.act(case, CompletePeia(actor=OFFICER, document_ref="peia-1"))
+    await d.act(case, start)
+    await d.skip(days=5)
+    outcome = RecordLegalOutcome(actor=OFFICER, legal_action_no=1, outcome=LegalOutcome.GRANTED)
+    await d.act(case, outcome)
+    return {"legal_action": case.handle}
+
+
+async def stalled(d: CaseDriver) -> Recorded:
+    """C: nobody acts for ten days; both clocks escalate, then again; then the officer acts."""
+    case = await d.open("C", reference="ASB-REPLAY-STALLED")
+    await d.skip(days=10)
+    await d.act(case, Acknowledge(actor=OFFICER))
+    await d.act(case, RecordContact(actor=OFFICER, outcome="made", channel="phone"))
+    return {"stalled": case.handle}
+
+
+async def anonymous(d: CaseDriver) -> Recorded:
+    """Y: an anonymous complainant: no letters to them, closure without consultation."""
+    case = await d.open("Y", reference="ASB-REPLAY-ANON", anonymous=True)
+    await through_action_plan(d, case)
+    await d.skip(days=5)
+    await d.act(case, ApplyRemedy(actor=OFFICER, kind=RemedyKind.WRITTEN_WARNING))
+    await d.act(case, RequestClosure(actor=OFFICER, reason=ClosureReason.ASB_STOPPED))
+    await case.handle.result()
+    return {"anonymous": case.handle}
+
+
+async def domestic_abuse(d: CaseDriver) -> Recorded:
+    """P: domestic abuse: safeguarding referral and supervisor alert on opening."""
+    case = await d.open("P", ("domestic_abuse",), reference="ASB-REPLAY-DA")
+    await through_action_plan(d, case)
+    return {"domestic_abuse": case.handle}
+
+
+async def counter_allegation(d: CaseDriver) -> Recorded:
+    """X: a counter-allegation opens a linked case, started by the activity."""
+    case = await d.open("X", reference="ASB-REPLAY-COUNTER")
+    await d.skip(hours=1)
+    await d.act(case, Acknowledge(actor=OFFICER))
+    counter = RaiseCounterAllegation(actor=OFFICER, categories=["verbal_abuse"], channel="phone")
+    await d.act(case, counter)
+    linked = d.client.get_workflow_handle(case.counter_allegation_id)
+    await linked.execute_update(OPEN_UPDATE, result_type=CaseView)  # once it has opened
+    await d.act_on(linked, Acknowledge(actor=OFFICER))
+    return {"counter_allegation": case.handle, "counter_allegation_linked": linked}
+
+
+async def hold_resume(d: CaseDriver) -> Recorded:
+    """B: on hold for three weeks (no escalation), resumed, clocks moved on."""
+    case = await d.open("B", reference="ASB-REPLAY-HOLD")
+    await d.skip(hours=1)
+    await d.act(case, Acknowledge(actor=OFFICER))
+    await d.act(case, Hold(actor=OFFICER, reason="complainant in hospital"))
+    await d.skip(days=21)
+    await d.act(case, Resume(actor=OFFICER, reason="complainant home again"))
+    await d.act(case, RecordContact(actor=OFFICER, outcome="made", channel="phone"))
+    return {"hold_resume": case.handle}
+
+
+JOURNEYS: tuple[Journey, ...] = (
+    happy_path,
+    legal_action,
+    stalled,
+    anonymous,
+    domestic_abuse,
+    counter_allegation,
+    hold_resume,
+)
+
+
+async def record(out: Path) -> list[Path]:
+    written: list[Path] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite+aiosqlite:///{Path(tmp) / 'asb.db'}"
+        await upgrade_async(url)
+        engine = create_engine(url)
+        env = await WorkflowEnvironment.start_time_skipping(
+            test_server_existing_path=binary("temporal-test-server"),
+            data_converter=pydantic_data_converter,
+        )
+        try:
+            await register_search_attributes(env)
+            settings = Settings(environment="test", task_queue=TASK_QUEUE, data_dir=Path(tmp))
+            sessions = session_factory(engine)
+            mailer = FolderMailer(Path(tmp) / "mail")
+            async with build_worker(env.client, settings, sessions, mailer=mailer):
+                driver = CaseDriver(env, TASK_QUEUE, sessions, mailer.folder, prefix="ASB-REPLAY")
+                for journey in JOURNEYS:
+                    for name, handle in (await journey(driver)).items():
+                        path = out / f"{name}.json"
+                        history = json.loads((await handle.fetch_history()).to_json())
+                        path.write_text(json.dumps(history, separators=(",", ":")) + "\n")
+                        written.append(path)
+                await driver.terminate_open_cases()
+        finally:
+            await env.shutdown()
+            await engine.dispose()
+    return written
+
+
+def main() -> None:
+    HISTORIES.mkdir(parents=True, exist_ok=True)
+    for path in asyncio.run(record(HISTORIES)):
+        print(f"{path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path}: "
+              f"{path.stat().st_size // 1024} KB")  # fmt: skip
+    sys.stdout.flush()
+    os._exit(0)  # the Temporal client may abort at interpreter exit (design.md)
+
+
+if __name__ == "__main__":
+    main()

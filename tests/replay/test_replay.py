@@ -1,0 +1,81 @@
+"""Every committed case history must replay against the current CaseWorkflow.
+
+Open cases live for months: a code change that would make their histories replay differently
+(a new activity, a timer moved, a step reordered) breaks them in production. The corpus in
+``histories/`` is written by ``scripts/record_histories.py``, one case per main path; guard a
+deliberate change with ``workflow.patched`` rather than re-recording to make this pass.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from temporalio import workflow
+from temporalio.client import WorkflowHistory
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.worker import Replayer
+from temporalio.workflow import NondeterminismError
+
+with workflow.unsafe.imports_passed_through():  # as workflows/case.py does for the sandbox
+    from domain.case import CaseState
+    from domain.commands import Command
+    from workflows.case import ACTIVITY_TIMEOUT, RETRY, CaseWorkflow
+    from workflows.contracts import CaseStart, CommandBatch
+
+HISTORY_DIR = Path(__file__).parent / "histories"
+HISTORIES = sorted(HISTORY_DIR.glob("*.json"))
+MAIN_PATHS = {
+    "happy_path",
+    "legal_action",
+    "stalled",
+    "anonymous",
+    "domestic_abuse",
+    "counter_allegation",
+    "counter_allegation_linked",
+    "hold_resume",
+}
+
+
+def _history(path: Path) -> WorkflowHistory:
+    return WorkflowHistory.from_json(f"case-replay-{path.stem}", path.read_text())
+
+
+def test_the_corpus_holds_a_case_for_every_main_path() -> None:
+    assert {path.stem for path in HISTORIES} >= MAIN_PATHS
+
+
+@pytest.mark.parametrize("path", HISTORIES, ids=lambda path: path.stem)
+async def test_recorded_case_replays_against_the_current_workflow(path: Path) -> None:
+    replayer = Replayer(workflows=[CaseWorkflow], data_converter=pydantic_data_converter)
+    result = await replayer.replay_workflow(_history(path))
+    assert result.replay_failure is None
+
+
+@workflow.defn(name="CaseWorkflow")
+class _CarryOutRenamed(CaseWorkflow):
+    """A non-deterministic change: the side effects now run as a differently named activity."""
+
+    @workflow.run
+    async def run(self, start: CaseStart) -> None:
+        await super().run(start)
+
+    async def _carry_out(self, state: CaseState, commands: list[Command]) -> None:
+        if commands:
+            await workflow.execute_activity(
+                "carry_out_v2",
+                CommandBatch(reference=state.reference, commands=commands),
+                start_to_close_timeout=ACTIVITY_TIMEOUT,
+                retry_policy=RETRY,
+            )
+        self._state = state
+        self._changed = True
+        self._upsert_search_attributes()
+
+
+async def test_replay_fails_when_the_workflow_changes_non_deterministically() -> None:
+    """The replay test is not vacuous: the same corpus refuses a changed workflow."""
+    replayer: Any = Replayer(workflows=[_CarryOutRenamed], data_converter=pydantic_data_converter)
+    with pytest.raises(NondeterminismError, match="carry_out"):
+        await replayer.replay_workflow(_history(HISTORY_DIR / "happy_path.json"))

@@ -1,0 +1,384 @@
+"""Driving whole cases through the real CaseWorkflow on a Temporal server.
+
+Shared by the workflow tests and ``scripts/record_histories.py``. A case is opened the way the
+API opens one (``api/cases.py``): the parties go to the record first, then update-with-start;
+officers act through updates named after the action type. Nothing here knows a business rule:
+the tests say what a user should see.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from temporalio.api.common.v1 import WorkflowExecution
+from temporalio.api.enums.v1 import EventType, IndexedValueType
+from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
+from temporalio.api.workflowservice.v1 import DescribeWorkflowExecutionRequest
+from temporalio.client import (
+    WithStartWorkflowOperation,
+    WorkflowExecutionStatus,
+    WorkflowHandle,
+    WorkflowUpdateFailedError,
+)
+from temporalio.common import WorkflowIDConflictPolicy
+from temporalio.exceptions import ApplicationError
+from temporalio.service import RPCError, RPCStatusCode
+from temporalio.testing import WorkflowEnvironment
+
+from db.models import Case as CaseRow
+from db.models import Escalation, Letter, Party, Referral, ReportDetails
+from domain.actions import (
+    Acknowledge,
+    Action,
+    Actor,
+    AgreeActionPlan,
+    RecordContact,
+    RecordRiskAssessment,
+)
+from domain.case import CaseView, DeadlineView, OpenCase, PartyRef
+from domain.policy import ClosureReason
+from domain.triage import VulnerabilityAnswers
+from workflows.case import OPEN_UPDATE, workflow_id
+from workflows.contracts import CaseStart
+from workflows.search_attributes import ALL as SEARCH_ATTRIBUTES
+
+LANDLORDS = ("C", "Y", "X", "B", "P")
+WORKFLOW_TASK_EVENTS = frozenset(
+    {
+        EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,
+        EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED,
+        EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED,
+    }
+)
+OFFICER = Actor(user_id="officer.jones", role="officer")
+OFFICER_2 = Actor(user_id="officer.patel", role="officer")
+SUPERVISOR = Actor(user_id="supervisor.khan", role="supervisor")
+
+# R48: a closure reason each seed policy recognises for a case where the ASB has stopped.
+CLOSE_REASON = {
+    "C": ClosureReason.ASB_STOPPED,
+    "Y": ClosureReason.ASB_STOPPED,
+    "X": ClosureReason.COMPLAINANT_REPORTS_CEASED,
+    "B": ClosureReason.ASB_STOPPED,
+    "P": ClosureReason.ASB_STOPPED,
+}
+CONSULT_BEFORE_CLOSE = {"C": True, "Y": True, "X": False, "B": True, "P": True}  # R46
+SURVEY = {"C": True, "Y": True, "X": False, "B": True, "P": True}  # R51
+# R46 (Y: written confirmation of completed actions), R50 (told it is closed).
+CLOSURE_LETTER = {
+    "C": "closure_notice",
+    "Y": "closure_confirmation",
+    "X": None,
+    "B": None,
+    "P": "closure_notice",
+}
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """An action the workflow refused: the reason the caller was given."""
+
+    reason: str
+    error_type: str | None
+
+
+@dataclass
+class OpenedCase:
+    reference: str
+    landlord: str
+    handle: WorkflowHandle[Any, Any]
+    view: CaseView
+
+    @property
+    def complainant_id(self) -> str:
+        return f"{self.reference}-P1"
+
+    @property
+    def perpetrator_id(self) -> str:
+        return f"{self.reference}-P2"
+
+    @property
+    def counter_allegation_id(self) -> str:
+        """R31: the workflow id of the first case opened from a counter-allegation."""
+        return workflow_id(f"{self.reference}-C1")
+
+
+class CaseDriver:
+    """Opens cases, acts on them, skips time and reads what they left in the record."""
+
+    def __init__(
+        self,
+        env: WorkflowEnvironment,
+        task_queue: str,
+        sessions: async_sessionmaker[Any],
+        mail_dir: Path,
+        prefix: str = "ASB-WF",
+    ) -> None:
+        self.env = env
+        self.client = env.client
+        self.task_queue = task_queue
+        self.sessions = sessions
+        self.mail_dir = mail_dir
+        self.prefix = prefix
+        self.opened: list[OpenedCase] = []
+
+    # ---- cases -----------------------------------------------------------------------------
+
+    def new_reference(self, landlord: str) -> str:
+        return f"{self.prefix}-{landlord}-{uuid.uuid4().hex[:8].upper()}"
+
+    async def open(
+        self,
+        landlord: str,
+        categories: tuple[str, ...] = ("noise",),
+        *,
+        reference: str | None = None,
+        anonymous: bool = False,
+        received_at: datetime | None = None,
+        vulnerability: VulnerabilityAnswers | None = None,
+    ) -> OpenedCase:
+        """Record the parties, then open the case with update-with-start (as the API does)."""
+        reference = reference or self.new_reference(landlord)
+        await self._save_report(reference, anonymous)
+        opened = OpenCase(
+            reference=reference,
+            landlord=landlord,
+            categories=list(categories),
+            vulnerability=vulnerability or VulnerabilityAnswers(),
+            channel="phone",
+            received_at=received_at or await self.env.get_current_time(),
+            parties=[
+                PartyRef(
+                    id=f"{reference}-P1",
+                    role="complainant",
+                    anonymous=anonymous,
+                    preferred_channel="post" if anonymous else "email",
+                ),
+                PartyRef(
+                    id=f"{reference}-P2", role="alleged_perpetrator", preferred_channel="post"
+                ),
+            ],
+        )
+        start: WithStartWorkflowOperation[Any, Any] = WithStartWorkflowOperation(
+            "CaseWorkflow",
+            CaseStart(opened=opened),
+            id=workflow_id(reference),
+            task_queue=self.task_queue,
+            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+        )
+        view: CaseView = await self.client.execute_update_with_start_workflow(
+            OPEN_UPDATE, start_workflow_operation=start, result_type=CaseView
+        )
+        # Like the API, address the case by workflow id: the latest run, across continue-as-new.
+        handle = self.client.get_workflow_handle(workflow_id(reference))
+        case = OpenedCase(reference, landlord, handle, view)
+        self.opened.append(case)
+        return case
+
+    async def _save_report(self, reference: str, anonymous: bool) -> None:
+        async with self.sessions() as session, session.begin():
+            session.add(ReportDetails(reference=reference, description="Loud music at night."))
+            session.add(
+                Party(
+                    id=f"{reference}-P1",
+                    reference=reference,
+                    role="complainant",
+                    name=None if anonymous else "Siobhan O'Brien",
+                    address=None if anonymous else "Flat 2, 14 Acacia Avenue, Leeds LS6 2AB",
+                    email=None if anonymous else f"{reference.lower()}@example.org",
+                    preferred_channel="post" if anonymous else "email",
+                    anonymous=anonymous,
+                )
+            )
+            session.add(
+                Party(
+                    id=f"{reference}-P2",
+                    reference=reference,
+                    role="alleged_perpetrator",
+                    name="Dale Hughes",
+                    address="16 Acacia Avenue, Leeds LS6 2AB",
+                    preferred_channel="post",
+                )
+            )
+
+    async def act(self, case: OpenedCase, action: Action) -> CaseView:
+        return await self.act_on(case.handle, action)
+
+    async def act_on(self, handle: WorkflowHandle[Any, Any], action: Action) -> CaseView:
+        """An officer action: an update named after the action type, carrying the action."""
+        view: CaseView = await handle.execute_update(action.type, action, result_type=CaseView)
+        return view
+
+    async def refuse(self, case: OpenedCase, action: Action) -> Refusal:
+        """Assert the action is refused, leaving the case and its history unchanged."""
+        before = await self.view(case)
+        events_before = await self.event_count(case.handle)
+        try:
+            await case.handle.execute_update(action.type, action, result_type=CaseView)
+        except WorkflowUpdateFailedError as failed:
+            cause = failed.cause
+        else:
+            raise AssertionError(f"{action.type} was accepted; a refusal was expected")
+        assert isinstance(cause, ApplicationError), f"unexpected failure {cause!r}"
+        assert await self.view(case) == before, f"refused {action.type} changed the case"
+        # A real server keeps no trace of a rejected update; the time-skipping server records
+        # the workflow task that ran the validator, and nothing else.
+        added = (await self.event_types(case.handle))[events_before:]
+        assert set(added) <= WORKFLOW_TASK_EVENTS, f"a refusal left history: {added}"
+        return Refusal(cause.message, cause.type)
+
+    async def view(self, case: OpenedCase | WorkflowHandle[Any, Any]) -> CaseView:
+        handle = case.handle if isinstance(case, OpenedCase) else case
+        view: CaseView = await handle.query("view", result_type=CaseView)
+        return view
+
+    async def status(self, workflow: str) -> WorkflowExecutionStatus | None:
+        """The workflow's status, or None when no such workflow exists."""
+        # The raw call: the SDK's describe() cannot decode a Datetime search attribute the
+        # time-skipping server keeps as null after an unset (it drops it on a real server).
+        request = DescribeWorkflowExecutionRequest(
+            namespace=self.client.namespace, execution=WorkflowExecution(workflow_id=workflow)
+        )
+        try:
+            described = await self.client.workflow_service.describe_workflow_execution(request)
+        except RPCError as error:
+            if error.status == RPCStatusCode.NOT_FOUND:
+                return None
+            raise
+        return WorkflowExecutionStatus(described.workflow_execution_info.status)
+
+    async def event_count(self, handle: WorkflowHandle[Any, Any]) -> int:
+        return len((await handle.fetch_history()).events)
+
+    async def event_types(self, handle: WorkflowHandle[Any, Any]) -> list[EventType.ValueType]:
+        return [event.event_type for event in (await handle.fetch_history()).events]
+
+    # ---- time ------------------------------------------------------------------------------
+
+    async def now(self) -> datetime:
+        return await self.env.get_current_time()
+
+    async def skip(self, **duration: float) -> None:
+        """Let simulated time pass (the time-skipping server fires every timer on the way)."""
+        await self.env.sleep(timedelta(**duration))
+
+    async def skip_past(self, instant: datetime, margin: timedelta = timedelta(minutes=5)) -> None:
+        """Skip to just after ``instant``."""
+        gap = instant + margin - await self.now()
+        if gap > timedelta(0):
+            await self.env.sleep(gap)
+
+    # ---- the record ------------------------------------------------------------------------
+
+    async def letters(self, reference: str) -> list[Letter]:
+        async with self.sessions() as session:
+            rows = await session.scalars(
+                select(Letter).where(Letter.reference == reference).order_by(Letter.id)
+            )
+            return list(rows)
+
+    async def letter_kinds(self, reference: str) -> list[str]:
+        return [letter.kind for letter in await self.letters(reference)]
+
+    async def escalations(self, reference: str) -> list[Escalation]:
+        async with self.sessions() as session:
+            rows = await session.scalars(
+                select(Escalation).where(Escalation.reference == reference).order_by(Escalation.id)
+            )
+            return list(rows)
+
+    async def referrals(self, reference: str) -> list[Referral]:
+        async with self.sessions() as session:
+            rows = await session.scalars(
+                select(Referral).where(Referral.reference == reference).order_by(Referral.id)
+            )
+            return list(rows)
+
+    async def read_model(self, reference: str) -> CaseRow | None:
+        async with self.sessions() as session:
+            return await session.get(CaseRow, reference)
+
+    def mails(self, reference: str) -> list[Path]:
+        """Emails the worker wrote for this case (letters and supervisor escalations)."""
+        return sorted(self.mail_dir.glob(f"{reference}.*.eml"))
+
+    # ---- housekeeping ----------------------------------------------------------------------
+
+    async def terminate_open_cases(self) -> None:
+        """Stop what a test left running so its timers do not fire in later tests."""
+        if self.env.supports_time_skipping:
+            # Simulated time stands still while an activity runs, so a second of it passes only
+            # once in-flight activities are done. Terminating a workflow under a running
+            # activity leaves the test server's time locked for good (measured).
+            await self.env.sleep(timedelta(seconds=1))
+        ids = [case.handle.id for case in self.opened]
+        ids += [case.counter_allegation_id for case in self.opened]
+        for workflow in ids:
+            if await self.status(workflow) is WorkflowExecutionStatus.RUNNING:
+                await self.client.get_workflow_handle(workflow).terminate("test finished")
+
+
+def binary(name: str) -> str:
+    """A Temporal binary installed in the virtualenv (never downloaded at run time)."""
+    found = shutil.which(name, path=str(Path(sys.executable).parent)) or shutil.which(name)
+    if not found:
+        raise RuntimeError(f"{name} is not installed; run `make test`, which installs it")
+    return found
+
+
+# ---- common steps -------------------------------------------------------------------------------
+
+
+def deadline(view: CaseView, clock: str) -> DeadlineView:
+    found = [d for d in view.deadlines if d.clock == clock]
+    assert found, f"no {clock} clock in {[d.clock.value for d in view.deadlines]}"
+    return found[0]
+
+
+async def through_action_plan(d: CaseDriver, case: OpenedCase, interval_days: int = 14) -> CaseView:
+    """R13, R14, R18, R36: acknowledge, first contact, risk assessment, agreed action plan."""
+    await d.skip(hours=1)
+    await d.act(case, Acknowledge(actor=OFFICER))
+    if not case.view.anonymous:
+        await d.act(case, RecordContact(actor=OFFICER, outcome="made", channel="phone"))
+    await d.act(case, RecordRiskAssessment(actor=OFFICER, tier=case.view.tier))
+    return await d.act(
+        case,
+        AgreeActionPlan(
+            actor=OFFICER, agreed_contact_interval_days=interval_days, summary_ref="plan-1"
+        ),
+    )
+
+
+async def weekly_contact(d: CaseDriver, case: OpenedCase, weeks: int) -> CaseView:
+    """R37: the officer keeps in touch every week as agreed."""
+    view = await d.view(case)
+    for _ in range(weeks):
+        await d.skip(days=7)
+        view = await d.act(case, RecordContact(actor=OFFICER, outcome="made", channel="email"))
+    return view
+
+
+async def register_search_attributes(env: WorkflowEnvironment) -> None:
+    """The time-skipping server starts without our search attributes, and a workflow that
+    upserts an unknown attribute fails its task forever: register them (idempotent)."""
+    request = AddSearchAttributesRequest(
+        namespace=env.client.namespace,
+        search_attributes={
+            key.name: IndexedValueType.ValueType(key.indexed_value_type)
+            for key in SEARCH_ATTRIBUTES
+        },
+    )
+    try:
+        await env.client.operator_service.add_search_attributes(request)
+    except RPCError as error:
+        if error.status != RPCStatusCode.ALREADY_EXISTS:
+            raise

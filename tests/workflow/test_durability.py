@@ -1,0 +1,222 @@
+"""Durability on the real Temporal dev server: a case outlives its worker stopping in the middle
+of sending a letter, and the server itself being stopped and started again on its database."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from temporalio.api.enums.v1 import EventType
+from temporalio.client import WorkflowExecutionStatus
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+
+from core.mailer import FolderMailer, OutgoingEmail
+from core.settings import Settings
+from db.engine import create_engine, session_factory
+from db.migrate import upgrade_async
+from domain.actions import Acknowledge, RecordContact, RecordRiskAssessment
+from domain.case import CaseView, Stage
+from tests.workflow.support import OFFICER, CaseDriver, binary
+from workers.build import build_worker
+from workflows.search_attributes import ALL as SEARCH_ATTRIBUTES
+
+WAIT = 60  # seconds; a bound on how long a hung test can take, never a pause
+CONTINUE_AS_NEW_AFTER_EVENTS = 40
+
+
+class BlockingMailer:
+    """A mail relay that accepts the connection and then never answers: the activity sending
+    the letter is still running when its worker goes away."""
+
+    def __init__(self) -> None:
+        self.entered = asyncio.Event()
+        self.delivered: list[OutgoingEmail] = []
+
+    async def send(self, message: OutgoingEmail) -> str:
+        self.entered.set()
+        await asyncio.Event().wait()  # until the worker cancels the activity
+        self.delivered.append(message)  # pragma: no cover - never reached
+        return ""
+
+
+async def test_case_survives_its_worker_stopping_mid_activity_and_sends_once(
+    dev_env: WorkflowEnvironment,
+    sessions: async_sessionmaker[Any],
+    task_queue: str,
+    tmp_path: Path,
+) -> None:
+    """The worker stops while the acknowledgement email (R13) is being sent; a new worker
+    finishes the officer's action: one letter row, one email, the case moved on."""
+    settings = Settings(environment="test", task_queue=task_queue, data_dir=tmp_path)
+    mail = FolderMailer(tmp_path / "mail")
+    cases = CaseDriver(dev_env, task_queue, sessions, mail.folder, prefix="ASB-DUR")
+    blocking = BlockingMailer()
+    first = build_worker(dev_env.client, settings, sessions, mailer=blocking)
+    running = asyncio.create_task(first.run())
+    case = await cases.open("X")
+    acting = asyncio.create_task(cases.act(case, Acknowledge(actor=OFFICER)))
+    await asyncio.wait_for(blocking.entered.wait(), WAIT)  # mid-activity: the email is going
+    await first.shutdown()  # cancels the running activity, as a stopping worker does
+    await running
+    assert not acting.done()  # the officer's action is not lost, only waiting
+    (pending,) = await cases.letters(case.reference)
+    assert pending.status == "pending" and cases.mails(case.reference) == []
+
+    async with build_worker(dev_env.client, settings, sessions, mailer=mail):
+        view = await asyncio.wait_for(acting, WAIT)
+        assert view.stage is Stage.RISK_ASSESSMENT and view.officer_id == OFFICER.user_id
+        (letter,) = await cases.letters(case.reference)
+        assert (letter.kind, letter.status, letter.key) == (
+            "acknowledgement",
+            "sent",
+            pending.key,
+        )
+        assert [path.name for path in cases.mails(case.reference)] == [
+            f"{case.reference}.letter.1.eml"
+        ]
+        assert blocking.delivered == []
+        await cases.terminate_open_cases()
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+async def private_sessions(tmp_path: Path) -> AsyncIterator[async_sessionmaker[Any]]:
+    """A SQLite record of its own: this test is about Temporal's persistence, not the record."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'asb.db'}"
+    await upgrade_async(url)
+    engine = create_engine(url)
+    yield session_factory(engine)
+    await engine.dispose()
+
+
+async def _start_server(database: Path, port: int, *extra_args: str) -> WorkflowEnvironment:
+    return await WorkflowEnvironment.start_local(
+        dev_server_existing_path=binary("temporal"),
+        dev_server_database_filename=str(database),
+        port=port,
+        search_attributes=SEARCH_ATTRIBUTES,
+        data_converter=pydantic_data_converter,
+        dev_server_extra_args=list(extra_args),
+    )
+
+
+def _pending_timers(events: list[Any]) -> set[str]:
+    started = {
+        e.timer_started_event_attributes.timer_id
+        for e in events
+        if e.event_type == EventType.EVENT_TYPE_TIMER_STARTED
+    }
+    ended = {
+        e.timer_fired_event_attributes.timer_id
+        for e in events
+        if e.event_type == EventType.EVENT_TYPE_TIMER_FIRED
+    } | {
+        e.timer_canceled_event_attributes.timer_id
+        for e in events
+        if e.event_type == EventType.EVENT_TYPE_TIMER_CANCELED
+    }
+    return started - ended
+
+
+async def test_case_survives_the_temporal_server_stopping_mid_timer(
+    private_sessions: async_sessionmaker[Any], tmp_path: Path
+) -> None:
+    """The dev server is stopped while the case waits on its deadline timer and started again
+    on the same database file: the case is still running, its view intact, its timer still
+    set, and officers can carry on."""
+    database, port = tmp_path / "temporal.db", _free_port()
+    settings = Settings(environment="test", task_queue="durable-cases", data_dir=tmp_path)
+    mail = FolderMailer(tmp_path / "mail")
+
+    env = await _start_server(database, port)
+    try:
+        cases = CaseDriver(env, settings.task_queue, private_sessions, mail.folder)
+        async with build_worker(env.client, settings, private_sessions, mailer=mail):
+            case = await cases.open("X")
+            await cases.act(case, Acknowledge(actor=OFFICER))
+            before = await cases.view(case)
+            history = await case.handle.fetch_history()
+            timers = _pending_timers(list(history.events))
+            assert timers, "the case waits on a deadline timer"
+    finally:
+        await env.shutdown()
+
+    env = await _start_server(database, port)
+    try:
+        cases = CaseDriver(env, settings.task_queue, private_sessions, mail.folder)
+        handle = env.client.get_workflow_handle(case.handle.id)
+        assert (await handle.describe()).status is WorkflowExecutionStatus.RUNNING
+        history = await handle.fetch_history()
+        assert _pending_timers(list(history.events)) == timers  # still set, not fired
+        async with build_worker(env.client, settings, private_sessions, mailer=mail):
+            case.handle = handle
+            assert await cases.view(case) == before
+            await cases.act(case, RecordContact(actor=OFFICER, outcome="made", channel="phone"))
+            view = await cases.act(case, RecordRiskAssessment(actor=OFFICER, tier=before.tier))
+            assert view.stage is Stage.ACTION_PLAN
+            assert await cases.letter_kinds(case.reference) == ["acknowledgement"]
+            await handle.terminate("test finished")
+    finally:
+        await env.shutdown()
+
+
+async def test_case_carries_on_through_continue_as_new(
+    private_sessions: async_sessionmaker[Any], tmp_path: Path
+) -> None:
+    """A long case's history is cut by continue-as-new (here after a few dozen events): the
+    next run keeps the case, officers carry on, its search attributes still list it, and an
+    action retried with the same update id is not applied twice across the runs (design.md)."""
+    settings = Settings(environment="test", task_queue="long-cases", data_dir=tmp_path)
+    mail = FolderMailer(tmp_path / "mail")
+    env = await _start_server(
+        tmp_path / "temporal.db",
+        _free_port(),
+        "--dynamic-config-value",
+        f"limit.historyCount.suggestContinueAsNew={CONTINUE_AS_NEW_AFTER_EVENTS}",
+    )
+    try:
+        cases = CaseDriver(env, settings.task_queue, private_sessions, mail.folder)
+        async with build_worker(env.client, settings, private_sessions, mailer=mail):
+            case = await cases.open("X")
+            first_run = (await case.handle.describe()).run_id
+            acknowledge = Acknowledge(actor=OFFICER)
+            await case.handle.execute_update(
+                acknowledge.type, acknowledge, id="ack-1", result_type=CaseView
+            )
+            contact = RecordContact(actor=OFFICER, outcome="made", channel="phone")
+            for _ in range(CONTINUE_AS_NEW_AFTER_EVENTS):  # each action adds several events
+                before = await cases.act(case, contact)
+                if (await case.handle.describe()).run_id != first_run:
+                    break
+            else:
+                raise AssertionError("the case never continued as new")
+
+            assert await cases.view(case) == before  # the new run holds the same case
+            # The officer's client retries the acknowledgement (same update id) on the new run:
+            # it is recognised, not refused as "already acknowledged" and not sent again.
+            again = await case.handle.execute_update(
+                acknowledge.type, acknowledge, id="ack-1", result_type=CaseView
+            )
+            assert again.stage is Stage.RISK_ASSESSMENT
+            view = await cases.act(case, RecordRiskAssessment(actor=OFFICER, tier=before.tier))
+            assert view.stage is Stage.ACTION_PLAN
+            assert await cases.letter_kinds(case.reference) == ["acknowledgement"]
+
+            query = f"WorkflowId = '{case.handle.id}' AND CaseStage = 'action_plan'"
+            found = [w async for w in env.client.list_workflows(query)]
+            assert [w.status for w in found] == [WorkflowExecutionStatus.RUNNING]
+            await case.handle.terminate("test finished")
+    finally:
+        await env.shutdown()
