@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint fmt token benchmark soak clean
+.PHONY: install run test lint fmt lock token benchmark soak fuzz clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,22 @@ lint: install
 fmt: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# A development bearer token, e.g. make token ARGS="--user officer.jones --role officer --landlord X"
+token: install
+	$(BIN)/asb-token $(ARGS)
+
+# Figures, not assertions: Temporal's floor vs the product, and worker memory (README).
+benchmark: install
+	$(BIN)/python -m scripts.benchmark $(ARGS)
+
+# kill -9 the worker and the dev server while cases are in flight; exit 1 if anything is lost.
+soak: install
+	$(BIN)/python -m scripts.soak $(ARGS)
+
+# schemathesis against the running product's OpenAPI description: no 5xx allowed.
+fuzz: install
+	$(BIN)/python -m scripts.hostile $(ARGS)
 
 # Re-resolve the lock file after changing dependencies in pyproject.toml.
 lock: install

@@ -1,0 +1,285 @@
+"""Benchmark: Temporal's floor, then the product on the same dev server; worker memory.
+
+    .venv/bin/python -m scripts.benchmark            # full run (README records the figures)
+    .venv/bin/python -m scripts.benchmark --quick    # the short version CI runs
+
+Prints throughput, p50 and p99 latencies and each figure's ratio to the floor, and the case
+worker's resident memory with 1,000 and 5,000 open cases. Targets (issue 7): opening cases at
+70% or more of the floor's throughput; an officer action's p99 within 1.5x the floor's update
+round trip; under 200 KB of worker memory per open case. It prints figures; it asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from contextlib import closing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+from temporalio.client import Client, WithStartWorkflowOperation
+from temporalio.common import WorkflowIDConflictPolicy
+
+from api.app import create_app
+from api.auth import mint_token
+from api.deps import Services
+from core.devstack import dev_server_command, wait_for_port
+from core.settings import Settings
+from core.temporal import connect
+from db.engine import create_engine, session_factory
+from db.migrate import upgrade
+from scripts.bench_floor import FLOOR_QUEUE, FloorWorkflow
+
+OP_TIMEOUT = 60.0
+REPORT = {
+    "landlord": "X",
+    "categories": ["noise"],
+    "description": "Benchmark report.",
+    "channel": "web",
+    "parties": [{"role": "complainant", "name": "Bench Resident", "preferred_channel": "post"}],
+}
+
+
+@dataclass
+class Figure:
+    name: str
+    count: int
+    seconds: float
+    latencies: list[float]
+
+    @property
+    def throughput(self) -> float:
+        return self.count / self.seconds
+
+    def pct(self, q: float) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+
+async def measure(
+    name: str, count: int, concurrency: int, op: Callable[[int], Awaitable[Any]]
+) -> Figure:
+    latencies: list[float] = []
+    queue: asyncio.Queue[int] = asyncio.Queue()
+    for n in range(count):
+        queue.put_nowait(n)
+
+    async def runner() -> None:
+        while not queue.empty():
+            n = queue.get_nowait()
+            began = time.perf_counter()
+            await asyncio.wait_for(op(n), OP_TIMEOUT)  # a dead worker fails the run, not hangs
+            latencies.append(time.perf_counter() - began)
+
+    began = time.perf_counter()
+    await asyncio.gather(*(runner() for _ in range(concurrency)))
+    return Figure(name, count, time.perf_counter() - began, latencies)
+
+
+def free_port() -> int:
+    with closing(socket.socket()) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def rss_kb(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise RuntimeError("no VmRSS")
+
+
+class Stack:
+    """A dev server, the floor worker and the case worker, each its own process."""
+
+    def __init__(self, folder: Path) -> None:
+        port = free_port()
+        self.settings = Settings(
+            data_dir=folder,
+            temporal_address=f"127.0.0.1:{port}",
+            temporal_ui_port=free_port(),
+            task_queue=f"bench-{uuid.uuid4().hex[:6]}",
+        )
+        self.env = {
+            **os.environ,
+            "ASB_DATA_DIR": str(folder),
+            "ASB_TEMPORAL_ADDRESS": self.settings.temporal_address,
+            "ASB_TASK_QUEUE": self.settings.task_queue,
+        }
+        self.children: list[subprocess.Popen[bytes]] = []
+
+    async def start_server(self) -> None:
+        await asyncio.to_thread(upgrade, self.settings.resolved_database_url)
+        command = dev_server_command(self.settings)
+        self.children.append(subprocess.Popen(command))  # noqa: ASYNC220 - start-up only
+        await asyncio.to_thread(wait_for_port, self.settings.temporal_address)
+
+    def start(self, module: str) -> subprocess.Popen[bytes]:
+        child = subprocess.Popen([sys.executable, "-m", module], env=self.env)
+        self.children.append(child)
+        return child
+
+    def stop(self) -> None:
+        for child in reversed(self.children):
+            child.send_signal(signal.SIGINT)
+        for child in reversed(self.children):
+            try:
+                child.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                child.kill()
+
+
+async def floor(client: Client, n: int, concurrency: int, updates: int) -> tuple[Figure, Figure]:
+    run = uuid.uuid4().hex[:6]
+
+    async def open_one(i: int) -> None:
+        start: WithStartWorkflowOperation[Any, Any] = WithStartWorkflowOperation(
+            FloorWorkflow.run, id=f"floor-{run}-{i}", task_queue=FLOOR_QUEUE,
+            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+        )  # fmt: skip
+        await client.execute_update_with_start_workflow(
+            FloorWorkflow.go, start_workflow_operation=start
+        )
+
+    name = "floor: open (update-with-start + 1 activity)"
+    opening = await measure(name, n, concurrency, open_one)
+    handle = client.get_workflow_handle(f"floor-{run}-0")
+    update = await measure(
+        "floor: update round trip (1 activity)", updates, 1,
+        lambda _: handle.execute_update(FloorWorkflow.go),
+    )  # fmt: skip
+    return opening, update
+
+
+async def product(
+    api: httpx.AsyncClient, headers: dict[str, str], n: int, concurrency: int, actions: int
+) -> tuple[Figure, Figure, Figure]:
+    references: list[str] = []
+
+    async def open_one(_: int) -> None:
+        response = await api.post("/cases", json=REPORT, headers=headers)
+        response.raise_for_status()
+        references.append(response.json()["reference"])
+
+    opening = await measure("product: open a case (API)", n, concurrency, open_one)
+    ref = references[0]
+    await api.post(f"/cases/{ref}/actions/acknowledge", json={}, headers=headers)
+    evidence = {"kind": "diary_sheet", "consent": True}
+
+    async def act(_: int) -> None:
+        url = f"/cases/{ref}/actions/add_evidence"
+        (await api.post(url, json=evidence, headers=headers)).raise_for_status()
+
+    action = await measure("product: officer action (API)", actions, 1, act)
+
+    async def read(i: int) -> None:
+        url = f"/cases/{references[i % len(references)]}"
+        (await api.get(url, headers=headers)).raise_for_status()
+
+    reading = await measure("product: read a case (API)", actions, 1, read)
+    return opening, action, reading
+
+
+async def open_many(api: httpx.AsyncClient, headers: dict[str, str], count: int) -> None:
+    await measure("memory fill", count, 10, lambda _: api.post("/cases", json=REPORT,
+                                                                 headers=headers))  # fmt: skip
+
+
+def row(figure: Figure, floor_figure: Figure | None = None) -> str:
+    ratio = ""
+    if floor_figure is not None:
+        ratio = (
+            f"  throughput {figure.throughput / floor_figure.throughput:5.0%} of floor,"
+            f" p99 {figure.pct(0.99) / floor_figure.pct(0.99):4.2f}x floor"
+        )
+    return (
+        f"{figure.name:50s} {figure.throughput:7.1f}/s  p50 {figure.pct(0.5):7.1f} ms"
+        f"  p99 {figure.pct(0.99):7.1f} ms{ratio}"
+    )
+
+
+async def run(args: argparse.Namespace, folder: Path) -> None:
+    stack = Stack(folder)
+    try:
+        await stack.start_server()
+        stack.start("scripts.bench_floor")
+        worker = stack.start("workers.main")
+        client = await connect(stack.settings)
+        engine = create_engine(stack.settings.resolved_database_url)
+        services = Services(stack.settings, client, engine, session_factory(engine))
+        app = create_app(stack.settings, services)
+        token = mint_token(stack.settings, "bench.officer", ["officer"], "X")
+        headers = {"Authorization": f"Bearer {token}"}
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://bench") as api:
+            await product(api, headers, 5, 1, 5)  # warm up both paths
+            await floor(client, 5, 1, 5)
+            floor_open, floor_update = await floor(client, args.cases, args.concurrency,
+                                                   args.actions)  # fmt: skip
+            opening, action, reading = await product(
+                api, headers, args.cases, args.concurrency, args.actions
+            )
+            print(f"\nmachine: {platform.machine()}, {os.cpu_count()} cores, "
+                  f"Python {platform.python_version()}, {platform.platform()}")  # fmt: skip
+            print(f"cases {args.cases} at concurrency {args.concurrency}; "
+                  f"{args.actions} sequential actions/reads\n")  # fmt: skip
+            for figure in (floor_open, floor_update):
+                print(row(figure))
+            print(row(opening, floor_open))
+            print(row(action, floor_update))
+            print(row(reading, floor_update))
+            await memory(api, headers, worker.pid, args.memory)
+        await engine.dispose()
+    finally:
+        stack.stop()
+
+
+async def memory(
+    api: httpx.AsyncClient, headers: dict[str, str], pid: int, checkpoints: list[int]
+) -> None:
+    """Resident memory of the case worker as open cases accumulate (each waits on a timer)."""
+    await asyncio.sleep(0)
+    baseline = rss_kb(pid)
+    opened = 0
+    print(f"\nworker memory: {baseline / 1024:.0f} MB with the benchmark's cases open")
+    for target in checkpoints:
+        await open_many(api, headers, target - opened)
+        opened = target
+        now = rss_kb(pid)
+        print(f"  +{target:5d} open cases: {now / 1024:6.0f} MB RSS, "
+              f"{(now - baseline) / target:6.1f} KB per added case")  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--cases", type=int, default=300)
+    parser.add_argument("--concurrency", type=int, default=10)
+    parser.add_argument("--actions", type=int, default=200)
+    parser.add_argument("--memory", type=lambda s: [int(x) for x in s.split(",")],
+                        default=[1000, 5000])  # fmt: skip
+    parser.add_argument("--quick", action="store_true", help="small numbers, for CI")
+    args = parser.parse_args()
+    if args.quick:
+        args.cases, args.actions, args.memory = 30, 20, [50]
+    with tempfile.TemporaryDirectory(prefix="asb-bench-") as folder:
+        asyncio.run(run(args, Path(folder)))
+    os._exit(0)  # design.md: the SDK may abort at interpreter exit after the work is done
+
+
+if __name__ == "__main__":
+    main()
