@@ -15,8 +15,9 @@ from activities.retention import Retention
 from core.mailer import FolderMailer, Mailer, SmtpMailer
 from core.settings import Settings
 from workflows.case import CaseWorkflow
+from workflows.housekeeping import HousekeepingWorkflow
 
-WORKFLOWS = [CaseWorkflow]
+WORKFLOWS = [CaseWorkflow, HousekeepingWorkflow]
 
 
 def mailer_for(settings: Settings) -> Mailer:
@@ -58,8 +59,8 @@ def build_worker(
         activities=[
             effects.prepare_case,
             effects.carry_out,
-            # Housekeeping, ready for a scheduled workflow: chase unanswered referrals (R38),
-            # anonymise cases past retention (also `python -m activities.retention`).
+            # Housekeeping (workflows/housekeeping.py, scheduled daily): chase unanswered
+            # referrals (R38), anonymise cases past retention.
             dispatcher.referrals.chase_overdue_referrals,
             retention.anonymise_closed_cases,
         ],

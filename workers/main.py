@@ -10,6 +10,7 @@ from core.settings import get_settings
 from core.temporal import connect
 from db.engine import create_engine, session_factory
 from workers.build import build_worker
+from workflows.housekeeping import ensure_schedule
 
 
 async def run() -> None:
@@ -17,6 +18,7 @@ async def run() -> None:
     engine = create_engine(settings.resolved_database_url)
     client = await connect(settings)
     worker = build_worker(client, settings, session_factory(engine))
+    await ensure_schedule(client, settings.task_queue)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

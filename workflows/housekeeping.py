@@ -3,9 +3,18 @@ anonymise closed cases past the retention period (DPA 2018 / UK GDPR, asb-rules 
 
 from __future__ import annotations
 
+import contextlib
 from datetime import timedelta
 
 from temporalio import workflow
+from temporalio.client import (
+    Client,
+    Schedule,
+    ScheduleActionStartWorkflow,
+    ScheduleAlreadyRunningError,
+    ScheduleIntervalSpec,
+    ScheduleSpec,
+)
 from temporalio.common import RetryPolicy
 
 SCHEDULE_ID = "asb-housekeeping"
@@ -27,3 +36,15 @@ class HousekeepingWorkflow:
             retry_policy=RETRY, result_type=list[str],
         )  # fmt: skip
         return {"referrals_chased": len(chased), "cases_anonymised": len(anonymised)}
+
+
+async def ensure_schedule(client: Client, task_queue: str) -> None:
+    """Create the daily schedule once; an existing one is left as it is."""
+    schedule = Schedule(
+        action=ScheduleActionStartWorkflow(
+            "HousekeepingWorkflow", id=f"{SCHEDULE_ID}-run", task_queue=task_queue
+        ),
+        spec=ScheduleSpec(intervals=[ScheduleIntervalSpec(every=EVERY)]),
+    )
+    with contextlib.suppress(ScheduleAlreadyRunningError):
+        await client.create_schedule(SCHEDULE_ID, schedule)

@@ -129,6 +129,10 @@ SAMPLES: dict[LetterKind, dict[str, Any]] = {
             scope="his contact details and the reason for referral",
         ),
     },
+    K.REFERRAL_CHASE: {
+        "agency_name": "Leeds Mental Health Support",
+        "referral_made_on": date(2026, 3, 11),
+    },
     K.SUPERVISOR_ESCALATION: {
         "escalation": Escalation(
             reason="initial contact deadline missed (R14)",

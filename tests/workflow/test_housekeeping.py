@@ -1,0 +1,35 @@
+"""The daily housekeeping run chases referrals (R38) and anonymises expired cases (DPA 2018)."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+from temporalio.testing import WorkflowEnvironment
+
+from core.mailer import FolderMailer
+from core.settings import Settings
+from workers.build import build_worker
+from workflows.housekeeping import SCHEDULE_ID, ensure_schedule
+
+
+async def test_housekeeping_runs_both_jobs_and_reports_counts(
+    skipping_env: WorkflowEnvironment, sessions: Any, task_queue: str, tmp_path: Path
+) -> None:
+    settings = Settings(task_queue=task_queue, data_dir=tmp_path)
+    async with build_worker(skipping_env.client, settings, sessions, FolderMailer(tmp_path)):
+        result = await skipping_env.client.execute_workflow(
+            "HousekeepingWorkflow", id=f"housekeeping-{uuid.uuid4()}", task_queue=task_queue,
+            result_type=dict,
+        )  # fmt: skip
+    assert set(result) == {"referrals_chased", "cases_anonymised"}
+    assert all(isinstance(n, int) and n >= 0 for n in result.values())
+
+
+async def test_the_daily_schedule_is_created_once(dev_env: WorkflowEnvironment) -> None:
+    queue = f"hk-{uuid.uuid4().hex[:6]}"
+    await ensure_schedule(dev_env.client, queue)
+    await ensure_schedule(dev_env.client, queue)  # a restart leaves it as it is
+    described = await dev_env.client.get_schedule_handle(SCHEDULE_ID).describe()
+    assert described.schedule.spec.intervals[0].every.days == 1
