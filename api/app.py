@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from api import actions, cases, health, intake, oversight, reports
+from api import actions, cases, codec, health, intake, oversight, reports
 from api.deps import Services
 from api.limits import BodySizeLimit
 from core.settings import Settings
@@ -45,4 +45,5 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     app.include_router(actions.router)
     app.include_router(reports.router)
     app.include_router(intake.router)
+    codec.install(app, settings)
     return app

@@ -21,7 +21,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 from temporalio.api.common.v1 import Payload, Payloads
 
-from api.auth import Principal, require_roles
+from api.auth import SUPERVISORS, Principal, require_roles
 from api.deps import Services, services
 from core.codec import CodecError, EncryptionCodec
 from core.settings import Settings
@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 PREFIX = "/codec"
 
 router = APIRouter(prefix=PREFIX, tags=["codec"])
-SUPERVISOR = require_roles("supervisor")  # only supervisors read decrypted histories
+SUPERVISOR = require_roles(*SUPERVISORS)  # supervisors (and admins) read decrypted histories
 Transform = Callable[[Iterable[Payload]], Awaitable[list[Payload]]]
 
 _BODY = {

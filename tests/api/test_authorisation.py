@@ -23,6 +23,8 @@ SUPERVISOR_ONLY = {
     "/cases/{reference}/actions/approve_peia",
     "/cases/{reference}/actions/approve_closure",
     "/cases/{reference}/actions/reassign",
+    "/codec/decode",
+    "/codec/encode",
 }
 BODIES: dict[str, dict[str, Any]] = {
     "record_contact": {"outcome": "failed_attempt", "channel": "phone"},
@@ -63,6 +65,8 @@ def _request(method: str, path: str, reference: str) -> dict[str, Any]:
     if path == "/reports":
         return {"method": method, "url": url, "params": {"from": "2026-01-01", "to": "2026-12-31",
                                                            "homes": 1000}}  # fmt: skip
+    if path.startswith("/codec/"):
+        return {"method": method, "url": url, "json": {"payloads": []}}
     if "/actions/" in path:
         return {"method": method, "url": url, "json": BODIES.get(action, {})}
     return {"method": method, "url": url}

@@ -17,6 +17,7 @@ from temporalio.testing import ActivityEnvironment
 
 from core.mailer import SmtpMailer, TransientMailError
 from db.models import CaseEvent, Letter, LetterDocument, OfficerTask
+from db.repository import insert_once
 from domain.actions import Actor
 from domain.commands import Command, LetterKind, RecordEvent, SendLetter
 from tests.integration.record_support import (
@@ -191,4 +192,18 @@ async def test_an_anonymous_complainant_receives_nothing(
     assert (row.body, row.message_id, row.sent_at) == ("", None, None)
     assert handler.attempts == [] and handler.received == []
     assert await count(sessions, LetterDocument, letter_key=row.key) == 0
+    assert await count(sessions, OfficerTask, reference=case.reference) == 0
+
+
+async def test_a_row_inserted_once_rolls_back_with_the_work_around_it(
+    sessions: async_sessionmaker[Any],
+) -> None:
+    """On SQLite too: a SAVEPOINT opened first must not commit the row on its own."""
+    case = await seed_case(sessions)
+    task = OfficerTask(key=f"{case.reference}:task:x", reference=case.reference, kind="letter",
+                       summary="s", created_at=datetime.now(UTC))  # fmt: skip
+    with pytest.raises(RuntimeError):
+        async with sessions() as session, session.begin():
+            assert await insert_once(session, task)
+            raise RuntimeError("the rest of the work failed")
     assert await count(sessions, OfficerTask, reference=case.reference) == 0
