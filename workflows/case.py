@@ -22,6 +22,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.case import CaseSetup, CaseState, CaseView
     from domain.commands import Command
     from domain.errors import DomainError
+    from domain.sharing import shared_state
     from workflows import search_attributes as sa
     from workflows.contracts import CaseStart, CommandBatch, PrepareCase
 
@@ -41,7 +42,7 @@ def workflow_id(reference: str) -> str:
 class CaseWorkflow:
     @workflow.init
     def __init__(self, start: CaseStart) -> None:
-        self._state: CaseState | None = start.state
+        self._state: CaseState | None = shared_state(start.state) if start.state else None
         self._processed: list[str] = list(start.processed_update_ids)
         self._lock = asyncio.Lock()
         self._changed = False
@@ -79,7 +80,7 @@ class CaseWorkflow:
                 raise ApplicationError(
                     str(invalid), type="InvalidCase", non_retryable=True
                 ) from None
-            await self._carry_out(state, commands)
+            await self._carry_out(shared_state(state), commands)
 
     async def _wait_for_next_deadline(self) -> None:
         due = machine.next_due(self.state)
