@@ -11,6 +11,7 @@ address, a letter the confidentiality check refuses) becomes a task for the offi
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -27,7 +28,13 @@ from activities.letters import (
     render_pdf,
 )
 from activities.referrals import Referrals
-from core.mailer import Attachment, Mailer, OutgoingEmail, PermanentMailError
+from core.mailer import (
+    Attachment,
+    Mailer,
+    OutgoingEmail,
+    PermanentMailError,
+    TransientMailError,
+)
 from db.models import Case, Letter, LetterDocument, OfficerTask, Party
 from db.repository import insert_once
 from domain.commands import MakeReferral, NotifySupervisor, SendLetter
@@ -60,20 +67,63 @@ class LetterDispatcher:
         )
 
     async def dispatch(self, command: SendLetter) -> None:
+        """Render and store the letter, then send it: never twice, never silently lost.
+
+        The row is marked ``sending`` (committed) before the SMTP conversation. A worker killed
+        during it leaves ``sending`` behind; the retry then cannot know whether the email left,
+        so it does not send again but marks the letter ``unconfirmed`` and gives the officer a
+        task to check. A transient failure (the server down) is certain not to have sent, so the
+        row goes back to ``rendered`` and the activity retries.
+        """
         async with self._sessions() as session, session.begin():
             letter = await _letter(session, command.key)
-            if letter is None or letter.status not in ("pending", "rendered"):
+            if letter is None or letter.status not in ("pending", "rendered", "sending"):
                 return  # already sent, queued for post, suppressed or failed: never twice
-            await self._render_and_send(session, command, letter)
+            if letter.status == "sending":
+                await _unconfirmed(session, letter)
+                return
+            email = await self._render(session, command, letter)
+            if email is None:
+                return
+            letter.status = "sending"
+        await self._send(command.key, email)
 
-    async def _render_and_send(
-        self, session: AsyncSession, command: SendLetter, letter: Letter
+    async def _send(self, key: str, email: OutgoingEmail) -> None:
+        try:
+            message_id = await self._mailer.send(email)
+        except PermanentMailError as bounced:
+            why = f"email refused: {bounced}"
+            await self._settle(key, lambda session, letter: _fail(session, letter, why))
+            return
+        except TransientMailError:
+            await self._settle(key, _back_to_rendered)
+            raise
+
+        async def sent(_: AsyncSession, letter: Letter) -> None:
+            letter.message_id = message_id
+            letter.channel = "email"
+            letter.status = "sent"
+            letter.sent_at = datetime.now(UTC)
+
+        await self._settle(key, sent)
+
+    async def _settle(
+        self, key: str, outcome: Callable[[AsyncSession, Letter], Awaitable[None]]
     ) -> None:
+        async with self._sessions() as session, session.begin():
+            letter = await _letter(session, key)
+            if letter is not None:
+                await outcome(session, letter)
+
+    async def _render(
+        self, session: AsyncSession, command: SendLetter, letter: Letter
+    ) -> OutgoingEmail | None:
+        """The email to send, or None when the letter goes by post, is suppressed or failed."""
         case = await session.get(Case, command.reference)
         recipient = await session.get(Party, command.party_id)
         if case is None or recipient is None:
             await _fail(session, letter, "the case or the recipient is missing from the record")
-            return
+            return None
         complainant = await _complainant(session, command.reference)
         policy = load_policy(case.landlord)
         try:
@@ -83,49 +133,34 @@ class LetterDispatcher:
             rendered = render_letter(kind, context)
         except AnonymousRecipientError:
             letter.status = "suppressed"  # R8: an anonymous complainant receives nothing
-            return
+            return None
         except (LetterError, ValueError) as refused:
             await _fail(session, letter, f"letter not produced: {refused}")
-            return
-        await self._store(session, letter, rendered, policy.name)
-        await self._deliver(session, letter, recipient, rendered)
-
-    async def _store(
-        self, session: AsyncSession, letter: Letter, rendered: RenderedLetter, letterhead: str
-    ) -> None:
-        letter.subject = rendered.subject[:200]
-        letter.body = rendered.text
-        letter.status = "rendered"
-        pdf = render_pdf(rendered, letterhead, created=letter.created_at)
-        await insert_once(session, LetterDocument(letter_key=letter.key, pdf=pdf))
-
-    async def _deliver(
-        self, session: AsyncSession, letter: Letter, recipient: Party, rendered: RenderedLetter
-    ) -> None:
+            return None
+        pdf = await self._store(session, letter, rendered, policy.name)
         if recipient.preferred_channel != "email" or not recipient.email:
             letter.status = "queued_for_post"
             letter.channel = "post"
-            return
-        pdf = await session.get(LetterDocument, letter.key)
-        message = OutgoingEmail(
+            return None
+        return OutgoingEmail(
             key=letter.key,
             to=recipient.email,
             to_name=recipient.name,
             subject=rendered.subject,
             text=rendered.text,
             html=rendered.html,
-            attachments=(Attachment(f"{letter.key.replace(':', '-')}.pdf", pdf.pdf),)
-            if pdf
-            else (),
+            attachments=(Attachment(f"{letter.key.replace(':', '-')}.pdf", pdf),),
         )
-        try:
-            letter.message_id = await self._mailer.send(message)
-        except PermanentMailError as bounced:
-            await _fail(session, letter, f"email refused: {bounced}")
-            return
-        letter.channel = "email"
-        letter.status = "sent"
-        letter.sent_at = datetime.now(UTC)
+
+    async def _store(
+        self, session: AsyncSession, letter: Letter, rendered: RenderedLetter, letterhead: str
+    ) -> bytes:
+        letter.subject = rendered.subject[:200]
+        letter.body = rendered.text
+        letter.status = "rendered"
+        pdf = render_pdf(rendered, letterhead, created=letter.created_at)
+        await insert_once(session, LetterDocument(letter_key=letter.key, pdf=pdf))
+        return pdf
 
     async def refer(self, command: MakeReferral) -> None:
         """Email a recorded referral to its agency, exactly once (R38; activities/referrals.py)."""
@@ -165,6 +200,19 @@ async def _fail(session: AsyncSession, letter: Letter, why: str) -> None:
     letter.status = "failed"
     letter.error = why
     summary = f"The {letter.kind.replace('_', ' ')} letter could not be sent: {why}"
+    await insert_once(session, _task(f"{letter.key}:task", letter.reference, summary, "letter"))
+
+
+async def _back_to_rendered(_: AsyncSession, letter: Letter) -> None:
+    letter.status = "rendered"
+
+
+async def _unconfirmed(session: AsyncSession, letter: Letter) -> None:
+    letter.status = "unconfirmed"
+    summary = (
+        f"The {letter.kind.replace('_', ' ')} email may not have left: the system stopped while "
+        "sending it. Check with the recipient and resend from the case if it did not arrive."
+    )
     await insert_once(session, _task(f"{letter.key}:task", letter.reference, summary, "letter"))
 
 

@@ -139,8 +139,8 @@ async def test_a_transient_failure_raises_for_a_retry_then_one_email_is_delivere
     # A plain exception (not a non-retryable ApplicationError): Temporal retries it.
     assert not isinstance(raised.value, ApplicationError)
     [row] = await letters(sessions, case.reference)
-    assert row.status == "pending"  # rolled back: nothing half-sent
-    assert await count(sessions, LetterDocument, letter_key=row.key) == 0
+    assert row.status == "rendered"  # certainly not sent: ready to send again
+    assert await count(sessions, LetterDocument, letter_key=row.key) == 1
 
     mailer.port = port  # the server is back
     await ActivityEnvironment().run(activity, work)
@@ -150,6 +150,28 @@ async def test_a_transient_failure_raises_for_a_retry_then_one_email_is_delivere
     assert row.status == "sent"
     assert len(handler.to(COMPLAINANT["email"])) == 1
     assert await count(sessions, OfficerTask, reference=case.reference) == 0
+
+
+async def test_a_worker_killed_mid_send_never_sends_twice_and_tells_the_officer(
+    sessions: async_sessionmaker[Any], relay: tuple[CountingHandler, int]
+) -> None:
+    """The row says "sending" when the worker died in the SMTP conversation: the retry cannot
+    know whether the email left, so it does not send again; the officer is asked to check."""
+    handler, port = relay
+    case = await seed_case(sessions)
+    work = batch(case, letter(case, LetterKind.ACKNOWLEDGEMENT))
+    activity = effects(sessions, SmtpMailer("127.0.0.1", port, SENDER)).carry_out
+    await ActivityEnvironment().run(activity, work)
+    [row] = await letters(sessions, case.reference)
+    async with sessions() as session, session.begin():  # as a kill -9 mid-send leaves it
+        (await session.get(Letter, row.id)).status = "sending"
+
+    await ActivityEnvironment().run(activity, work)
+
+    [row] = await letters(sessions, case.reference)
+    assert row.status == "unconfirmed"
+    assert len(handler.to(COMPLAINANT["email"])) == 1
+    assert await count(sessions, OfficerTask, reference=case.reference) == 1
 
 
 async def test_a_perpetrator_letter_on_a_confidential_case_names_nothing_of_the_complainant(
