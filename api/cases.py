@@ -24,6 +24,7 @@ from domain import machine
 from domain.case import CaseView, OpenCase, PartyRef
 from domain.errors import DomainError, UnknownValueError
 from domain.policy import PolicyProfile, load_policy
+from workflows import search_attributes
 from workflows.contracts import CaseStart
 
 router = APIRouter(tags=["cases"])
@@ -81,7 +82,7 @@ async def start_case(svc: Services, body: OpenCaseIn, idempotency_key: str | Non
     )
     setup = case_setup(body.landlord, opened.received_at, now)
     try:  # the domain's own opening rules, so a case that cannot open is a 422, not a crash
-        machine.open_case(setup, opened, now)
+        state, _ = machine.open_case(setup, opened, now)
     except DomainError as invalid:
         raise unprocessable("body", str(invalid)) from None
     await _save_report(svc, reference, body)
@@ -91,6 +92,7 @@ async def start_case(svc: Services, body: OpenCaseIn, idempotency_key: str | Non
         id=f"case-{reference}",
         task_queue=svc.settings.task_queue,
         id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+        search_attributes=search_attributes.typed(machine.view(state, now)),
     )
     try:
         view: CaseView = await svc.client.execute_update_with_start_workflow(

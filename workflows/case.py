@@ -27,6 +27,8 @@ with workflow.unsafe.imports_passed_through():
     from workflows.contracts import CaseStart, CommandBatch, PrepareCase
 
 OPEN_UPDATE = "open"
+# workflow.patched marker: cases started before it upsert every attribute on every change.
+UPSERT_CHANGES_ONLY = "upsert-changed-search-attributes-only"
 ACTION_TYPE_HINT: Any = Action  # a discriminated union; the pydantic converter validates it
 # A case's own update ids, kept across continue-as-new to deduplicate retried actions.
 MAX_REMEMBERED_UPDATES = 1000
@@ -115,25 +117,18 @@ class CaseWorkflow:
         self._upsert_search_attributes()
 
     def _upsert_search_attributes(self) -> None:
-        view = machine.view(self.state, workflow.now())
-        # The earliest deadline still to be met (in the past once missed), not the instant the
-        # engine next wakes (after a miss, the next re-escalation): "overdue" is the query
-        # ``NextDeadlineAt < now`` (design.md, Search attributes). Paused clocks (R17) do not run.
-        running = [d.due_at for d in view.deadlines if not (d.met_at or d.stopped or d.paused)]
-        next_deadline = min(running, default=None)
+        wanted = sa.values_for(machine.view(self.state, workflow.now()))
+        # Only what changed: each upsert is a visibility write on the server, which is the
+        # bottleneck (design.md), and most officer actions change none of these.
+        current = workflow.info().typed_search_attributes
+        changes_only = workflow.patched(UPSERT_CHANGES_ONLY)
         updates: list[SearchAttributeUpdate[Any]] = [
-            sa.CASE_STAGE.value_set(view.stage.value),
-            sa.CASE_TIER.value_set(view.tier),
-            sa.LANDLORD.value_set(view.landlord),
-            sa.ESCALATED.value_set(bool(view.overdue_clocks)),
-            sa.CASE_OFFICER.value_set(view.officer_id)
-            if view.officer_id
-            else sa.CASE_OFFICER.value_unset(),
-            sa.NEXT_DEADLINE_AT.value_set(next_deadline)
-            if next_deadline
-            else sa.NEXT_DEADLINE_AT.value_unset(),
+            key.value_set(value) if value is not None else key.value_unset()
+            for key, value in wanted
+            if current.get(key) != value or not changes_only
         ]
-        workflow.upsert_search_attributes(updates)
+        if updates:
+            workflow.upsert_search_attributes(updates)
 
     # ---- messages -----------------------------------------------------------------------------
 

@@ -7,7 +7,12 @@ fixtures pass ``REGISTRATION`` to the dev server).
 
 from __future__ import annotations
 
-from temporalio.common import SearchAttributeKey
+from datetime import datetime
+from typing import Any
+
+from temporalio.common import SearchAttributeKey, SearchAttributePair, TypedSearchAttributes
+
+from domain.case import CaseView
 
 CASE_STAGE = SearchAttributeKey.for_keyword("CaseStage")
 CASE_TIER = SearchAttributeKey.for_keyword("CaseTier")
@@ -27,3 +32,27 @@ def cli_flags() -> list[str]:
     for key in ALL:
         flags += ["--search-attribute", f"{key.name}={_CLI_TYPES[key.indexed_value_type.name]}"]
     return flags
+
+
+def values_for(view: CaseView) -> list[tuple[SearchAttributeKey[Any], Any]]:
+    """The attributes of a case as it stands (None: unset)."""
+    # The earliest deadline still to be met (in the past once missed), not the instant the
+    # engine next wakes (after a miss, the next re-escalation): "overdue" is the query
+    # ``NextDeadlineAt < now`` (design.md, Search attributes). Paused clocks (R17) do not run.
+    running = [d.due_at for d in view.deadlines if not (d.met_at or d.stopped or d.paused)]
+    next_deadline: datetime | None = min(running, default=None)
+    return [
+        (CASE_STAGE, view.stage.value),
+        (CASE_TIER, view.tier),
+        (LANDLORD, view.landlord),
+        (ESCALATED, bool(view.overdue_clocks)),
+        (CASE_OFFICER, view.officer_id),
+        (NEXT_DEADLINE_AT, next_deadline),
+    ]
+
+
+def typed(view: CaseView) -> TypedSearchAttributes:
+    """For starting a workflow with its attributes already set (one visibility write fewer)."""
+    return TypedSearchAttributes(
+        [SearchAttributePair(key, value) for key, value in values_for(view) if value is not None]
+    )
