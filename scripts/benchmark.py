@@ -105,10 +105,11 @@ def rss_kb(pid: int) -> int:
 class Stack:
     """A dev server, the floor worker and the case worker, each its own process."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, database_url: str = "") -> None:
         port = free_port()
         self.settings = Settings(
             data_dir=folder,
+            database_url=database_url,
             temporal_address=f"127.0.0.1:{port}",
             temporal_ui_port=free_port(),
             task_queue=f"bench-{uuid.uuid4().hex[:6]}",
@@ -118,6 +119,7 @@ class Stack:
             "ASB_DATA_DIR": str(folder),
             "ASB_TEMPORAL_ADDRESS": self.settings.temporal_address,
             "ASB_TASK_QUEUE": self.settings.task_queue,
+            "ASB_DATABASE_URL": database_url,
         }
         self.children: list[subprocess.Popen[bytes]] = []
 
@@ -212,7 +214,7 @@ def row(figure: Figure, floor_figure: Figure | None = None) -> str:
 
 
 async def run(args: argparse.Namespace, folder: Path) -> None:
-    stack = Stack(folder)
+    stack = Stack(folder, args.database_url)
     try:
         await stack.start_server()
         stack.start("scripts.bench_floor")
@@ -234,7 +236,8 @@ async def run(args: argparse.Namespace, folder: Path) -> None:
             )
             print(f"\nmachine: {platform.machine()}, {os.cpu_count()} cores, "
                   f"Python {platform.python_version()}, {platform.platform()}")  # fmt: skip
-            print(f"cases {args.cases} at concurrency {args.concurrency}; "
+            database = stack.settings.resolved_database_url.split("://")[0]
+            print(f"database {database}; cases {args.cases} at concurrency {args.concurrency}; "
                   f"{args.actions} sequential actions/reads\n")  # fmt: skip
             for figure in (floor_open, floor_update):
                 print(row(figure))
@@ -273,6 +276,9 @@ def main() -> None:
     parser.add_argument("--memory", type=lambda s: [int(x) for x in s.split(",")],
                         default=[1000, 5000])  # fmt: skip
     parser.add_argument("--quick", action="store_true", help="small numbers, for CI")
+    parser.add_argument(
+        "--database-url", default="", help="e.g. postgresql+asyncpg://...; default SQLite"
+    )
     args = parser.parse_args()
     if args.quick:
         args.cases, args.actions, args.memory = 30, 20, [50]
