@@ -10,6 +10,7 @@ address, a letter the confidentiality check refuses) becomes a task for the offi
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
@@ -158,7 +159,8 @@ class LetterDispatcher:
         letter.subject = rendered.subject[:200]
         letter.body = rendered.text
         letter.status = "rendered"
-        pdf = render_pdf(rendered, letterhead, created=letter.created_at)
+        # ~0.1 s of CPU: off the event loop, so other activities and workflows keep moving.
+        pdf = await asyncio.to_thread(render_pdf, rendered, letterhead, created=letter.created_at)
         await insert_once(session, LetterDocument(letter_key=letter.key, pdf=pdf))
         return pdf
 

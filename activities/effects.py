@@ -30,6 +30,7 @@ from domain.commands import (
     SendLetter,
     UpdateReadModel,
 )
+from workflows import search_attributes
 from workflows.contracts import CaseStart, CommandBatch, PrepareCase
 
 log = logging.getLogger(__name__)
@@ -167,7 +168,11 @@ async def _upsert_case(session: AsyncSession, view: CaseView) -> None:
     row.anonymous = view.anonymous
     row.escalated = bool(view.overdue_clocks)
     row.received_at = view.received_at
-    row.next_deadline_at = view.next_due_at
+    # The earliest deadline not yet met (past once missed), as the search attribute: "overdue"
+    # is next_deadline_at < now, which the engine's next wake-up time would never satisfy.
+    row.next_deadline_at = dict(search_attributes.values_for(view))[
+        search_attributes.NEXT_DEADLINE_AT
+    ]
     row.closed_at = view.closed_at
     row.closure_reason = view.closure_reason.value if view.closure_reason else None
     row.linked_reference = view.linked_reference

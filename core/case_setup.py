@@ -20,7 +20,7 @@ CALENDAR_YEARS = 10
 def case_setup(landlord: str, received_at: datetime, now: datetime) -> CaseSetup:
     policy = load_policy(landlord)
     first = min(received_at.year, now.year) - 1
-    last = now.year + CALENDAR_YEARS
+    last = max(received_at.year, now.year) + CALENDAR_YEARS
     holidays = sorted(holiday_dates(policy.holiday_region, range(first, last + 1)))
     return CaseSetup(
         policy=policy,

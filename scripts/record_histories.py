@@ -1,6 +1,11 @@
 """Record one case history per main path for the replay tests (``tests/replay/histories``).
 
-    .venv/bin/python -m scripts.record_histories
+    .venv/bin/python -m scripts.record_histories               # the corpus, if not there yet
+    .venv/bin/python -m scripts.record_histories --out tests/replay/histories/2027-01
+
+Histories already in the corpus are never overwritten (``--force`` to do so): after a change
+guarded by ``workflow.patched``, record the new behaviour into a folder of its own and keep
+the old histories, which prove that cases opened before the change still replay.
 
 Runs each journey against a time-skipping test server with a real worker (a throwaway SQLite
 record and a folder mailer) and writes each workflow's history as JSON. ``tests/replay``
@@ -15,6 +20,7 @@ key; they hold ids, enums and dates only, never personal data.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
 import os
@@ -56,11 +62,11 @@ from tests.workflow.support import (
     OFFICER,
     CaseDriver,
     binary,
+    case_worker,
     deadline,
     register_search_attributes,
     through_action_plan,
 )
-from workers.build import build_worker
 from workflows.case import OPEN_UPDATE
 
 HISTORIES = Path(__file__).resolve().parents[1] / "tests" / "replay" / "histories"
@@ -183,7 +189,7 @@ async def record(out: Path) -> list[Path]:
             settings = Settings(environment="test", task_queue=TASK_QUEUE, data_dir=Path(tmp))
             sessions = session_factory(engine)
             mailer = FolderMailer(Path(tmp) / "mail")
-            async with build_worker(env.client, settings, sessions, mailer=mailer):
+            async with case_worker(env.client, settings, sessions, mailer):
                 driver = CaseDriver(env, TASK_QUEUE, sessions, mailer.folder, prefix="ASB-REPLAY")
                 for journey in JOURNEYS:
                     for name, handle in (await journey(driver)).items():
@@ -199,10 +205,16 @@ async def record(out: Path) -> list[Path]:
 
 
 def main() -> None:
-    HISTORIES.mkdir(parents=True, exist_ok=True)
-    for path in asyncio.run(record(HISTORIES)):
-        print(f"{path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path}: "
-              f"{path.stat().st_size // 1024} KB")  # fmt: skip
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=HISTORIES, help="folder for the JSON files")
+    parser.add_argument("--force", action="store_true", help="overwrite existing histories")
+    args = parser.parse_args()
+    existing = sorted(args.out.glob("*.json")) if args.out.is_dir() else []
+    if existing and not args.force:
+        sys.exit(f"{args.out} already holds {len(existing)} histories; use --out or --force")
+    args.out.mkdir(parents=True, exist_ok=True)
+    for path in asyncio.run(record(args.out)):
+        print(f"{path}: {path.stat().st_size // 1024} KB")
     sys.stdout.flush()
     os._exit(0)  # the Temporal client may abort at interpreter exit (design.md)
 

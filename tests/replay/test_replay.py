@@ -21,11 +21,15 @@ from temporalio.workflow import NondeterminismError
 with workflow.unsafe.imports_passed_through():  # as workflows/case.py does for the sandbox
     from domain.case import CaseState
     from domain.commands import Command
+    from workers.build import RUNNER
     from workflows.case import ACTIVITY_TIMEOUT, RETRY, CaseWorkflow
     from workflows.contracts import CaseStart, CommandBatch
 
+# A fixed build id: without one the SDK hashes every loaded module's source (seconds, when no
+# bytecode is cached). Replay does not depend on it.
+BUILD_ID = "asb-replay-tests"
 HISTORY_DIR = Path(__file__).parent / "histories"
-HISTORIES = sorted(HISTORY_DIR.glob("*.json"))
+HISTORIES = sorted(HISTORY_DIR.rglob("*.json"))  # later recordings go in subfolders
 MAIN_PATHS = {
     "happy_path",
     "legal_action",
@@ -43,12 +47,19 @@ def _history(path: Path) -> WorkflowHistory:
 
 
 def test_the_corpus_holds_a_case_for_every_main_path() -> None:
-    assert {path.stem for path in HISTORIES} >= MAIN_PATHS
+    assert {path.stem for path in HISTORY_DIR.glob("*.json")} >= MAIN_PATHS
 
 
-@pytest.mark.parametrize("path", HISTORIES, ids=lambda path: path.stem)
+@pytest.mark.parametrize(
+    "path", HISTORIES, ids=lambda path: str(path.relative_to(HISTORY_DIR).with_suffix(""))
+)
 async def test_recorded_case_replays_against_the_current_workflow(path: Path) -> None:
-    replayer = Replayer(workflows=[CaseWorkflow], data_converter=pydantic_data_converter)
+    replayer = Replayer(
+        workflows=[CaseWorkflow],
+        data_converter=pydantic_data_converter,
+        workflow_runner=RUNNER,  # the production worker's sandbox settings
+        build_id=BUILD_ID,
+    )
     result = await replayer.replay_workflow(_history(path))
     assert result.replay_failure is None
 
@@ -76,6 +87,11 @@ class _CarryOutRenamed(CaseWorkflow):
 
 async def test_replay_fails_when_the_workflow_changes_non_deterministically() -> None:
     """The replay test is not vacuous: the same corpus refuses a changed workflow."""
-    replayer: Any = Replayer(workflows=[_CarryOutRenamed], data_converter=pydantic_data_converter)
+    replayer: Any = Replayer(
+        workflows=[_CarryOutRenamed],
+        data_converter=pydantic_data_converter,
+        workflow_runner=RUNNER,
+        build_id=BUILD_ID,
+    )
     with pytest.raises(NondeterminismError, match="carry_out"):
         await replayer.replay_workflow(_history(HISTORY_DIR / "happy_path.json"))

@@ -23,6 +23,7 @@ from temporalio.api.enums.v1 import EventType, IndexedValueType
 from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
 from temporalio.api.workflowservice.v1 import DescribeWorkflowExecutionRequest
 from temporalio.client import (
+    Client,
     WithStartWorkflowOperation,
     WorkflowExecutionStatus,
     WorkflowHandle,
@@ -32,9 +33,20 @@ from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
 
+from core.mailer import Mailer
+from core.settings import Settings
 from db.models import Case as CaseRow
-from db.models import Escalation, Letter, Party, Referral, ReportDetails
+from db.models import (
+    CaseEvent,
+    Escalation,
+    Letter,
+    OfficerTask,
+    Party,
+    Referral,
+    ReportDetails,
+)
 from domain.actions import (
     Acknowledge,
     Action,
@@ -45,11 +57,12 @@ from domain.actions import (
 )
 from domain.case import CaseView, DeadlineView, OpenCase, PartyRef
 from domain.policy import ClosureReason
-from domain.triage import VulnerabilityAnswers
+from workers.build import build_worker
 from workflows.case import OPEN_UPDATE, workflow_id
 from workflows.contracts import CaseStart
 from workflows.search_attributes import ALL as SEARCH_ATTRIBUTES
 
+TEST_BUILD_ID = "asb-workflow-tests"
 LANDLORDS = ("C", "Y", "X", "B", "P")
 WORKFLOW_TASK_EVENTS = frozenset(
     {
@@ -59,7 +72,6 @@ WORKFLOW_TASK_EVENTS = frozenset(
     }
 )
 OFFICER = Actor(user_id="officer.jones", role="officer")
-OFFICER_2 = Actor(user_id="officer.patel", role="officer")
 SUPERVISOR = Actor(user_id="supervisor.khan", role="supervisor")
 
 # R48: a closure reason each seed policy recognises for a case where the ASB has stopped.
@@ -87,7 +99,6 @@ class Refusal:
     """An action the workflow refused: the reason the caller was given."""
 
     reason: str
-    error_type: str | None
 
 
 @dataclass
@@ -95,7 +106,8 @@ class OpenedCase:
     reference: str
     landlord: str
     handle: WorkflowHandle[Any, Any]
-    view: CaseView
+    view: CaseView  # as it was when it opened
+    intake: OpenCase
 
     @property
     def complainant_id(self) -> str:
@@ -143,7 +155,6 @@ class CaseDriver:
         reference: str | None = None,
         anonymous: bool = False,
         received_at: datetime | None = None,
-        vulnerability: VulnerabilityAnswers | None = None,
     ) -> OpenedCase:
         """Record the parties, then open the case with update-with-start (as the API does)."""
         reference = reference or self.new_reference(landlord)
@@ -152,7 +163,6 @@ class CaseDriver:
             reference=reference,
             landlord=landlord,
             categories=list(categories),
-            vulnerability=vulnerability or VulnerabilityAnswers(),
             channel="phone",
             received_at=received_at or await self.env.get_current_time(),
             parties=[
@@ -167,21 +177,45 @@ class CaseDriver:
                 ),
             ],
         )
+        view = await self.submit(opened)
+        # Like the API, address the case by workflow id: the latest run, across continue-as-new.
+        handle = self.client.get_workflow_handle(workflow_id(reference))
+        case = OpenedCase(reference, landlord, handle, view, opened)
+        self.opened.append(case)
+        return case
+
+    async def submit(self, opened: OpenCase) -> CaseView:
+        """Update-with-start, ``USE_EXISTING``: the case opens once, however often it is sent."""
         start: WithStartWorkflowOperation[Any, Any] = WithStartWorkflowOperation(
             "CaseWorkflow",
             CaseStart(opened=opened),
-            id=workflow_id(reference),
+            id=workflow_id(opened.reference),
             task_queue=self.task_queue,
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
         )
-        view: CaseView = await self.client.execute_update_with_start_workflow(
-            OPEN_UPDATE, start_workflow_operation=start, result_type=CaseView
-        )
-        # Like the API, address the case by workflow id: the latest run, across continue-as-new.
-        handle = self.client.get_workflow_handle(workflow_id(reference))
-        case = OpenedCase(reference, landlord, handle, view)
-        self.opened.append(case)
-        return case
+        try:
+            view: CaseView = await self.client.execute_update_with_start_workflow(
+                OPEN_UPDATE, start_workflow_operation=start, result_type=CaseView
+            )
+        except WorkflowUpdateFailedError as failed:
+            why = await self.failure(workflow_id(opened.reference))
+            raise AssertionError(f"case {opened.reference} did not open: {why}") from failed
+        return view
+
+    async def failure(self, workflow: str) -> str:
+        """Why a workflow failed or its tasks fail, decoded (for a test's failure message)."""
+        history = await self.client.get_workflow_handle(workflow).fetch_history()
+        reasons = []
+        for event in history.events:
+            if event.HasField("workflow_task_failed_event_attributes"):
+                raw = event.workflow_task_failed_event_attributes.failure
+            elif event.HasField("workflow_execution_failed_event_attributes"):
+                raw = event.workflow_execution_failed_event_attributes.failure
+            else:
+                continue
+            error = await self.client.data_converter.decode_failure(raw)
+            reasons.append(f"{EventType.Name(event.event_type)}: {error!r}")
+        return "; ".join(reasons) or "no failure in its history"
 
     async def _save_report(self, reference: str, anonymous: bool) -> None:
         async with self.sessions() as session, session.begin():
@@ -218,7 +252,8 @@ class CaseDriver:
         return view
 
     async def refuse(self, case: OpenedCase, action: Action) -> Refusal:
-        """Assert the action is refused, leaving the case and its history unchanged."""
+        """Assert the action is refused with a reason (``WorkflowUpdateFailedError`` whose cause
+        is an ``ActionRefused`` application error), leaving the case and its history unchanged."""
         before = await self.view(case)
         events_before = await self.event_count(case.handle)
         try:
@@ -228,12 +263,13 @@ class CaseDriver:
         else:
             raise AssertionError(f"{action.type} was accepted; a refusal was expected")
         assert isinstance(cause, ApplicationError), f"unexpected failure {cause!r}"
+        assert cause.type == "ActionRefused", f"{action.type} failed, not refused: {cause!r}"
         assert await self.view(case) == before, f"refused {action.type} changed the case"
         # A real server keeps no trace of a rejected update; the time-skipping server records
         # the workflow task that ran the validator, and nothing else.
         added = (await self.event_types(case.handle))[events_before:]
         assert set(added) <= WORKFLOW_TASK_EVENTS, f"a refusal left history: {added}"
-        return Refusal(cause.message, cause.type)
+        return Refusal(cause.message)
 
     async def view(self, case: OpenedCase | WorkflowHandle[Any, Any]) -> CaseView:
         handle = case.handle if isinstance(case, OpenedCase) else case
@@ -278,6 +314,14 @@ class CaseDriver:
 
     # ---- the record ------------------------------------------------------------------------
 
+    async def events(self, reference: str) -> list[CaseEvent]:
+        """The case's audit trail (``case_events``), oldest first."""
+        async with self.sessions() as session:
+            rows = await session.scalars(
+                select(CaseEvent).where(CaseEvent.reference == reference).order_by(CaseEvent.id)
+            )
+            return list(rows)
+
     async def letters(self, reference: str) -> list[Letter]:
         async with self.sessions() as session:
             rows = await session.scalars(
@@ -299,6 +343,15 @@ class CaseDriver:
         async with self.sessions() as session:
             rows = await session.scalars(
                 select(Referral).where(Referral.reference == reference).order_by(Referral.id)
+            )
+            return list(rows)
+
+    async def officer_tasks(self, reference: str) -> list[OfficerTask]:
+        async with self.sessions() as session:
+            rows = await session.scalars(
+                select(OfficerTask)
+                .where(OfficerTask.reference == reference)
+                .order_by(OfficerTask.id)
             )
             return list(rows)
 
@@ -324,6 +377,21 @@ class CaseDriver:
         for workflow in ids:
             if await self.status(workflow) is WorkflowExecutionStatus.RUNNING:
                 await self.client.get_workflow_handle(workflow).terminate("test finished")
+
+
+def case_worker(
+    client: Client,
+    settings: Settings,
+    sessions: async_sessionmaker[Any],
+    mailer: Mailer,
+    **worker_options: Any,
+) -> Worker:
+    """The production worker (``build_worker``) with a fixed build id: without one the SDK
+    hashes the source of every loaded module, which takes seconds when no bytecode is cached
+    (PYTHONDONTWRITEBYTECODE, as here and in the Dockerfile)."""
+    return build_worker(
+        client, settings, sessions, mailer=mailer, build_id=TEST_BUILD_ID, **worker_options
+    )
 
 
 def binary(name: str) -> str:

@@ -28,7 +28,7 @@ async def _acknowledged(cases: CaseDriver, landlord: str) -> OpenedCase:
 
 
 @pytest.mark.parametrize("landlord", ["C", "Y", "P"])
-async def test_closure_is_refused_until_the_complainant_agrees_r46_r50(
+async def test_closure_is_refused_until_the_complainant_agrees_r46_r50_r51(
     cases: CaseDriver, landlord: str
 ) -> None:
     """C, Y and P close only after consulting the complainant, and never against them: not
@@ -39,7 +39,6 @@ async def test_closure_is_refused_until_the_complainant_agrees_r46_r50(
     assert view.awaiting == ["closure_consultation"]
     refused = await cases.refuse(case, ApproveClosure(actor=SUPERVISOR))
     assert refused.reason == "No supervisor approval is awaited for this closure (R46)."
-    assert refused.error_type == "ActionRefused"
 
     view = await cases.act(case, RecordConsultation(actor=OFFICER, outcome="objects"))
     assert view.stage is Stage.CLOSURE_REVIEW and view.closed_at is None
@@ -51,6 +50,12 @@ async def test_closure_is_refused_until_the_complainant_agrees_r46_r50(
     assert view.stage in (Stage.CLOSED, Stage.SURVEY) and view.closed_at is not None
     assert view.closure_reason is CLOSE_REASON[landlord]
     assert CLOSURE_LETTER[landlord] in await cases.letter_kinds(case.reference)  # R50
+
+    await cases.skip(days=40)  # the survey goes out and nobody answers it (R51)
+    await case.handle.result()  # the case finishes on its own once the survey closes
+    view = await cases.view(case)
+    assert view.finished and view.stage is Stage.FINISHED
+    assert (await cases.letter_kinds(case.reference))[-1] == "survey_invitation"
 
 
 async def test_x_closes_on_the_complainants_word_without_consultation_r46_r47_r48(

@@ -17,8 +17,7 @@ from core.mailer import FolderMailer
 from core.settings import Settings
 from domain.actions import Acknowledge, LegalActionKind, StartLegalAction
 from domain.case import Stage
-from tests.workflow.support import OFFICER, CaseDriver
-from workers.build import build_worker
+from tests.workflow.support import OFFICER, CaseDriver, case_worker
 
 T = TypeVar("T")
 VISIBILITY_WAIT = timedelta(seconds=10)
@@ -44,7 +43,7 @@ async def dev_cases(
 ) -> AsyncIterator[CaseDriver]:
     settings = Settings(environment="test", task_queue=task_queue, data_dir=tmp_path)
     mailer = FolderMailer(tmp_path / "mail")
-    async with build_worker(dev_env.client, settings, sessions, mailer=mailer):
+    async with case_worker(dev_env.client, settings, sessions, mailer):
         driver = CaseDriver(dev_env, task_queue, sessions, mailer.folder, prefix="ASB-DEV")
         yield driver
         await driver.terminate_open_cases()
