@@ -7,9 +7,16 @@ the policy's standard phrasing.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
-from activities.letters import LetterContext, LetterKind, Party, Recipient, RecipientRole
+from activities.letters import (
+    Appointment,
+    LetterContext,
+    LetterKind,
+    Party,
+    Recipient,
+    RecipientRole,
+)
 from db.models import Case as CaseRow
 from db.models import Party as PartyRow
 from domain.commands import LetterKind as Command
@@ -55,6 +62,8 @@ def compose(
 ) -> tuple[LetterKind, LetterContext]:
     kind = TEMPLATE_FOR[command.kind]
     role = RecipientRole(command.to_role)
+    if kind is LetterKind.INTERVIEW_INVITATION_PERPETRATOR and role is RecipientRole.COMPLAINANT:
+        kind = LetterKind.INTERVIEW_INVITATION_COMPLAINANT  # R26
     to_complainant = role == RecipientRole.COMPLAINANT
     hidden = [] if to_complainant or complainant is None else [_party(complainant)]
     officer = case.officer_id or "the ASB team"
@@ -75,6 +84,7 @@ def compose(
         actions=["Your officer will keep in touch with you as agreed in your action plan."],
         contact_attempts=["By telephone", "By telephone at a different time of day"],
         behaviour=_behaviour(case, policy),
+        appointment=_appointment(command),
         effect="It is causing distress to people living nearby.",
         tenancy_clauses=[STANDARD_CLAUSE],
         abc_terms=["Not to cause nuisance or annoyance to neighbours."],
@@ -101,3 +111,16 @@ def _thresholds(policy: PolicyProfile) -> list[str]:
     if review.distinct_reporters:
         limbs.append(f"{review.distinct_reporters} or more people reporting the same problem")
     return limbs
+
+
+def _appointment(command: SendLetter) -> Appointment | None:
+    """The interview the invitation offers (R26, R30); None leaves the letter to the officer."""
+    at = command.data.get("at")
+    if not isinstance(at, str):
+        return None
+    place = command.data.get("place")
+    return Appointment(
+        starts_at=datetime.fromisoformat(at),
+        place=place if isinstance(place, str) else None,
+        by_phone=bool(command.data.get("by_phone")),
+    )

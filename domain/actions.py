@@ -194,6 +194,11 @@ class InviteToInterview(_Action):
 
     type: Literal["invite_to_interview"] = "invite_to_interview"
     party: InterviewParty
+    # The appointment the letter offers (R26: location agreed together). Without one, no
+    # letter can be produced and the officer is given the task of arranging it instead.
+    at: AwareDatetime | None = None
+    place: Text | None = None  # e.g. "our Church Street office": never a resident's address
+    by_phone: bool = False
 
 
 class RecordInterview(_Action):

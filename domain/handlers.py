@@ -277,7 +277,10 @@ def revise_action_plan(s: CaseState, a: act.ReviseActionPlan, now: datetime, fx:
 def invite_to_interview(s: CaseState, a: act.InviteToInterview, now: datetime, fx: Effects) -> None:
     party = s.party(a.party)
     assert party is not None
-    fx.letter(LetterKind.INTERVIEW_INVITATION, party)  # R30
+    appointment = a.at.isoformat() if a.at else None
+    fx.letter(  # R26, R30
+        LetterKind.INTERVIEW_INVITATION, party, at=appointment, place=a.place, by_phone=a.by_phone
+    )
     s.interviews_invited.append(a.party)
     fx.event(
         a.type,

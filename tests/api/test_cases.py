@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 from sqlalchemy import func, select
 
-from db.models import CaseEvent, Letter, LetterDocument, Party
+from db.models import CaseEvent, Letter, LetterDocument, OfficerTask, Party
 from tests.api.conftest import Headers, report
 
 
@@ -76,3 +76,39 @@ async def test_readiness_reports_database_and_temporal(api: httpx.AsyncClient) -
     ready = await api.get("/readyz")
     assert ready.status_code == 200
     assert ready.json() == {"status": "ready", "database": "ok", "temporal": "ok"}
+
+
+async def test_interview_invitation_offers_the_appointment_and_hides_the_complainant(
+    api: httpx.AsyncClient, auth: Headers, sessions: Any
+) -> None:
+    """R30: the alleged perpetrator is invited in writing; R9: nothing of the complainant."""
+    officer = auth()
+    ref = (await api.post("/cases", json=report("X"), headers=officer)).json()["reference"]
+    await api.post(f"/cases/{ref}/actions/acknowledge", json={}, headers=officer)
+    invite = {"party": "alleged_perpetrator", "at": "2026-12-01T10:30:00+00:00",
+              "place": "our Church Street office"}  # fmt: skip
+    response = await api.post(f"/cases/{ref}/actions/invite_to_interview", json=invite,
+                              headers=officer)  # fmt: skip
+    assert response.status_code == 200, response.text
+    async with sessions() as session:
+        letters = (await session.scalars(select(Letter).where(Letter.reference == ref))).all()
+    [invitation] = [letter for letter in letters if letter.kind == "interview_invitation"]
+    assert invitation.status == "queued_for_post"
+    assert "Church Street office" in invitation.body
+    assert "Alex" not in invitation.body and "1 High Street" not in invitation.body
+
+
+async def test_an_invitation_without_an_appointment_becomes_the_officers_task(
+    api: httpx.AsyncClient, auth: Headers, sessions: Any
+) -> None:
+    officer = auth()
+    ref = (await api.post("/cases", json=report("X"), headers=officer)).json()["reference"]
+    await api.post(f"/cases/{ref}/actions/acknowledge", json={}, headers=officer)
+    await api.post(f"/cases/{ref}/actions/invite_to_interview",
+                   json={"party": "alleged_perpetrator"}, headers=officer)  # fmt: skip
+    async with sessions() as session:
+        letters = (await session.scalars(select(Letter).where(Letter.reference == ref))).all()
+        tasks = await session.scalar(select(func.count()).where(OfficerTask.reference == ref))
+    [invitation] = [letter for letter in letters if letter.kind == "interview_invitation"]
+    assert invitation.status == "failed" and "appointment" in (invitation.error or "")
+    assert tasks == 1
