@@ -54,7 +54,11 @@ def _codec(svc: Services) -> EncryptionCodec:
 async def _read(request: Request) -> list[Payload]:
     try:
         parsed = json_format.Parse(await request.body(), Payloads())
-    except json_format.ParseError as error:
+    except (
+        json_format.ParseError,
+        UnicodeDecodeError,
+        ValueError,
+    ) as error:  # ValueError: bad JSON
         raise HTTPException(
             status.HTTP_400_BAD_REQUEST, f"not a payloads document: {error}"
         ) from None

@@ -162,3 +162,15 @@ async def test_cors_admits_the_web_ui_on_codec_paths_only(client: httpx.AsyncCli
     assert "access-control-allow-origin" not in stranger.headers
     elsewhere = await client.get("/elsewhere", headers={"Origin": UI})
     assert "access-control-allow-origin" not in elsewhere.headers
+
+
+async def test_a_body_that_is_not_text_is_a_400_not_a_crash(
+    client: httpx.AsyncClient, settings: Settings
+) -> None:
+    """Found by schemathesis: invalid UTF-8 sent to /codec/encode was a 500."""
+    response = await client.post(
+        "/codec/encode",
+        content=b"$\xb1\xe0r\x0f\xd2\x93+s\xe5\xfa\x03",
+        headers={**bearer(settings, "supervisor"), "Content-Type": "application/json"},
+    )
+    assert response.status_code == 400
