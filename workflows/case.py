@@ -42,6 +42,8 @@ def workflow_id(reference: str) -> str:
 
 @workflow.defn(name="CaseWorkflow")
 class CaseWorkflow:
+    carry_out_activity = "carry_out"
+
     @workflow.init
     def __init__(self, start: CaseStart) -> None:
         self._state: CaseState | None = shared_state(start.state) if start.state else None
@@ -107,7 +109,7 @@ class CaseWorkflow:
         """Run the side effects first: the new state stands only once they are recorded."""
         if commands:
             await workflow.execute_activity(
-                "carry_out",
+                self.carry_out_activity,
                 CommandBatch(reference=state.reference, commands=commands),
                 start_to_close_timeout=ACTIVITY_TIMEOUT,
                 retry_policy=RETRY,

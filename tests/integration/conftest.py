@@ -8,19 +8,15 @@ from collections.abc import Iterator
 import pytest
 
 from tests.integration.record_support import CountingHandler
-from tests.integration.test_mailer_smtp import EphemeralController
+from tests.integration.test_mailer_smtp import serving
 
 
 @pytest.fixture
 def relay() -> Iterator[tuple[CountingHandler, int]]:
     """A real SMTP server on a free port: (handler with what it received, port)."""
     handler = CountingHandler()
-    controller = EphemeralController(handler, hostname="127.0.0.1", port=0)
-    controller.start()
-    try:
-        yield handler, controller.port
-    finally:
-        controller.stop()
+    with serving(handler) as port:
+        yield handler, port
 
 
 @pytest.fixture

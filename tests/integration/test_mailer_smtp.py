@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import socket
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from email import message_from_bytes
@@ -70,15 +71,22 @@ class EphemeralController(Controller):
         super()._trigger_server()
 
 
-@pytest.fixture
-def smtp() -> Iterator[tuple[RecordingHandler, int]]:
-    handler = RecordingHandler()
+@contextmanager
+def serving(handler: Any) -> Iterator[int]:
+    """A real SMTP server on a free port for ``handler``; yields the port."""
     controller = EphemeralController(handler, hostname="127.0.0.1", port=0)
     controller.start()
     try:
-        yield handler, controller.port
+        yield controller.port
     finally:
         controller.stop()
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[RecordingHandler, int]]:
+    handler = RecordingHandler()
+    with serving(handler) as port:
+        yield handler, port
 
 
 @pytest.fixture

@@ -19,11 +19,9 @@ from temporalio.worker import Replayer
 from temporalio.workflow import NondeterminismError
 
 with workflow.unsafe.imports_passed_through():  # as workflows/case.py does for the sandbox
-    from domain.case import CaseState
-    from domain.commands import Command
     from workers.build import RUNNER
-    from workflows.case import ACTIVITY_TIMEOUT, RETRY, CaseWorkflow
-    from workflows.contracts import CaseStart, CommandBatch
+    from workflows.case import CaseWorkflow
+    from workflows.contracts import CaseStart
 
 # A fixed build id: without one the SDK hashes every loaded module's source (seconds, when no
 # bytecode is cached). Replay does not depend on it.
@@ -72,17 +70,7 @@ class _CarryOutRenamed(CaseWorkflow):
     async def run(self, start: CaseStart) -> None:
         await super().run(start)
 
-    async def _carry_out(self, state: CaseState, commands: list[Command]) -> None:
-        if commands:
-            await workflow.execute_activity(
-                "carry_out_v2",
-                CommandBatch(reference=state.reference, commands=commands),
-                start_to_close_timeout=ACTIVITY_TIMEOUT,
-                retry_policy=RETRY,
-            )
-        self._state = state
-        self._changed = True
-        self._upsert_search_attributes()
+    carry_out_activity = "carry_out_v2"
 
 
 async def test_replay_fails_when_the_workflow_changes_non_deterministically() -> None:
