@@ -31,7 +31,7 @@ from domain.commands import (
     UpdateReadModel,
 )
 from workflows import search_attributes
-from workflows.contracts import CaseStart, CommandBatch, PrepareCase
+from workflows.contracts import CommandBatch, PrepareCase, new_case
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +72,7 @@ class CaseEffects:
         setup = case_setup(case.landlord, case.received_at, datetime.now(UTC))
         await self._client.start_workflow(
             "CaseWorkflow",
-            CaseStart(opened=case, setup=setup),
+            new_case(case, setup),
             id=f"case-{command.case.reference}",
             task_queue=info.task_queue,
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,

@@ -25,7 +25,7 @@ from domain.case import CaseView, OpenCase, PartyRef
 from domain.errors import DomainError, UnknownValueError
 from domain.policy import PolicyProfile, load_policy
 from workflows import search_attributes
-from workflows.contracts import CaseStart
+from workflows.contracts import new_case
 
 router = APIRouter(tags=["cases"])
 
@@ -88,7 +88,7 @@ async def start_case(svc: Services, body: OpenCaseIn, idempotency_key: str | Non
     await _save_report(svc, reference, body)
     start: WithStartWorkflowOperation[Any, Any] = WithStartWorkflowOperation(
         "CaseWorkflow",
-        CaseStart(opened=opened, setup=setup),
+        new_case(opened, setup),
         id=f"case-{reference}",
         task_queue=svc.settings.task_queue,
         id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,

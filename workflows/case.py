@@ -28,6 +28,7 @@ with workflow.unsafe.imports_passed_through():
 
 OPEN_UPDATE = "open"
 # workflow.patched marker: cases started before it upsert every attribute on every change.
+# Cases started since carry CaseStart.upserts_changes_only instead (contracts.new_case).
 UPSERT_CHANGES_ONLY = "upsert-changed-search-attributes-only"
 ACTION_TYPE_HINT: Any = Action  # a discriminated union; the pydantic converter validates it
 # A case's own update ids, kept across continue-as-new to deduplicate retried actions.
@@ -48,6 +49,7 @@ class CaseWorkflow:
     def __init__(self, start: CaseStart) -> None:
         self._state: CaseState | None = shared_state(start.state) if start.state else None
         self._processed: list[str] = list(start.processed_update_ids)
+        self._changes_only = start.upserts_changes_only
         self._lock = asyncio.Lock()
         self._changed = False
 
@@ -60,7 +62,11 @@ class CaseWorkflow:
             if workflow.info().is_continue_as_new_suggested():
                 await workflow.wait_condition(workflow.all_handlers_finished)
                 workflow.continue_as_new(
-                    CaseStart(state=self.state, processed_update_ids=self._processed)
+                    CaseStart(
+                        state=self.state,
+                        processed_update_ids=self._processed,
+                        upserts_changes_only=self._changes_only,
+                    )
                 )
         await workflow.wait_condition(workflow.all_handlers_finished)
 
@@ -123,11 +129,11 @@ class CaseWorkflow:
         # Only what changed: each upsert is a visibility write on the server, which is the
         # bottleneck (design.md), and most officer actions change none of these.
         current = workflow.info().typed_search_attributes
-        changes_only = workflow.patched(UPSERT_CHANGES_ONLY)
+        self._changes_only = self._changes_only or workflow.patched(UPSERT_CHANGES_ONLY)
         updates: list[SearchAttributeUpdate[Any]] = [
             key.value_set(value) if value is not None else key.value_unset()
             for key, value in wanted
-            if current.get(key) != value or not changes_only
+            if current.get(key) != value or not self._changes_only
         ]
         if updates:
             workflow.upsert_search_attributes(updates)

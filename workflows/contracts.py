@@ -19,6 +19,15 @@ class CaseStart(BaseModel):
     state: CaseState | None = None
     # Update ids already applied: the server deduplicates only within one run (design.md).
     processed_update_ids: list[str] = Field(default_factory=list)
+    # Runs started by this code upsert only the search attributes that changed. Older runs,
+    # whose input lacks the flag, decide by a workflow.patched marker, which costs every new
+    # case a marker and a visibility write of its own (TemporalChangeVersion).
+    upserts_changes_only: bool = False
+
+
+def new_case(opened: OpenCase, setup: CaseSetup | None = None) -> CaseStart:
+    """The input of a new case's workflow, as this version of the code runs it."""
+    return CaseStart(opened=opened, setup=setup, upserts_changes_only=True)
 
 
 class PrepareCase(BaseModel):

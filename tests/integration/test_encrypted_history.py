@@ -26,7 +26,7 @@ from core.codec import DEV_KEY_ID, ENCODING, KEY_ID_METADATA
 from core.settings import Settings
 from domain.case import OpenCase, PartyRef
 from workers.build import build_worker
-from workflows.contracts import CaseStart
+from workflows.contracts import CaseStart, new_case
 
 CATEGORY = "vandalism"
 
@@ -88,7 +88,7 @@ async def test_history_holds_only_ciphertext_and_the_codec_reads_it(
     settings = Settings(task_queue=task_queue, data_dir=tmp_path)
     async with build_worker(dev_env.client, settings, sessions):
         handle = await dev_env.client.start_workflow(
-            "CaseWorkflow", CaseStart(opened=opened), id=f"case-{reference}", task_queue=task_queue
+            "CaseWorkflow", new_case(opened), id=f"case-{reference}", task_queue=task_queue
         )
         assert await until_effects_recorded(handle)
         await handle.terminate("test over")

@@ -59,7 +59,7 @@ from domain.case import CaseView, DeadlineView, OpenCase, PartyRef
 from domain.policy import ClosureReason
 from workers.build import build_worker
 from workflows.case import OPEN_UPDATE, workflow_id
-from workflows.contracts import CaseStart
+from workflows.contracts import new_case
 from workflows.search_attributes import ALL as SEARCH_ATTRIBUTES
 
 TEST_BUILD_ID = "asb-workflow-tests"
@@ -188,7 +188,7 @@ class CaseDriver:
         """Update-with-start, ``USE_EXISTING``: the case opens once, however often it is sent."""
         start: WithStartWorkflowOperation[Any, Any] = WithStartWorkflowOperation(
             "CaseWorkflow",
-            CaseStart(opened=opened),
+            new_case(opened),
             id=workflow_id(opened.reference),
             task_queue=self.task_queue,
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
