@@ -402,7 +402,9 @@ class PolicyProfile(_Frozen):
     missed_sla_explanation_required: bool = False  # R17 (P)
     case_review: CaseReviewThreshold
 
-    notes: tuple[str, ...] = ()
+    # Why the file says what it says where a seed is silent: for the people who read the file.
+    # Not serialised, so the snapshot fixed in every case's history stays small (issue 7).
+    notes: tuple[str, ...] = Field(default=(), exclude=True)
 
     # ---- load-time consistency checks -------------------------------------------------------
 

@@ -18,6 +18,7 @@ from domain.policy import (
     HolidayRegion,
     LegalGateException,
     OutOfHoursRule,
+    PolicyProfile,
     SurveyTiming,
     TriageMethod,
     known_landlords,
@@ -331,3 +332,11 @@ def test_profiles_are_frozen() -> None:
         policy.resolution_target_wd = 10  # type: ignore[misc]
     with pytest.raises(ValidationError):
         policy.closure.written_confirmation = False  # type: ignore[misc]
+
+
+def test_the_snapshot_a_case_keeps_leaves_out_the_files_notes() -> None:
+    """The profile fixed in a case's history carries every rule but not the documentation."""
+    policy = load_policy("B")
+    snapshot = policy.model_dump_json()
+    assert "notes" not in snapshot and policy.notes
+    assert PolicyProfile.model_validate_json(snapshot) == policy.model_copy(update={"notes": ()})
