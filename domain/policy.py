@@ -402,11 +402,20 @@ class PolicyProfile(_Frozen):
     missed_sla_explanation_required: bool = False  # R17 (P)
     case_review: CaseReviewThreshold
 
-    # Why the file says what it says where a seed is silent: for the people who read the file.
-    # Not serialised, so the snapshot fixed in every case's history stays small (issue 7).
-    notes: tuple[str, ...] = Field(default=(), exclude=True)
-
     # ---- load-time consistency checks -------------------------------------------------------
+
+    @model_validator(mode="before")
+    @classmethod
+    def _set_notes_aside(cls, data: Any) -> Any:
+        """A file's ``notes`` document it for people (see ``policy_notes``); they are no rule,
+        so the snapshot fixed in each case's history leaves them out. Snapshots recorded before
+        2026-11-22 still carry them."""
+        if isinstance(data, dict) and "notes" in data:
+            data = dict(data)
+            notes = data.pop("notes")
+            if not isinstance(notes, list | tuple) or not all(isinstance(n, str) for n in notes):
+                raise _FieldProblem("notes", "must be a list of strings")
+        return data
 
     @model_validator(mode="after")
     def _check_consistency(self) -> PolicyProfile:
@@ -607,6 +616,17 @@ def _versions(code: str) -> dict[str, PolicyProfile]:
     if code not in registry:
         raise UnknownValueError("landlord", code, registry)
     return registry[code]
+
+
+@cache
+def policy_notes(code: str, version: str | None = None) -> tuple[str, ...]:
+    """A packaged file's notes: where its seed is silent, what the file assumes and why."""
+    wanted = load_policy(code, version).policy_version
+    for f in _packaged_files():
+        data = _read_toml(f.read_text(encoding="utf-8"), f.name)
+        if data.get("policy_version") == wanted:
+            return tuple(data.get("notes", ()))
+    return ()
 
 
 def load_policy(code: str, version: str | None = None) -> PolicyProfile:

@@ -226,6 +226,7 @@ BREAKAGES = [
         "lists a date twice",
         id="duplicate-closure-day",
     ),
+    pytest.param("notes = [", "notes = 7\nunused = [", "notes", "list of strings", id="notes"),
 ]
 
 
