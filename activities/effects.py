@@ -7,6 +7,7 @@ a unique constraint on that key, so a retried activity never writes or sends twi
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,8 +19,8 @@ from temporalio.common import WorkflowIDConflictPolicy
 
 from activities.dispatch import LetterDispatcher
 from core.case_setup import case_setup
-from db.models import Case, CaseEvent, Escalation, Letter, Referral
-from db.repository import insert_once
+from db.models import Base, CaseEvent, Escalation, Letter, Referral
+from db.repository import Row, insert_new, upsert_case
 from domain.case import CaseSetup, CaseView
 from domain.commands import (
     Command,
@@ -52,8 +53,7 @@ class CaseEffects:
     @activity.defn(name="carry_out")
     async def carry_out(self, batch: CommandBatch) -> None:
         async with self._sessions() as session, session.begin():
-            for command in batch.commands:
-                await _record(session, command)
+            await _record(session, batch.commands)
         letters = [c for c in batch.commands if isinstance(c, SendLetter)]
         for letter in letters:
             await self._dispatcher.dispatch(letter)
@@ -79,108 +79,110 @@ class CaseEffects:
         )
 
 
-async def _record(session: AsyncSession, command: Command) -> None:
-    match command:
-        case RecordEvent():
-            await insert_once(session, _event_row(command))
-        case UpdateReadModel():
-            await _upsert_case(session, command.view)
-        case SendLetter():
-            await insert_once(session, _letter_row(command))
-        case MakeReferral():
-            await insert_once(session, _referral_row(command))
-        case NotifySupervisor():
-            await insert_once(session, _escalation_row(command))
-        case OpenLinkedCase():
-            pass
-
-
-def _event_row(command: RecordEvent) -> CaseEvent:
-    return CaseEvent(
-        key=command.key,
-        reference=command.reference,
-        occurred_at=command.at,
-        actor=command.actor.user_id,
-        action=command.action,
-        summary=command.summary,
-        data=command.data,
-    )
-
-
-def _letter_row(command: SendLetter) -> Letter:
-    return Letter(
-        key=command.key,
-        reference=command.reference,
-        party_id=command.party_id,
-        kind=command.kind.value,
-        channel=command.channel or "post",
-        status="pending",
-        subject="",
-        body="",
-        created_at=datetime.now(UTC),
-    )
-
-
-def _referral_row(command: MakeReferral) -> Referral:
-    return Referral(
-        key=command.key,
-        reference=command.reference,
-        agency=command.agency,
-        party_id=command.party_id,
-        consent=command.consent,
-        sharing_basis=command.sharing_basis,
-        reason=command.reason,
-        status="pending",  # the dispatcher emails it, then "sent" / "withheld" / "failed"
-        made_at=datetime.now(UTC),
-    )
-
-
-def _escalation_row(command: NotifySupervisor) -> Escalation:
-    return Escalation(
-        key=command.key,
-        reference=command.reference,
-        reason=command.reason,
-        clock=command.clock.value if command.clock else None,
-        due_at=command.due_at,
-        breached_by_seconds=command.breached_by_seconds,
-        level=command.level,
-        summary=command.summary,
-        officer_id=command.officer_id,
-        raised_at=datetime.now(UTC),
-    )
-
-
-async def _upsert_case(session: AsyncSession, view: CaseView) -> None:
-    row = await session.get(Case, view.reference)
+async def _record(session: AsyncSession, commands: list[Command]) -> None:
+    """One decision's rows in one transaction: a statement per table, each row keyed."""
     now = datetime.now(UTC)
-    if row is None:
-        row = Case(reference=view.reference, opened_at=now)
-        session.add(row)
-    row.landlord = view.landlord
-    row.policy_version = view.policy_version
-    row.stage = view.stage.value
-    row.tier = view.tier
-    row.categories = list(view.categories)
-    row.channel = view.channel
-    row.officer_id = view.officer_id
-    row.hate_incident = view.hate
-    row.domestic_abuse = view.domestic_abuse
-    row.anonymous = view.anonymous
-    row.escalated = bool(view.overdue_clocks)
-    row.received_at = view.received_at
-    # The earliest deadline not yet met (past once missed), as the search attribute: "overdue"
-    # is next_deadline_at < now, which the engine's next wake-up time would never satisfy.
-    row.next_deadline_at = dict(search_attributes.values_for(view))[
-        search_attributes.NEXT_DEADLINE_AT
-    ]
-    row.closed_at = view.closed_at
-    row.closure_reason = view.closure_reason.value if view.closure_reason else None
-    row.linked_reference = view.linked_reference
-    row.awaiting = ",".join(view.awaiting)
+    rows: dict[type[Base], list[Row]] = defaultdict(list)
+    for command in commands:
+        match command:
+            case RecordEvent():
+                rows[CaseEvent].append(_event_row(command))
+            case UpdateReadModel():
+                await upsert_case(session, _case_row(command.view, now), opened_at=now)
+            case SendLetter():
+                rows[Letter].append(_letter_row(command, now))
+            case MakeReferral():
+                rows[Referral].append(_referral_row(command, now))
+            case NotifySupervisor():
+                rows[Escalation].append(_escalation_row(command, now))
+    for model, batch in rows.items():
+        await insert_new(session, model, batch)
+
+
+def _event_row(command: RecordEvent) -> Row:
+    return {
+        "key": command.key,
+        "reference": command.reference,
+        "occurred_at": command.at,
+        "actor": command.actor.user_id,
+        "action": command.action,
+        "summary": command.summary,
+        "data": command.data,
+    }
+
+
+def _letter_row(command: SendLetter, now: datetime) -> Row:
+    return {
+        "key": command.key,
+        "reference": command.reference,
+        "party_id": command.party_id,
+        "kind": command.kind.value,
+        "channel": command.channel or "post",
+        "status": "pending",
+        "subject": "",
+        "body": "",
+        "created_at": now,
+    }
+
+
+def _referral_row(command: MakeReferral, now: datetime) -> Row:
+    return {
+        "key": command.key,
+        "reference": command.reference,
+        "agency": command.agency,
+        "party_id": command.party_id,
+        "consent": command.consent,
+        "sharing_basis": command.sharing_basis,
+        "reason": command.reason,
+        "status": "pending",  # the dispatcher emails it, then "sent" / "withheld" / "failed"
+        "made_at": now,
+    }
+
+
+def _escalation_row(command: NotifySupervisor, now: datetime) -> Row:
+    return {
+        "key": command.key,
+        "reference": command.reference,
+        "reason": command.reason,
+        "clock": command.clock.value if command.clock else None,
+        "due_at": command.due_at,
+        "breached_by_seconds": command.breached_by_seconds,
+        "level": command.level,
+        "summary": command.summary,
+        "officer_id": command.officer_id,
+        "raised_at": now,
+    }
+
+
+def _case_row(view: CaseView, now: datetime) -> Row:
     first_contact = next((d for d in view.deadlines if d.clock == "first_contact"), None)
-    row.first_contact_due_at = first_contact.due_at if first_contact else None
-    row.first_contact_met_at = first_contact.met_at if first_contact else None
-    row.updated_at = now
+    return {
+        "reference": view.reference,
+        "landlord": view.landlord,
+        "policy_version": view.policy_version,
+        "stage": view.stage.value,
+        "tier": view.tier,
+        "categories": list(view.categories),
+        "channel": view.channel,
+        "officer_id": view.officer_id,
+        "hate_incident": view.hate,
+        "domestic_abuse": view.domestic_abuse,
+        "anonymous": view.anonymous,
+        "escalated": bool(view.overdue_clocks),
+        "received_at": view.received_at,
+        # The earliest deadline not yet met (past once missed), as the search attribute:
+        # "overdue" is next_deadline_at < now, which the engine's next wake-up would never be.
+        "next_deadline_at": dict(search_attributes.values_for(view))[
+            search_attributes.NEXT_DEADLINE_AT
+        ],
+        "closed_at": view.closed_at,
+        "closure_reason": view.closure_reason.value if view.closure_reason else None,
+        "linked_reference": view.linked_reference,
+        "awaiting": ",".join(view.awaiting),
+        "first_contact_due_at": first_contact.due_at if first_contact else None,
+        "first_contact_met_at": first_contact.met_at if first_contact else None,
+        "updated_at": now,
+    }
 
 
 __all__ = ["CaseEffects", "select"]

@@ -19,7 +19,7 @@ from api.errors import forbidden, unavailable, unprocessable
 from api.schemas import OpenCaseIn, PartyIn
 from core.case_setup import case_setup
 from db.models import Party, ReportDetails
-from db.repository import insert_once
+from db.repository import insert_new
 from domain import machine
 from domain.case import CaseView, OpenCase, PartyRef
 from domain.errors import DomainError, UnknownValueError
@@ -114,15 +114,17 @@ def _party_ref(reference: str, n: int, party: PartyIn) -> PartyRef:
 
 
 async def _save_report(svc: Services, reference: str, body: OpenCaseIn) -> None:
-    """The personal part of the report goes to the record, never into the workflow."""
+    """The personal part of the report goes to the record, never into the workflow. A retried
+    POST (same Idempotency-Key, so the same reference) finds its rows there and keeps them."""
+    parties = [
+        {"id": f"{reference}-P{n}", "reference": reference, **party.model_dump(mode="json")}
+        for n, party in enumerate(body.parties, start=1)
+    ]
     async with svc.sessions() as session, session.begin():
-        if not await insert_once(
-            session, ReportDetails(reference=reference, description=body.description)
-        ):
-            return
-        for n, party in enumerate(body.parties, start=1):
-            fields = party.model_dump(mode="json")
-            session.add(Party(id=f"{reference}-P{n}", reference=reference, **fields))
+        await insert_new(
+            session, ReportDetails, [{"reference": reference, "description": body.description}]
+        )
+        await insert_new(session, Party, parties)
 
 
 @router.get("/cases/{reference}", response_model=CaseView, summary="The case's current view")

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Base, Case, CaseEvent, Referral
+
+Row = dict[str, Any]
 
 
 async def insert_once(session: AsyncSession, row: Base) -> bool:
@@ -23,6 +27,29 @@ async def insert_once(session: AsyncSession, row: Base) -> bool:
     except IntegrityError:
         return False
     return True
+
+
+async def insert_new(session: AsyncSession, model: type[Base], rows: Sequence[Row]) -> None:
+    """Insert rows guarded by a unique key in one statement, skipping those already there (a
+    retry). One round trip where a savepoint per row (``insert_once``) would take four."""
+    if rows:
+        statement = (await _insert(session, model)).on_conflict_do_nothing()
+        await session.execute(statement, list(rows))
+
+
+async def upsert_case(session: AsyncSession, values: Row, opened_at: datetime) -> None:
+    """Write a case's read-model row: created with ``opened_at`` once, then kept current."""
+    statement = (await _insert(session, Case)).values(**values, opened_at=opened_at)
+    changed = {name: statement.excluded[name] for name in values if name != "reference"}
+    await session.execute(
+        statement.on_conflict_do_update(index_elements=[Case.reference], set_=changed)
+    )
+
+
+async def _insert(session: AsyncSession, model: type[Base]) -> Any:
+    """The dialect's INSERT, which knows ON CONFLICT (SQLite and PostgreSQL alike)."""
+    dialect = (await session.connection()).dialect.name
+    return (sqlite.insert if dialect == "sqlite" else postgresql.insert)(model)
 
 
 async def _open_sqlite_transaction(session: AsyncSession) -> None:
@@ -86,4 +113,12 @@ async def first(session: AsyncSession, statement: Any) -> Any:
     return (await session.execute(statement)).scalars().first()
 
 
-__all__ = ["first", "get_case", "insert_once", "record_referral_response", "select"]
+__all__ = [
+    "first",
+    "get_case",
+    "insert_new",
+    "insert_once",
+    "record_referral_response",
+    "select",
+    "upsert_case",
+]
