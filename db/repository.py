@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import select
@@ -33,23 +34,35 @@ async def insert_new(session: AsyncSession, model: type[Base], rows: Sequence[Ro
     """Insert rows guarded by a unique key in one statement, skipping those already there (a
     retry). One round trip where a savepoint per row (``insert_once``) would take four."""
     if rows:
-        statement = (await _insert(session, model)).on_conflict_do_nothing()
-        await session.execute(statement, list(rows))
+        await session.execute(_insert_new(_dialect(session), model.__table__), list(rows))
 
 
 async def upsert_case(session: AsyncSession, values: Row, opened_at: datetime) -> None:
     """Write a case's read-model row: created with ``opened_at`` once, then kept current."""
-    statement = (await _insert(session, Case)).values(**values, opened_at=opened_at)
-    changed = {name: statement.excluded[name] for name in values if name != "reference"}
-    await session.execute(
-        statement.on_conflict_do_update(index_elements=[Case.reference], set_=changed)
-    )
+    statement = _upsert_case(_dialect(session), tuple(values))
+    await session.execute(statement, {**values, "opened_at": opened_at})
 
 
-async def _insert(session: AsyncSession, model: type[Base]) -> Any:
-    """The dialect's INSERT, which knows ON CONFLICT (SQLite and PostgreSQL alike)."""
-    dialect = (await session.connection()).dialect.name
-    return (sqlite.insert if dialect == "sqlite" else postgresql.insert)(model)
+# The statements are built once and take their values as parameters: built per call, with the
+# values inlined, SQLAlchemy spent longer making each (and its cache key) than SQLite running it.
+@cache
+def _insert_new(dialect: str, table: Any) -> Any:
+    return _INSERTS[dialect](table).on_conflict_do_nothing()
+
+
+@cache
+def _upsert_case(dialect: str, columns: tuple[str, ...]) -> Any:
+    statement = _INSERTS[dialect](Case.__table__)
+    changed = {name: statement.excluded[name] for name in columns if name != "reference"}
+    return statement.on_conflict_do_update(index_elements=["reference"], set_=changed)
+
+
+_INSERTS: dict[str, Any] = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
+
+
+def _dialect(session: AsyncSession) -> str:
+    assert session.bind is not None, "sessions come from db.engine.session_factory"
+    return session.bind.dialect.name
 
 
 async def _open_sqlite_transaction(session: AsyncSession) -> None:
