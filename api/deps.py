@@ -23,6 +23,7 @@ class Services:
     wait: timedelta = field(default=timedelta(seconds=30))
 
 
-def services(request: Request) -> Services:
+async def services(request: Request) -> Services:
+    # async: FastAPI runs a plain def dependency on a thread, a hop for every request.
     found: Services = request.app.state.services
     return found

@@ -44,7 +44,8 @@ class RateLimiter:
         return True
 
 
-def _limit(request: Request, svc: Services = Depends(services)) -> None:
+async def _limit(request: Request, svc: Services = Depends(services)) -> None:
+    # async: on the event loop, so the check-then-record below is never raced by a thread.
     limiter: RateLimiter | None = getattr(request.app.state, "intake_limiter", None)
     if limiter is None:
         limiter = request.app.state.intake_limiter = RateLimiter(svc.settings.intake_per_minute)
