@@ -256,6 +256,8 @@ async def run(args: argparse.Namespace, folder: Path) -> None:
         headers = {"Authorization": f"Bearer {token}"}
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://bench") as api:
+            await open_many(api, headers, 1)  # the worker has loaded all it needs for a case
+            one_case = rss_kb(worker.pid)
             await product(api, headers, 20, args.concurrency, 5)  # warm up both paths
             await floor(client, 20, args.concurrency, 5)
             figures = await alternate(client, api, headers, args)
@@ -271,26 +273,31 @@ async def run(args: argparse.Namespace, folder: Path) -> None:
             print(row(opening, floor_open))
             print(row(action, floor_update))
             print(row(reading, floor_update))
-            await memory(api, headers, worker.pid, args.memory)
+            opened = 1 + 20 + args.rounds * args.cases
+            await memory(api, headers, worker.pid, args.memory, one_case, opened)
         await engine.dispose()
     finally:
         stack.stop()
 
 
 async def memory(
-    api: httpx.AsyncClient, headers: dict[str, str], pid: int, checkpoints: list[int]
+    api: httpx.AsyncClient,
+    headers: dict[str, str],
+    pid: int,
+    checkpoints: list[int],
+    one_case_kb: int,
+    opened: int,
 ) -> None:
-    """Resident memory of the case worker as open cases accumulate (each waits on a timer)."""
-    await asyncio.sleep(0)
-    baseline = rss_kb(pid)
-    opened = 0
-    print(f"\nworker memory: {baseline / 1024:.0f} MB with the benchmark's cases open")
-    for target in checkpoints:
+    """Resident memory of the case worker as open cases accumulate (each waits on a timer).
+
+    Per open case: the growth since the worker held one case, over the cases opened since."""
+    print(f"\nworker memory: {one_case_kb / 1024:.0f} MB RSS with one case open")
+    for target in (t for t in checkpoints if t > opened):
         await open_many(api, headers, target - opened)
         opened = target
         now = rss_kb(pid)
-        print(f"  +{target:5d} open cases: {now / 1024:6.0f} MB RSS, "
-              f"{(now - baseline) / target:6.1f} KB per added case")  # fmt: skip
+        print(f"  {target:5d} open cases: {now / 1024:6.0f} MB RSS, "
+              f"{(now - one_case_kb) / (target - 1):6.1f} KB per open case")  # fmt: skip
 
 
 def main() -> None:
@@ -309,7 +316,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     if args.quick:
-        args.cases, args.rounds, args.actions, args.memory = 40, 2, 20, [50]
+        args.cases, args.rounds, args.actions, args.memory = 40, 2, 20, [200]
     with tempfile.TemporaryDirectory(prefix="asb-bench-") as folder:
         asyncio.run(run(args, Path(folder)))
     os._exit(0)  # design.md: the SDK may abort at interpreter exit after the work is done
