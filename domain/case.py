@@ -11,7 +11,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from domain.actions import (
     ConsultationOutcome,
@@ -23,6 +23,7 @@ from domain.actions import (
     SharingBasis,
 )
 from domain.policy import ClosureReason, LegalGateException, PolicyProfile
+from domain.sharing import shared_holidays, shared_policy
 from domain.triage import VulnerabilityAnswers
 
 __all__ = [
@@ -145,10 +146,16 @@ class CaseSetup(_Model):
     """Computed by an activity outside the sandbox, so the values are fixed in history."""
 
     policy: PolicyProfile
-    holidays: list[date]
+    holidays: tuple[date, ...]
     # The period the holiday list covers (None: unchecked); see WorkingCalendar.covers_*.
     holidays_from: date | None = None
     holidays_to: date | None = None
+
+    @model_validator(mode="after")
+    def _share(self) -> CaseSetup:
+        self.policy = shared_policy(self.policy)  # domain/sharing.py: one copy per worker
+        self.holidays = shared_holidays(self.holidays)
+        return self
 
 
 class ContactState(_Model):
@@ -297,6 +304,12 @@ class CaseState(_Model):
     last_meaningful_event_at: AwareDatetime
     last_report_at: AwareDatetime  # R47: last contact, incident or evidence from the complainant
     finished: bool = False
+
+    @model_validator(mode="after")
+    def _share(self) -> CaseState:
+        self.policy = shared_policy(self.policy)  # domain/sharing.py: one copy per worker
+        self.holidays = shared_holidays(self.holidays)
+        return self
 
     # ---- small look-ups ---------------------------------------------------------------------
 

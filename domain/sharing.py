@@ -1,16 +1,16 @@
 """One copy of each policy and holiday list for all the cases in a worker's memory.
 
 Every case carries its policy snapshot and bank holidays (so they are fixed in its history);
-decoded from history, each case would hold its own copy. Both are immutable, and equal values
-are interchangeable, so a worker keeps one shared instance of each. This changes no behaviour:
-it returns an object equal to the one it is given.
+decoded from history, each case would hold its own copy, and the SDK keeps a run's input alive
+for as long as the run. Both are immutable, and equal values are interchangeable, so
+``CaseSetup`` and ``CaseState`` swap in one shared instance of each as they are validated. This
+changes no behaviour: each function returns an object equal to the one it is given.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from domain.case import CaseState
 from domain.policy import PolicyProfile
 
 _policies: dict[str, PolicyProfile] = {}
@@ -27,12 +27,3 @@ def shared_policy(policy: PolicyProfile) -> PolicyProfile:
 
 def shared_holidays(holidays: tuple[date, ...]) -> tuple[date, ...]:
     return _holidays.setdefault(holidays, holidays)
-
-
-def shared_state(state: CaseState) -> CaseState:
-    return state.model_copy(
-        update={
-            "policy": shared_policy(state.policy),
-            "holidays": shared_holidays(tuple(state.holidays)),
-        }
-    )

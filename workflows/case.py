@@ -22,7 +22,6 @@ with workflow.unsafe.imports_passed_through():
     from domain.case import CaseSetup, CaseState, CaseView
     from domain.commands import Command
     from domain.errors import DomainError
-    from domain.sharing import shared_state
     from workflows import search_attributes as sa
     from workflows.contracts import CaseStart, CommandBatch, PrepareCase
 
@@ -47,7 +46,7 @@ class CaseWorkflow:
 
     @workflow.init
     def __init__(self, start: CaseStart) -> None:
-        self._state: CaseState | None = shared_state(start.state) if start.state else None
+        self._state: CaseState | None = start.state
         self._processed: list[str] = list(start.processed_update_ids)
         self._changes_only = start.upserts_changes_only
         self._lock = asyncio.Lock()
@@ -90,7 +89,7 @@ class CaseWorkflow:
                 raise ApplicationError(
                     str(invalid), type="InvalidCase", non_retryable=True
                 ) from None
-            await self._carry_out(shared_state(state), commands)
+            await self._carry_out(state, commands)
 
     async def _wait_for_next_deadline(self) -> None:
         due = machine.next_due(self.state)

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+from domain.case import CaseSetup, CaseState
 from domain.policy import load_policy
-from domain.sharing import shared_policy, shared_state
-from tests.unit.machine_support import start
+from domain.sharing import shared_policy
+from tests.unit.machine_support import setup, start
 
 
-def test_equal_states_share_one_policy_and_holiday_list() -> None:
+def test_states_decoded_from_history_share_one_policy_and_holiday_list() -> None:
+    """Each case's history holds its own copy; a worker keeps one (about 40 KB a case)."""
     first, _ = start("X")
-    second, _ = start("X")
-    a, b = shared_state(first.model_copy(deep=True)), shared_state(second.model_copy(deep=True))
+    a = CaseState.model_validate_json(first.model_dump_json())
+    b = CaseState.model_validate_json(first.model_dump_json())
     assert a.policy is b.policy and a.holidays is b.holidays
-    assert a == first and b == second  # same values: no behaviour changes
+    assert a == b == first  # same values: no behaviour changes
+
+
+def test_a_new_cases_setup_shares_them_too() -> None:
+    made = setup("X")
+    decoded = CaseSetup.model_validate_json(made.model_dump_json())
+    assert decoded.policy is made.policy and decoded.holidays is made.holidays
 
 
 def test_a_different_policy_is_never_swapped_in() -> None:
