@@ -21,6 +21,7 @@ import os
 import platform
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -212,15 +213,17 @@ async def alternate(
 ) -> list[Figure]:
     """Floor, then product, ``args.rounds`` times; each figure summed over the rounds."""
     totals: list[Figure] = []
-    ratios: list[str] = []
+    ratios: list[float] = []
     for _ in range(args.rounds):
         measured = [
             *await floor(client, args.cases, args.concurrency, args.actions),
             *await product(api, headers, args.cases, args.concurrency, args.actions),
         ]
-        ratios.append(f"{measured[2].throughput / measured[0].throughput:.0%}")
+        ratios.append(measured[2].throughput / measured[0].throughput)
         totals = [a + b for a, b in zip(totals, measured, strict=True)] if totals else measured
-    print(f"\nopening throughput against the floor, round by round: {', '.join(ratios)}")
+    each = ", ".join(f"{ratio:.0%}" for ratio in ratios)
+    print(f"\nopening throughput against the floor, round by round: {each}"
+          f" (median {statistics.median(ratios):.0%})")  # fmt: skip
     return totals
 
 
