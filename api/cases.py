@@ -115,16 +115,16 @@ def _party_ref(reference: str, n: int, party: PartyIn) -> PartyRef:
 
 async def _save_report(svc: Services, reference: str, body: OpenCaseIn) -> None:
     """The personal part of the report goes to the record, never into the workflow. A retried
-    POST (same Idempotency-Key, so the same reference) finds its rows there and keeps them."""
+    POST (same Idempotency-Key, so the same reference) finds the first one there and keeps it:
+    its case already knows its parties."""
     parties = [
         {"id": f"{reference}-P{n}", "reference": reference, **party.model_dump(mode="json")}
         for n, party in enumerate(body.parties, start=1)
     ]
+    report = {"reference": reference, "description": body.description}
     async with svc.sessions() as session, session.begin():
-        await insert_new(
-            session, ReportDetails, [{"reference": reference, "description": body.description}]
-        )
-        await insert_new(session, Party, parties)
+        if await insert_new(session, ReportDetails, [report]):
+            await insert_new(session, Party, parties)
 
 
 @router.get("/cases/{reference}", response_model=CaseView, summary="The case's current view")

@@ -30,11 +30,13 @@ async def insert_once(session: AsyncSession, row: Base) -> bool:
     return True
 
 
-async def insert_new(session: AsyncSession, model: type[Base], rows: Sequence[Row]) -> None:
-    """Insert rows guarded by a unique key in one statement, skipping those already there (a
-    retry). One round trip where a savepoint per row (``insert_once``) would take four."""
-    if rows:
-        await session.execute(_insert_new(_dialect(session), model.__table__), list(rows))
+async def insert_new(session: AsyncSession, model: type[Base], rows: Sequence[Row]) -> int:
+    """Insert rows guarded by their unique key in one statement, skipping those already there (a
+    retry); how many were new. One round trip where a savepoint per row would take four."""
+    if not rows:
+        return 0
+    result = await session.execute(_insert_new(_dialect(session), model.__table__), list(rows))
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 async def upsert_case(session: AsyncSession, values: Row, opened_at: datetime) -> None:
@@ -47,7 +49,9 @@ async def upsert_case(session: AsyncSession, values: Row, opened_at: datetime) -
 # values inlined, SQLAlchemy spent longer making each (and its cache key) than SQLite running it.
 @cache
 def _insert_new(dialect: str, table: Any) -> Any:
-    return _INSERTS[dialect](table).on_conflict_do_nothing()
+    # Only a clash on the row's own key means "already written"; any other is a real error.
+    key = ["key"] if "key" in table.c else [column.name for column in table.primary_key]
+    return _INSERTS[dialect](table).on_conflict_do_nothing(index_elements=key)
 
 
 @cache
@@ -61,8 +65,7 @@ _INSERTS: dict[str, Any] = {"sqlite": sqlite.insert, "postgresql": postgresql.in
 
 
 def _dialect(session: AsyncSession) -> str:
-    assert session.bind is not None, "sessions come from db.engine.session_factory"
-    return session.bind.dialect.name
+    return session.get_bind().dialect.name
 
 
 async def _open_sqlite_transaction(session: AsyncSession) -> None:

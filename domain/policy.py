@@ -10,7 +10,8 @@ versioned by policy date", section 2.2 notes; R58).
 Conventions
 -----------
 * ``None`` means "the landlord's document is silent"; every such value is explained in the
-  profile's ``notes``. Nothing is invented to fill a gap.
+  file's ``notes`` (read with :func:`policy_notes`; they are not part of the profile that a
+  case keeps). Nothing is invented to fill a gap.
 * Working-day (``*_wd``) values count working days of the landlord's calendar; ``*_days`` values
   count calendar days.
 * A case is stamped with ``policy_version`` when it opens; a changed number is a new file with a
