@@ -30,6 +30,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from contextlib import closing
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -211,14 +212,20 @@ async def product(
 async def alternate(
     client: Client, api: httpx.AsyncClient, headers: dict[str, str], args: argparse.Namespace
 ) -> list[Figure]:
-    """Floor, then product, ``args.rounds`` times; each figure summed over the rounds."""
+    """Floor and product, ``args.rounds`` times; each figure summed over the rounds."""
     totals: list[Figure] = []
     ratios: list[float] = []
-    for _ in range(args.rounds):
-        measured = [
-            *await floor(client, args.cases, args.concurrency, args.actions),
-            *await product(api, headers, args.cases, args.concurrency, args.actions),
-        ]
+    run_floor = partial(floor, client, args.cases, args.concurrency, args.actions)
+    run_product = partial(product, api, headers, args.cases, args.concurrency, args.actions)
+    for n in range(args.rounds):
+        # ABBA: odd rounds run the product first, so neither side always meets a fuller server.
+        if n % 2:
+            product_figures = await run_product()
+            floor_figures = await run_floor()
+        else:
+            floor_figures = await run_floor()
+            product_figures = await run_product()
+        measured = [*floor_figures, *product_figures]
         ratios.append(measured[2].throughput / measured[0].throughput)
         totals = [a + b for a, b in zip(totals, measured, strict=True)] if totals else measured
     each = ", ".join(f"{ratio:.0%}" for ratio in ratios)
@@ -228,8 +235,10 @@ async def alternate(
 
 
 async def open_many(api: httpx.AsyncClient, headers: dict[str, str], count: int) -> None:
-    await measure("memory fill", count, 10, lambda _: api.post("/cases", json=REPORT,
-                                                                 headers=headers))  # fmt: skip
+    async def open_one(_: int) -> None:
+        (await api.post("/cases", json=REPORT, headers=headers)).raise_for_status()
+
+    await measure("memory fill", count, 10, open_one)
 
 
 def row(figure: Figure, floor_figure: Figure | None = None) -> str:
@@ -294,7 +303,8 @@ async def memory(
     """Resident memory of the case worker as open cases accumulate (each waits on a timer).
 
     Per open case: the growth since the worker held one case, over the cases opened since."""
-    print(f"\nworker memory: {one_case_kb / 1024:.0f} MB RSS with one case open")
+    print(f"\nworker memory: {one_case_kb / 1024:.0f} MB RSS with one case open"
+          " (the worker caches 1,000 cases; past that, the least recent are evicted)")  # fmt: skip
     for target in (t for t in checkpoints if t > opened):
         await open_many(api, headers, target - opened)
         opened = target
