@@ -16,10 +16,10 @@ import pytest
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from temporalio import activity
 from temporalio.api.enums.v1 import EventType
-from temporalio.client import WorkflowExecutionStatus
+from temporalio.client import WorkflowExecutionStatus, WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Worker
+from temporalio.worker import Replayer, Worker
 
 from core.mailer import FolderMailer, OutgoingEmail
 from core.settings import Settings
@@ -30,7 +30,7 @@ from domain.case import CaseView, Stage
 from tests.workflow.support import OFFICER, TEST_BUILD_ID, CaseDriver, binary, case_worker
 from workers.build import RUNNER
 from workflows.case import CaseWorkflow
-from workflows.contracts import CommandBatch, PrepareCase
+from workflows.contracts import CaseStart, CommandBatch, PrepareCase
 from workflows.search_attributes import ALL as SEARCH_ATTRIBUTES
 
 WAIT = 60  # seconds; a bound on how long a hung test can take, never a pause
@@ -250,6 +250,23 @@ async def test_case_survives_the_temporal_server_being_killed_mid_timer(
         await env.shutdown()
 
 
+async def _replays_as_a_run_of_this_code(env: WorkflowEnvironment, run: WorkflowHistory) -> None:
+    """The continued run carries the version flag (no patch marker, no TemporalChangeVersion
+    upsert) and replays against the current workflow."""
+    started = run.events[0].workflow_execution_started_event_attributes
+    [carried] = await env.client.data_converter.decode(started.input.payloads, [CaseStart])
+    assert carried.state is not None and carried.upserts_changes_only
+    markers = [e.marker_recorded_event_attributes.marker_name for e in run.events]
+    assert "core_patch" not in markers
+    replayer = Replayer(
+        workflows=[CaseWorkflow],
+        data_converter=env.client.data_converter,
+        workflow_runner=RUNNER,
+        build_id=TEST_BUILD_ID,
+    )
+    assert (await replayer.replay_workflow(run)).replay_failure is None
+
+
 async def test_case_carries_on_through_continue_as_new(
     private_sessions: async_sessionmaker[Any], tmp_path: Path
 ) -> None:
@@ -295,6 +312,7 @@ async def test_case_carries_on_through_continue_as_new(
             query = f"WorkflowId = '{case.handle.id}' AND CaseStage = 'action_plan'"
             found = [w async for w in env.client.list_workflows(query)]
             assert [w.status for w in found] == [WorkflowExecutionStatus.RUNNING]
+            await _replays_as_a_run_of_this_code(env, await case.handle.fetch_history())
             await case.handle.terminate("test finished")
     finally:
         await env.shutdown()
