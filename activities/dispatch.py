@@ -19,7 +19,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from activities.agencies import AgencyCatalogue, load_agencies
 from activities.compose import compose
 from activities.letters import (
     AnonymousRecipientError,
@@ -29,6 +28,7 @@ from activities.letters import (
     render_pdf,
 )
 from activities.referrals import Referrals
+from core.agencies import AgencyCatalogue, load_agencies
 from core.mailer import (
     Attachment,
     Mailer,

@@ -2,7 +2,7 @@
 
 ``carry_out`` records a ``MakeReferral`` as a ``referrals`` row (status ``pending``, with consent
 and the information-sharing basis, R38). :meth:`Referrals.refer` then emails the agency from the
-catalogue (``activities/agencies.toml``) with the ``referral`` letter, stores its PDF, and writes
+catalogue (``core/agencies.toml``) with the ``referral`` letter, stores its PDF, and writes
 a disclosure entry to the audit trail. The row's status makes a retry harmless; a transient mail
 failure raises so that Temporal retries; anything permanent becomes an officer task.
 
@@ -27,7 +27,6 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 
-from activities.agencies import Agency, AgencyCatalogue
 from activities.letters import (
     Consent,
     LetterContext,
@@ -40,6 +39,7 @@ from activities.letters import (
     render_letter,
     render_pdf,
 )
+from core.agencies import Agency, AgencyCatalogue
 from core.mailer import Attachment, Mailer, OutgoingEmail, PermanentMailError
 from db.models import Case, CaseEvent, Letter, LetterDocument, OfficerTask, Referral
 from db.models import Party as PartyRow

@@ -17,7 +17,8 @@ from temporalio.service import RPCError, RPCStatusCode
 from api.access import case_for, case_handle
 from api.auth import Principal, authenticated
 from api.deps import Services, services
-from api.errors import forbidden, refused, unavailable
+from api.errors import forbidden, refused, unavailable, unprocessable
+from core.agencies import agency_codes
 from domain.actions import Action, Actor
 from domain.case import CaseView
 
@@ -75,6 +76,18 @@ async def perform(
     return view
 
 
+def _check_agency(svc: Services, fields: dict[str, Any]) -> None:
+    """R38: a referral names an agency of the catalogue; any other is refused before the case
+    records it (the dispatcher could only set it aside for the officer)."""
+    agency = fields.get("agency")
+    if agency is not None:
+        allowed = agency_codes(svc.settings.agencies_file)
+        if agency not in allowed:
+            raise unprocessable(
+                "agency", f"unknown agency {agency!r}; allowed values: {', '.join(allowed)}"
+            )
+
+
 def _register(action_type: str, model: type[BaseModel]) -> None:
     body_model = _body_model(model)
 
@@ -87,6 +100,7 @@ def _register(action_type: str, model: type[BaseModel]) -> None:
     ) -> CaseView:
         actor = actor_for(principal, action_type)
         fields = cast(BaseModel, body).model_dump()
+        _check_agency(svc, fields)
         action = model.model_validate({**fields, "actor": actor, "type": action_type})
         return await perform(svc, principal, reference, action, idempotency_key)
 

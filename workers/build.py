@@ -9,10 +9,10 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
-from activities.agencies import load_agencies
 from activities.dispatch import LetterDispatcher
 from activities.effects import CaseEffects
 from activities.retention import Retention
+from core.agencies import load_agencies
 from core.mailer import FolderMailer, Mailer, SmtpMailer
 from core.settings import Settings
 from workflows.case import CaseWorkflow

@@ -69,6 +69,21 @@ async def test_refused_action_is_409_with_the_reason_and_changes_nothing(
     assert after == before
 
 
+async def test_a_referral_to_an_unknown_agency_names_the_allowed_ones_and_records_nothing(
+    api: httpx.AsyncClient, auth: Headers
+) -> None:
+    """R38: referrals go to agencies of the catalogue; a typo is a 422, not a failed referral."""
+    officer = auth()
+    ref = (await api.post("/cases", json=report("X"), headers=officer)).json()["reference"]
+    before = (await api.get(f"/cases/{ref}/timeline", headers=officer)).json()
+    referral = {"agency": "victim_suport", "consent": True, "sharing_basis": "consent"}
+    response = await api.post(f"/cases/{ref}/actions/make_referral", json=referral, headers=officer)
+    assert response.status_code == 422
+    error = response.json()["detail"][0]
+    assert error["loc"] == ["body", "agency"] and "victim_support" in error["msg"]
+    assert (await api.get(f"/cases/{ref}/timeline", headers=officer)).json() == before
+
+
 async def test_unknown_case_is_404(api: httpx.AsyncClient, auth: Headers) -> None:
     assert (await api.get("/cases/ASB-2026-NOPE", headers=auth())).status_code == 404
     response = await api.post("/cases/ASB-2026-NOPE/actions/acknowledge", json={}, headers=auth())

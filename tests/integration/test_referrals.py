@@ -13,8 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from temporalio.testing import ActivityEnvironment
 
-from activities.agencies import CatalogueError, load_agencies
 from activities.referrals import Referrals
+from core.agencies import CatalogueError, load_agencies
 from core.mailer import SmtpMailer, TransientMailError
 from db.models import CaseEvent, Letter, OfficerTask, Referral
 from db.repository import record_referral_response

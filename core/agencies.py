@@ -1,6 +1,6 @@
 """The catalogue of partner agencies a case can be referred to (R20-R24, R38, R39).
 
-Plain data in TOML (``activities/agencies.toml`` by default, ``ASB_AGENCIES_FILE`` to replace it):
+Plain data in TOML (``core/agencies.toml`` by default, ``ASB_AGENCIES_FILE`` to replace it):
 each agency has a code, a name and a referral email address; a landlord may override an
 agency's contact; aliases map the codes the engine itself uses (``safeguarding``) to an agency.
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,12 @@ class AgencyCatalogue:
         code = self.aliases.get(code, code)
         own = self.by_landlord.get(landlord or "", {})
         return own.get(code) or self.agencies.get(code)
+
+
+@cache
+def agency_codes(path: Path | None = None) -> tuple[str, ...]:
+    """The codes a referral may name, read once per process (the API validates against them)."""
+    return tuple(load_agencies(path).codes)
 
 
 def load_agencies(path: Path | None = None) -> AgencyCatalogue:
