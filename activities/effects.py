@@ -11,7 +11,6 @@ from collections import defaultdict
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 from temporalio.client import Client
@@ -185,4 +184,4 @@ def _case_row(view: CaseView, now: datetime) -> Row:
     }
 
 
-__all__ = ["CaseEffects", "select"]
+__all__ = ["CaseEffects"]
