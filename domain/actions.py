@@ -12,10 +12,11 @@ that depend on the case (stage, policy, flags) live in :mod:`domain.guards` and 
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
-from typing import Annotated, Literal, get_args
+from typing import Annotated, Literal, Self, get_args
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from domain.policy import ClosureReason, LegalGateException
 from domain.triage import VulnerabilityAnswers
@@ -25,6 +26,7 @@ __all__ = [
     "ENFORCEMENT_REMEDIES",
     "SUPPORT_REMEDIES",
     "SYSTEM",
+    "AbcTerms",
     "Acknowledge",
     "Action",
     "Actor",
@@ -58,6 +60,7 @@ __all__ = [
     "ReviseActionPlan",
     "SharingBasis",
     "StartLegalAction",
+    "WarningTerms",
     "WithdrawClosure",
 ]
 
@@ -67,6 +70,9 @@ SharingBasis = Literal["consent", "safeguarding", "s115", "legal_obligation"]  #
 ConsultationOutcome = Literal["agrees", "objects", "unreachable"]  # R46
 Text = Annotated[str, Field(max_length=500)]  # free text that must hold no personal data
 Ref = Annotated[str, Field(min_length=1, max_length=200)]  # id of a document in the record
+# What an officer decided, in words a letter can quote: never a name or an address.
+Wording = Annotated[str, Field(min_length=1, max_length=500, pattern=r"\S")]
+WordingList = Annotated[list[Wording], Field(max_length=20)]
 
 
 class Actor(BaseModel):
@@ -179,6 +185,8 @@ class AgreeActionPlan(_Action):
     type: Literal["agree_action_plan"] = "agree_action_plan"
     agreed_contact_interval_days: int = Field(ge=1, le=365)
     summary_ref: Ref
+    # R28: the actions agreed, as the letter lists them; none given, the letter waits for them.
+    actions: WordingList = Field(default_factory=list)
 
 
 class ReviseActionPlan(_Action):
@@ -187,6 +195,7 @@ class ReviseActionPlan(_Action):
     type: Literal["revise_action_plan"] = "revise_action_plan"
     agreed_contact_interval_days: int | None = Field(None, ge=1, le=365)
     summary_ref: Ref
+    actions: WordingList = Field(default_factory=list)  # R28
 
 
 class InviteToInterview(_Action):
@@ -226,6 +235,29 @@ class AddEvidence(_Action):
     evidence_ref: Ref | None = None
 
 
+class WarningTerms(BaseModel):
+    """R40: what a written warning says, as the officer decided it (it may support a claim)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    behaviour: Wording  # e.g. "loud music played late at night"
+    effect: Wording | None = None  # the effect on others, where the officer states one
+    incident_dates: list[date] = Field(min_length=1, max_length=50)  # logged incidents
+    tenancy_clauses: list[Wording] = Field(min_length=1, max_length=20)  # the clauses breached
+
+
+class AbcTerms(BaseModel):
+    """R40: an acceptable behaviour contract as agreed: its terms, length and review date."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    behaviour: Wording  # why the contract is asked for
+    terms: list[Wording] = Field(min_length=1, max_length=20)
+    length_months: int = Field(ge=1, le=24)
+    review_on: date
+    tenancy_clauses: WordingList = Field(default_factory=list)
+
+
 class ApplyRemedy(_Action):
     """R40, R41, R23: a non-legal remedy (enforcement or support track)."""
 
@@ -236,6 +268,18 @@ class ApplyRemedy(_Action):
     both_parties_agree: bool | None = None
     serious_criminality: bool | None = None
     power_imbalance: bool | None = None
+    # R40: the content of the letter a written warning or an ABC sends. Without it the letter
+    # is not sent: the officer is given a task naming what is missing.
+    warning: WarningTerms | None = None
+    abc: AbcTerms | None = None
+
+    @model_validator(mode="after")
+    def _terms_match_kind(self) -> Self:
+        if self.warning is not None and self.kind is not RemedyKind.WRITTEN_WARNING:
+            raise ValueError("warning terms go only with kind written_warning")
+        if self.abc is not None and self.kind is not RemedyKind.ACCEPTABLE_BEHAVIOUR_CONTRACT:
+            raise ValueError("abc terms go only with kind acceptable_behaviour_contract")
+        return self
 
 
 class MakeReferralAction(_Action):
@@ -283,6 +327,8 @@ class RequestClosure(_Action):
 
     type: Literal["request_closure"] = "request_closure"
     reason: ClosureReason
+    # R46, R50: what was done, as the closure letter confirms it to the complainant.
+    actions_taken: WordingList = Field(default_factory=list)
 
 
 class RecordConsultation(_Action):

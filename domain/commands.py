@@ -32,6 +32,8 @@ __all__ = [
 ]
 
 Scalar = str | int | float | bool | None
+# A letter's facts decided by the case: dates, counts, and lists of what the officer decided.
+LetterValue = Scalar | list[str]
 
 
 class LetterKind(StrEnum):
@@ -82,7 +84,7 @@ class SendLetter(_Command):
     # other than the complainant must not include anything that identifies them.
     confidential_complainant: bool = False
     channel: str | None = None  # the recipient's preferred channel, where known
-    data: dict[str, Scalar] = Field(default_factory=dict)
+    data: dict[str, LetterValue] = Field(default_factory=dict)
 
 
 class MakeReferral(_Command):

@@ -23,6 +23,8 @@ from domain.actions import (
 )
 from domain.calendar import require_aware
 from domain.case import STAGE_ORDER, CaseState, Stage
+from domain.clocks import calendar as calendar_of
+from domain.deadlines import contract_end
 from domain.errors import DomainError
 from domain.policy import ClosureReason, ConsultBeforeClose, CounterAllegation, LegalGateException
 from domain.triage import recategorise
@@ -191,7 +193,9 @@ def _stage_guards() -> dict[str, StageGuard]:
         return None
 
     def acknowledge(s: CaseState) -> Reason:
-        if s.stage is not Stage.RECEIVED:
+        # A closure review opened before anyone acknowledged the case does not stand in for
+        # the acknowledgement (believe housing 14.4: never assume a case is resolved).
+        if _working_stage(s) is not Stage.RECEIVED:
             return f"The case was already acknowledged; it is at the {s.stage.value} stage."
         return None
 
@@ -352,7 +356,37 @@ def _apply_remedy(s: CaseState, a: Any, now: datetime) -> Reason:
         _no_closure_pending(s),
         _perpetrator_known(s),
         _r41(s, a) if a.kind in R41_REMEDIES else None,
+        _warning_refusal(s, a),
+        _abc_refusal(s, a, now),
     )
+
+
+def _warning_refusal(s: CaseState, a: Any) -> Reason:
+    """R40: a warning cites incidents logged on this case, by the day they happened."""
+    if a.warning is None:
+        return None
+    cal = calendar_of(s)
+    logged = {cal.local_date(i.occurred_at) for i in s.incidents}
+    unknown = sorted(d for d in a.warning.incident_dates if d not in logged)
+    if unknown:
+        days = ", ".join(d.isoformat() for d in unknown)
+        known = ", ".join(d.isoformat() for d in sorted(logged))
+        return f"No incident is logged on this case on {days}; logged incidents: {known} (R40)."
+    return None
+
+
+def _abc_refusal(s: CaseState, a: Any, now: datetime) -> Reason:
+    """R40: an ABC is reviewed while it runs, not before it starts or after it ends."""
+    if a.abc is None:
+        return None
+    start = calendar_of(s).local_date(now)
+    end = contract_end(start, a.abc.length_months)
+    if not start < a.abc.review_on <= end:
+        return (
+            f"The review date {a.abc.review_on.isoformat()} must fall after today and within "
+            f"the contract, which runs to {end.isoformat()} (R40)."
+        )
+    return None
 
 
 def _make_referral(s: CaseState, a: Any, now: datetime) -> Reason:
@@ -452,6 +486,15 @@ def _record_consultation(s: CaseState, a: Any, now: datetime) -> Reason:
     return _unreachable_reason(s) if a.outcome == "unreachable" else None
 
 
+def _hold(s: CaseState, a: Any, now: datetime) -> Reason:
+    if s.rules_revision >= 1 and s.policy.missed_sla_explanation_required and not a.reason.strip():
+        return (
+            f"Policy {s.landlord} requires the reason for a delay to be recorded (R17): "
+            "give the reason for the hold."
+        )
+    return None
+
+
 def _reassign(s: CaseState, a: Any, now: datetime) -> Reason:
     if a.officer_id == s.officer_id:
         return f"The case is already assigned to {a.officer_id}."
@@ -504,6 +547,7 @@ CONTENT_GUARDS: dict[str, ContentGuard] = {
     "record_consultation": _record_consultation,
     "reassign": _reassign,
     "recategorise": _recategorise,
+    "hold": _hold,
     "raise_counter_allegation": _counter_allegation,
 }
 

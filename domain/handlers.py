@@ -35,7 +35,7 @@ from domain.effects import Effects
 from domain.guards import approval_needed, consultation_needed, floor_tier
 from domain.policy import ConsultBeforeClose
 
-__all__ = ["HANDLERS", "advance", "check_case_review", "set_tier"]
+__all__ = ["HANDLERS", "advance", "check_case_review", "local_day", "open_due_day", "set_tier"]
 
 Handler = Callable[[CaseState, Any, datetime, Effects], None]
 
@@ -114,6 +114,20 @@ def _case_review_limb(s: CaseState, now: datetime) -> Any:
     return None
 
 
+def local_day(s: CaseState, at: datetime) -> str:
+    """The UK date of an instant, as a letter states it (ISO; the letter spells it out)."""
+    return clocks.calendar(s).local_date(at).isoformat()
+
+
+def open_due_day(s: CaseState, *wanted: Clock) -> str | None:
+    """The day the first of ``wanted`` open clocks falls due: the date a letter promises."""
+    for clock in wanted:
+        deadline = s.deadlines.get(clock)
+        if deadline is not None and deadline.open:
+            return local_day(s, deadline.due_at)
+    return None
+
+
 def _maybe_close(s: CaseState, now: datetime, fx: Effects) -> None:
     """Close once every requirement of R46 is met; otherwise say what is awaited."""
     req = s.closure
@@ -140,15 +154,15 @@ def _close(s: CaseState, now: datetime, fx: Effects) -> None:
     clocks.meet(s, Clock.RESOLUTION_TARGET, now)  # R52
     clocks.stop_all(s, now)
     closure = s.policy.closure
+    told = {
+        "reason": req.reason.value,
+        "actions_taken": list(req.actions_taken),
+        "consulted_on": local_day(s, req.consulted_at) if req.consulted_at else None,
+    }
     if closure.written_confirmation:  # Y (R46): completed actions confirmed in writing
-        fx.to_complainant(
-            LetterKind.CLOSURE_CONFIRMATION,
-            reason=req.reason.value,
-            remedies=len(s.remedies),
-            legal_actions=len(s.legal_actions),
-        )
+        fx.to_complainant(LetterKind.CLOSURE_CONFIRMATION, **told)
     elif closure.notify_complainant:  # R50
-        fx.to_complainant(LetterKind.CLOSURE_NOTICE, reason=req.reason.value)
+        fx.to_complainant(LetterKind.CLOSURE_NOTICE, **told)
     fx.event(
         "closed",
         f"Case closed: {req.reason.value.replace('_', ' ')} (R49).",
@@ -169,8 +183,10 @@ def acknowledge(s: CaseState, a: act.Acknowledge, now: datetime, fx: Effects) ->
     s.acknowledged_at = now
     clocks.meet(s, Clock.ACKNOWLEDGEMENT, now)
     advance(s, Stage.RISK_ASSESSMENT)
-    fx.to_complainant(
-        LetterKind.ACKNOWLEDGEMENT, names_contact=s.policy.contact.acknowledgement_names_contact
+    fx.to_complainant(  # R13, R14: the letter promises the first-contact deadline
+        LetterKind.ACKNOWLEDGEMENT,
+        names_contact=s.policy.contact.acknowledgement_names_contact,
+        contact_by=open_due_day(s, Clock.FIRST_CONTACT, Clock.NEXT_CONTACT),
     )
     fx.event(
         a.type,
@@ -183,6 +199,7 @@ def record_contact(s: CaseState, a: act.RecordContact, now: datetime, fx: Effect
     c = s.contact
     if a.outcome == "made":
         c.last_contact_at, c.failed_attempts, c.failed_channels = now, 0, []
+        c.failed_log = []
         c.failed_letter_sent = False
         clocks.meet(s, Clock.FIRST_CONTACT, now)
         clocks.reset_cadence(s, now)
@@ -195,6 +212,7 @@ def record_contact(s: CaseState, a: act.RecordContact, now: datetime, fx: Effect
         return
     c.failed_attempts += 1
     c.failed_channels = sorted({*c.failed_channels, a.channel})
+    c.failed_log = [*c.failed_log, f"{a.channel}|{now.isoformat()}"]
     fx.event(
         a.type,
         f"Contact attempt {c.failed_attempts} by {a.channel} failed.",
@@ -204,8 +222,8 @@ def record_contact(s: CaseState, a: act.RecordContact, now: datetime, fx: Effect
     needed = s.policy.contact.failed_attempts_before_letter
     if needed and c.failed_attempts >= needed and not c.failed_letter_sent:
         c.failed_letter_sent = fx.to_complainant(
-            LetterKind.FAILED_CONTACT, attempts=c.failed_attempts
-        )  # R29
+            LetterKind.FAILED_CONTACT, attempts=list(c.failed_log)
+        )  # R29: the attempts as recorded
 
 
 def record_risk_assessment(
@@ -247,7 +265,7 @@ def agree_action_plan(s: CaseState, a: act.AgreeActionPlan, now: datetime, fx: E
     s.contact.agreed_interval_days = a.agreed_contact_interval_days
     clocks.reset_cadence(s, now)
     advance(s, Stage.INVESTIGATION)
-    fx.to_complainant(LetterKind.ACTION_PLAN, version=1, summary_ref=a.summary_ref)  # R28
+    fx.to_complainant(LetterKind.ACTION_PLAN, **_plan_letter(s, 1, a.actions))  # R28
     fx.event(
         a.type,
         f"Action plan agreed; contact every {a.agreed_contact_interval_days} "
@@ -261,14 +279,24 @@ def revise_action_plan(s: CaseState, a: act.ReviseActionPlan, now: datetime, fx:
     if a.agreed_contact_interval_days is not None:
         s.contact.agreed_interval_days = a.agreed_contact_interval_days
         clocks.reset_cadence(s, now)
-    fx.to_complainant(
-        LetterKind.ACTION_PLAN, version=s.action_plan_version, summary_ref=a.summary_ref
-    )  # R28
+    fx.to_complainant(  # R28
+        LetterKind.ACTION_PLAN, **_plan_letter(s, s.action_plan_version, a.actions)
+    )
     fx.event(
         a.type,
         f"Action plan revised to version {s.action_plan_version} (R36).",
         version=s.action_plan_version,
     )
+
+
+def _plan_letter(s: CaseState, version: int, actions: list[str]) -> dict[str, Any]:
+    """R28, R37: the agreed actions and the next contact the cadence clock set."""
+    return {
+        "version": version,
+        "actions": list(actions),
+        "interval_days": s.contact.agreed_interval_days,
+        "next_contact_by": open_due_day(s, Clock.NEXT_CONTACT),
+    }
 
 
 # ---- investigation ------------------------------------------------------------------------------
@@ -284,7 +312,8 @@ def invite_to_interview(s: CaseState, a: act.InviteToInterview, now: datetime, f
     s.interviews_invited.append(a.party)
     fx.event(
         a.type,
-        f"Interview invitation sent to the {a.party.replace('_', ' ')} (R26, R30).",
+        f"Interview invitation to the {a.party.replace('_', ' ')} requested; the letters "
+        "list shows whether it went (R26, R30).",
         party=a.party,
     )
 
@@ -327,7 +356,8 @@ def add_evidence(s: CaseState, a: act.AddEvidence, now: datetime, fx: Effects) -
     # R34 (B): the perpetrator is told in writing when monitoring is deployed or the Noise App
     # is first used.
     notify = a.kind is EvidenceKind.NOISE_MONITORING or (a.kind in NOISE_KINDS and first_of_kind)
-    if notify and fx.to_perpetrator(LetterKind.NOISE_MONITORING_NOTICE, evidence_kind=a.kind.value):
+    notice = {"evidence_kind": a.kind.value, "from": local_day(s, now)}
+    if notify and fx.to_perpetrator(LetterKind.NOISE_MONITORING_NOTICE, **notice):
         s.noise_notices_sent += 1
     _report_activity(s, now, fx)
 
@@ -352,13 +382,36 @@ def apply_remedy(s: CaseState, a: act.ApplyRemedy, now: datetime, fx: Effects) -
         advance(s, Stage.NON_LEGAL_REMEDIES)
     letter = REMEDY_LETTERS.get(a.kind)
     if letter is not None:
-        fx.to_perpetrator(letter)
+        fx.to_perpetrator(letter, **_remedy_letter(s, a, now))
     fx.event(
         a.type,
         f"Remedy applied: {a.kind.value.replace('_', ' ')} ({track} track, R40).",
         kind=a.kind.value,
         track=track,
     )
+
+
+def _remedy_letter(s: CaseState, a: act.ApplyRemedy, now: datetime) -> dict[str, Any]:
+    """R40: what the officer decided, and the contract's dates from the domain's own rules."""
+    if a.warning is not None:
+        w = a.warning
+        return {
+            "behaviour": w.behaviour,
+            "effect": w.effect,
+            "incident_dates": [d.isoformat() for d in sorted(w.incident_dates)],
+            "tenancy_clauses": list(w.tenancy_clauses),
+        }
+    if a.abc is not None:
+        start = clocks.calendar(s).local_date(now)
+        return {
+            "behaviour": a.abc.behaviour,
+            "abc_terms": list(a.abc.terms),
+            "tenancy_clauses": list(a.abc.tenancy_clauses),
+            "contract_start": start.isoformat(),
+            "contract_end": dl.contract_end(start, a.abc.length_months).isoformat(),
+            "review_on": a.abc.review_on.isoformat(),
+        }
+    return {}
 
 
 def make_referral(s: CaseState, a: act.MakeReferralAction, now: datetime, fx: Effects) -> None:
@@ -436,7 +489,12 @@ def record_legal_outcome(
 
 
 def request_closure(s: CaseState, a: act.RequestClosure, now: datetime, fx: Effects) -> None:
-    s.closure = ClosureRequest(reason=a.reason, requested_at=now, requested_by=a.actor.user_id)
+    s.closure = ClosureRequest(
+        reason=a.reason,
+        requested_at=now,
+        requested_by=a.actor.user_id,
+        actions_taken=list(a.actions_taken),
+    )
     if s.stage is not Stage.CLOSURE_REVIEW:
         s.stage_before_review, s.stage = s.stage, Stage.CLOSURE_REVIEW
     fx.event(
@@ -485,8 +543,12 @@ def withdraw_closure(s: CaseState, a: act.WithdrawClosure, now: datetime, fx: Ef
 
 def reassign(s: CaseState, a: act.Reassign, now: datetime, fx: Effects) -> None:
     old, s.officer_id = s.officer_id, a.officer_id
-    if s.acknowledged_at is not None:
-        fx.to_complainant(LetterKind.OFFICER_CHANGED)  # R19: the named contact changed
+    if s.acknowledged_at is not None:  # R19: the named contact changed
+        fx.to_complainant(
+            LetterKind.OFFICER_CHANGED,
+            names_contact=True,
+            contact_by=open_due_day(s, Clock.FIRST_CONTACT, Clock.NEXT_CONTACT),
+        )
     fx.event(
         a.type,
         f"Case reassigned from {old or 'nobody'} to {a.officer_id} (R19).",

@@ -21,7 +21,7 @@ from domain.actions import (
     RecordContact,
     RecordRiskAssessment,
 )
-from domain.case import CaseSetup, CaseState, OpenCase, PartyRef
+from domain.case import RULES_REVISION, CaseSetup, CaseState, OpenCase, PartyRef
 from domain.commands import Command, SendLetter
 from domain.machine import ActionRefused, check, decide, next_due, open_case, tick
 from domain.policy import PolicyProfile, load_policy
@@ -57,6 +57,7 @@ def setup(code: str, policy: PolicyProfile | None = None) -> CaseSetup:
         holidays=HOLIDAYS,
         holidays_from=date(2026, 1, 1),
         holidays_to=date(2027, 12, 31),
+        rules_revision=RULES_REVISION,
     )
 
 
