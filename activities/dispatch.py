@@ -13,16 +13,18 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from activities.compose import compose
+from activities.compose import LetterSources, compose, letterhead
 from activities.letters import (
     AnonymousRecipientError,
     LetterError,
+    MissingFactsError,
     RenderedLetter,
     render_letter,
     render_pdf,
@@ -36,10 +38,12 @@ from core.mailer import (
     PermanentMailError,
     TransientMailError,
 )
-from db.models import Case, Letter, LetterDocument, OfficerTask, Party
+from db.models import Case, Letter, LetterDocument, OfficerTask, Party, ReportDetails
 from db.repository import insert_once
+from db.staff import find_staff
 from domain.commands import MakeReferral, NotifySupervisor, SendLetter
 from domain.policy import load_policy
+from domain.profile import load_profile
 
 log = logging.getLogger(__name__)
 
@@ -125,23 +129,38 @@ class LetterDispatcher:
         if case is None or recipient is None:
             await _fail(session, letter, "the case or the recipient is missing from the record")
             return None
-        complainant = await _complainant(session, command.reference)
-        policy = load_policy(case.landlord)
+        by_post = recipient.preferred_channel != "email" or not recipient.email
+        policy = load_policy(case.landlord, case.policy_version)  # R58: the case's own version
+        profile = load_profile(case.landlord)
+        sources = LetterSources(
+            case=case,
+            recipient=recipient,
+            complainant=await _complainant(session, command.reference),
+            policy=policy,
+            profile=profile,
+            officer=await find_staff(session, case.landlord, case.officer_id or ""),
+            local_authority=await _local_authority(session, command.reference),
+            today=_today(policy.office_hours.timezone),
+            survey_url=self._survey_url,
+            by_post=by_post,
+        )
         try:
-            kind, context = compose(
-                command, case, recipient, complainant, policy, _today(), self._survey_url
-            )
+            kind, context = compose(command, sources)
             rendered = render_letter(kind, context)
+            pdf = await self._store(session, letter, rendered, letterhead(policy, profile))
         except AnonymousRecipientError:
             letter.status = "suppressed"  # R8: an anonymous complainant receives nothing
+            return None
+        except MissingFactsError as missing:
+            await _missing_facts(session, letter, missing)
             return None
         except (LetterError, ValueError) as refused:
             await _fail(session, letter, f"letter not produced: {refused}")
             return None
-        pdf = await self._store(session, letter, rendered, policy.name)
-        if recipient.preferred_channel != "email" or not recipient.email:
+        if by_post or recipient.email is None:
             letter.status = "queued_for_post"
             letter.channel = "post"
+            letter.batch_day = sources.today  # the day's print batch (api/letters.py)
             return None
         return OutgoingEmail(
             key=letter.key,
@@ -156,11 +175,11 @@ class LetterDispatcher:
     async def _store(
         self, session: AsyncSession, letter: Letter, rendered: RenderedLetter, letterhead: str
     ) -> bytes:
+        # ~0.1 s of CPU: off the event loop, so other activities and workflows keep moving.
+        pdf = await asyncio.to_thread(render_pdf, rendered, letterhead, created=letter.created_at)
         letter.subject = rendered.subject[:200]
         letter.body = rendered.text
         letter.status = "rendered"
-        # ~0.1 s of CPU: off the event loop, so other activities and workflows keep moving.
-        pdf = await asyncio.to_thread(render_pdf, rendered, letterhead, created=letter.created_at)
         await insert_once(session, LetterDocument(letter_key=letter.key, pdf=pdf))
         return pdf
 
@@ -205,6 +224,19 @@ async def _fail(session: AsyncSession, letter: Letter, why: str) -> None:
     await insert_once(session, _task(f"{letter.key}:task", letter.reference, summary, "letter"))
 
 
+async def _missing_facts(session: AsyncSession, letter: Letter, missing: MissingFactsError) -> None:
+    """The letter is not sent: the officer is told exactly which facts the record lacks."""
+    letter.status = "missing_facts"
+    letter.error = str(missing)
+    what = letter.kind.replace("_", " ")
+    summary = (
+        f"The {what} letter was not sent: the record lacks "
+        + "; ".join(missing.facts)
+        + ". Record them and send the letter from the case, or close this task saying why."
+    )
+    await insert_once(session, _task(f"{letter.key}:task", letter.reference, summary, "letter"))
+
+
 async def _back_to_rendered(_: AsyncSession, letter: Letter) -> None:
     letter.status = "rendered"
 
@@ -234,5 +266,11 @@ async def _complainant(session: AsyncSession, reference: str) -> Party | None:
     return found
 
 
-def _today() -> Any:
-    return datetime.now(UTC).date()
+async def _local_authority(session: AsyncSession, reference: str) -> str | None:
+    report = await session.get(ReportDetails, reference)
+    return report.local_authority if report is not None else None
+
+
+def _today(timezone: str) -> date:
+    """The letter's date: today where the landlord works (a letter dated tomorrow misleads)."""
+    return datetime.now(ZoneInfo(timezone)).date()
