@@ -153,9 +153,8 @@ class _Facts:
         names_officer = bool(self.data("names_contact") if "names_contact" in self.command.data
                              else True)  # fmt: skip
         signer = self._officer() if names_officer else self._team()
-        hidden = [] if role is RecipientRole.COMPLAINANT or src.complainant is None else [
-            _party(src.complainant)
-        ]  # fmt: skip
+        protected = None if role is RecipientRole.COMPLAINANT else src.complainant
+        hidden = _identities(protected)
         return {
             "reference": src.case.reference,
             "landlord_name": src.policy.name,
@@ -197,8 +196,15 @@ class _Facts:
         return instant.astimezone(self.tz).date()
 
 
-def _party(row: PartyRow) -> Party:
-    return Party(name=row.name or "-", address=row.address, email=row.email, phone=row.phone)
+def _identities(row: PartyRow | None) -> list[Party]:
+    """R9: what identifies the complainant, for the scan of a letter to anyone else. An
+    anonymous complainant may have given nothing at all (R8)."""
+    if row is None:
+        return []
+    name = row.name or row.email or row.address or row.phone
+    if name is None:
+        return []
+    return [Party(name=name, address=row.address, email=row.email, phone=row.phone)]
 
 
 def _acknowledgement(f: _Facts) -> dict[str, Any]:

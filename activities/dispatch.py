@@ -42,6 +42,7 @@ from db.models import Case, Letter, LetterDocument, OfficerTask, Party, ReportDe
 from db.repository import insert_once
 from db.staff import find_staff
 from domain.commands import MakeReferral, NotifySupervisor, SendLetter
+from domain.errors import DomainError
 from domain.policy import load_policy
 from domain.profile import load_profile
 
@@ -130,8 +131,12 @@ class LetterDispatcher:
             await _fail(session, letter, "the case or the recipient is missing from the record")
             return None
         by_post = recipient.preferred_channel != "email" or not recipient.email
-        policy = load_policy(case.landlord, case.policy_version)  # R58: the case's own version
-        profile = load_profile(case.landlord)
+        try:
+            policy = load_policy(case.landlord, case.policy_version)  # R58: the case's version
+            profile = load_profile(case.landlord)
+        except DomainError as unknown:
+            await _fail(session, letter, f"letter not produced: {unknown}")
+            return None
         sources = LetterSources(
             case=case,
             recipient=recipient,

@@ -19,6 +19,7 @@ from api.auth import Principal, authenticated
 from api.deps import Services, services
 from api.errors import forbidden, refused, unavailable, unprocessable
 from core.agencies import agency_codes
+from db.staff import is_active_staff
 from domain.actions import Action, Actor
 from domain.case import CaseView
 
@@ -88,6 +89,31 @@ def _check_agency(svc: Services, fields: dict[str, Any]) -> None:
             )
 
 
+async def _check_officer(
+    svc: Services, principal: Principal, reference: str, action_type: str, fields: dict[str, Any]
+) -> None:
+    """A case is given only to an active member of its landlord's staff directory, so that
+    every letter can name its officer (R13, R19) and the CaseOfficer attribute is a person.
+    Reassign names the officer; acknowledging an unassigned case makes the actor its officer."""
+    if action_type == "reassign":
+        officer_id = str(fields["officer_id"])
+    elif action_type == "acknowledge":
+        case = await case_for(svc, principal, reference)
+        if case.officer_id is not None:
+            return
+        officer_id = principal.user_id
+    else:
+        return
+    async with svc.sessions() as session:
+        known = await is_active_staff(session, principal.landlord, officer_id)
+    if not known:
+        raise unprocessable(
+            "officer_id",
+            f"{officer_id!r} is not an active member of landlord {principal.landlord}'s staff "
+            "directory (GET /staff); add them with PUT /staff/{staff_id} first",
+        )
+
+
 def _register(action_type: str, model: type[BaseModel]) -> None:
     body_model = _body_model(model)
 
@@ -101,6 +127,7 @@ def _register(action_type: str, model: type[BaseModel]) -> None:
         actor = actor_for(principal, action_type)
         fields = cast(BaseModel, body).model_dump()
         _check_agency(svc, fields)
+        await _check_officer(svc, principal, reference, action_type, fields)
         action = model.model_validate({**fields, "actor": actor, "type": action_type})
         return await perform(svc, principal, reference, action, idempotency_key)
 

@@ -24,6 +24,7 @@ from domain import machine
 from domain.case import CaseView, OpenCase, PartyRef
 from domain.errors import DomainError, UnknownValueError
 from domain.policy import PolicyProfile, load_policy
+from domain.profile import load_profile
 from workflows import search_attributes
 from workflows.contracts import new_case
 
@@ -46,6 +47,14 @@ def check_policy(body: OpenCaseIn) -> PolicyProfile:
             policy.category(code)
         except UnknownValueError as unknown:
             raise unprocessable("categories", unknown) from None
+    if body.local_authority is not None:
+        profile = load_profile(body.landlord)
+        if profile.case_review_for(body.local_authority) is None:
+            raise unprocessable(
+                "local_authority",
+                UnknownValueError("local_authority", body.local_authority,
+                                  profile.local_authorities),
+            )  # fmt: skip
     return policy
 
 
@@ -121,7 +130,11 @@ async def _save_report(svc: Services, reference: str, body: OpenCaseIn) -> None:
         {"id": f"{reference}-P{n}", "reference": reference, **party.model_dump(mode="json")}
         for n, party in enumerate(body.parties, start=1)
     ]
-    report = {"reference": reference, "description": body.description}
+    report = {
+        "reference": reference,
+        "description": body.description,
+        "local_authority": body.local_authority,
+    }
     async with svc.sessions() as session, session.begin():
         if await insert_new(session, ReportDetails, [report]):
             await insert_new(session, Party, parties)
