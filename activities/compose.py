@@ -188,7 +188,7 @@ class _Facts:
         """The policy names no contact in this letter (C, Y do; X, B, P do not): the team."""
         profile = self.src.profile
         return {
-            "officer_name": f"{self.src.policy.name} {profile.team}",
+            "officer_name": profile.team,
             "officer_contact": f"{profile.phone} or {profile.email} ({profile.office_hours})",
         }
 

@@ -120,7 +120,8 @@ async def seed_case(
     async with sessions() as session, session.begin():
         session.add(
             Case(
-                reference=reference, landlord=landlord, policy_version=load_policy(landlord).policy_version,
+                reference=reference, landlord=landlord,
+                policy_version=load_policy(landlord).policy_version,
                 stage="investigation", tier="standard", categories=["noise"], channel="phone",
                 officer_id="officer.jones",
                 hate_incident=False, domestic_abuse=False, anonymous=anonymous, escalated=False,
