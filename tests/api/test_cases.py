@@ -85,16 +85,20 @@ async def test_only_a_member_of_the_staff_directory_can_be_given_a_case(
                               headers=auth(user="temp.agency"))  # fmt: skip
     assert stranger.status_code == 422
     assert stranger.json()["detail"][0]["loc"] == ["body", "officer_id"]
-    moved = await api.post(f"/cases/{reference}/actions/reassign",
-                           json={"officer_id": "officer.nobody"}, headers=auth("supervisor"))  # fmt: skip
+    reassign = f"/cases/{reference}/actions/reassign"
+    moved = await api.post(
+        reassign, json={"officer_id": "officer.nobody"}, headers=auth("supervisor")
+    )
     assert moved.status_code == 422 and "officer.nobody" in moved.text
     assert (await api.get(f"/cases/{reference}", headers=auth())).json()["officer_id"] is None
     added = await api.put("/staff/officer.nobody", headers=auth("supervisor"), json={
         "display_name": "Nia Body", "job_title": "ASB Officer", "phone": "01632 960 950",
         "email": "nia.body@asb.example"})  # fmt: skip
     assert added.status_code == 201
-    moved = await api.post(f"/cases/{reference}/actions/reassign",
-                           json={"officer_id": "officer.nobody"}, headers=auth("supervisor"))  # fmt: skip
+    reassign = f"/cases/{reference}/actions/reassign"
+    moved = await api.post(
+        reassign, json={"officer_id": "officer.nobody"}, headers=auth("supervisor")
+    )
     assert moved.status_code == 200 and moved.json()["officer_id"] == "officer.nobody"
 
 
@@ -164,8 +168,8 @@ async def test_an_invitation_without_an_appointment_becomes_the_officers_task(
     assert "the interview's date, time and place (R26, R30)" in task["summary"]
     closed = await api.post(f"/tasks/{task['id']}/close", json={"reason": "  "}, headers=officer)
     assert closed.status_code == 422 and "reason" in closed.text
-    closed = await api.post(f"/tasks/{task['id']}/close",
-                            json={"reason": "Arranged by phone instead"}, headers=officer)  # fmt: skip
+    reason = {"reason": "Arranged by phone instead"}
+    closed = await api.post(f"/tasks/{task['id']}/close", json=reason, headers=officer)
     assert closed.status_code == 200
     assert closed.json()["close_reason"] == "Arranged by phone instead"
     assert closed.json()["closed_by"] == "officer.x"
