@@ -10,7 +10,8 @@ the workflow's reason, and changes nothing.
 from typing import Any, cast, get_args
 
 from fastapi import APIRouter, Depends, Header, HTTPException, status
-from pydantic import BaseModel, ConfigDict, create_model
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.service import RPCError, RPCStatusCode
 
@@ -128,7 +129,10 @@ def _register(action_type: str, model: type[BaseModel]) -> None:
         fields = cast(BaseModel, body).model_dump()
         _check_agency(svc, fields)
         await _check_officer(svc, principal, reference, action_type, fields)
-        action = model.model_validate({**fields, "actor": actor, "type": action_type})
+        try:  # the action's own cross-field checks (e.g. warning terms only with a warning)
+            action = model.model_validate({**fields, "actor": actor, "type": action_type})
+        except ValidationError as invalid:
+            raise RequestValidationError(invalid.errors(include_url=False)) from None
         return await perform(svc, principal, reference, action, idempotency_key)
 
     router.add_api_route(

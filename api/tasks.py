@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query, status
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, status
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from sqlalchemy import select
 
@@ -74,7 +74,7 @@ async def list_tasks(
 
 @router.post("/tasks/{task_id}/close", response_model=TaskOut, summary="Close a task, saying why")
 async def close_task(
-    task_id: int,
+    task_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
     body: CloseTaskIn,
     principal: Principal = Depends(require_roles(*STAFF)),
     svc: Services = Depends(services),

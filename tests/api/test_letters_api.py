@@ -99,3 +99,17 @@ async def test_a_late_logged_report_is_acknowledged_and_assigned_r47(
     assert acked.status_code == 200, acked.text
     assert acked.json()["officer_id"] == "officer.jones"
     assert acked.json()["stage"] == "risk_assessment"
+
+
+async def test_warning_terms_on_another_remedy_are_refused_with_a_422(
+    api: httpx.AsyncClient, auth: Headers
+) -> None:
+    reference = (await api.post("/cases", json=report("X"), headers=auth())).json()["reference"]
+    body = {"kind": "verbal_warning", "warning": {"behaviour": "noise", "incident_dates": [
+        "2026-11-20"], "tenancy_clauses": ["Clause 4.1"]}}  # fmt: skip
+    refused = await api.post(f"/cases/{reference}/actions/apply_remedy", json=body,
+                             headers=auth())  # fmt: skip
+    assert refused.status_code == 422
+    assert "warning terms go only with kind written_warning" in refused.text
+    huge = await api.post("/tasks/99999999999/close", json={"reason": "x"}, headers=auth())
+    assert huge.status_code == 422
