@@ -106,6 +106,21 @@ def letterhead(policy: PolicyProfile, profile: LandlordProfile) -> str:
     return "\n".join([policy.name, address, reach, profile.office_hours])
 
 
+def signature(profile: LandlordProfile, officer: StaffMember | None) -> dict[str, str]:
+    """Who signs a letter that may come from the team: the case's officer from the staff
+    directory where there is one, otherwise the landlord's team with its own contact."""
+    if officer is not None and officer.active:
+        return {
+            "officer_name": officer.display_name,
+            "officer_title": officer.job_title,
+            "officer_contact": f"{officer.phone} or {officer.email}",
+        }
+    return {
+        "officer_name": profile.team,
+        "officer_contact": f"{profile.phone} or {profile.email} ({profile.office_hours})",
+    }
+
+
 def compose(command: SendLetter, sources: LetterSources) -> tuple[LetterKind, LetterContext]:
     """The letter's kind and context, or :class:`MissingFactsError` naming what is missing."""
     kind = TEMPLATE_FOR[command.kind]
@@ -178,19 +193,11 @@ class _Facts:
         if member is None or not member.active:
             self.missing.append(f"officer {officer_id}'s entry in the staff directory")
             return {"officer_name": "-", "officer_contact": "-"}
-        return {
-            "officer_name": member.display_name,
-            "officer_title": member.job_title,
-            "officer_contact": f"{member.phone} or {member.email}",
-        }
+        return signature(self.src.profile, member)
 
     def _team(self) -> dict[str, Any]:
         """The policy names no contact in this letter (C, Y do; X, B, P do not): the team."""
-        profile = self.src.profile
-        return {
-            "officer_name": profile.team,
-            "officer_contact": f"{profile.phone} or {profile.email} ({profile.office_hours})",
-        }
+        return signature(self.src.profile, None)
 
     def local(self, instant: datetime) -> date:
         return instant.astimezone(self.tz).date()
