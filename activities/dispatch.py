@@ -237,7 +237,8 @@ async def _missing_facts(session: AsyncSession, letter: Letter, missing: Missing
     summary = (
         f"The {what} letter was not sent: the record lacks "
         + "; ".join(missing.facts)
-        + ". Record them and send the letter from the case, or close this task saying why."
+        + ". Record them and take the action again so the letter is produced, or deal with it"
+        " another way and close this task saying how."
     )
     await insert_once(session, _task(f"{letter.key}:task", letter.reference, summary, "letter"))
 
