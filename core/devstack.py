@@ -17,9 +17,8 @@ import time
 from pathlib import Path
 
 from core.settings import Settings, get_settings
-from db.engine import create_engine, session_factory
 from db.migrate import upgrade
-from db.staff import seed_staff
+from db.staff import seed_development_staff
 from domain.policy import known_landlords
 from workflows.search_attributes import cli_flags
 
@@ -76,21 +75,12 @@ def _terminate(children: list[subprocess.Popen[bytes]]) -> None:
     sys.exit(0)
 
 
-async def _seed_staff(url: str) -> None:
-    """Development only: officers the letters can name (db/staff_seed.toml)."""
-    engine = create_engine(url)
-    try:
-        await seed_staff(session_factory(engine), known_landlords())
-    finally:
-        await engine.dispose()
-
-
 def main() -> None:
     settings = get_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     upgrade(settings.resolved_database_url)
     if settings.environment == "development":
-        asyncio.run(_seed_staff(settings.resolved_database_url))
+        asyncio.run(seed_development_staff(settings.resolved_database_url, known_landlords()))
     python = sys.executable
     children: list[subprocess.Popen[bytes]] = []
     signal.signal(signal.SIGTERM, lambda *_: _terminate(children))

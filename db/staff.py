@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from db.engine import create_engine, session_factory
 from db.models import StaffMember
 from db.repository import insert_new
 
@@ -62,6 +63,15 @@ def seed_entries() -> list[dict[str, Any]]:
     text = (resources.files("db") / "staff_seed.toml").read_text("utf-8")
     entries: list[dict[str, Any]] = tomllib.loads(text)["staff"]
     return entries
+
+
+async def seed_development_staff(url: str, landlords: Iterable[str]) -> int:
+    """``make run``, the benchmark, the soak and the fuzz run: the development directory."""
+    engine = create_engine(url)
+    try:
+        return await seed_staff(session_factory(engine), landlords)
+    finally:
+        await engine.dispose()
 
 
 async def seed_staff(

@@ -40,6 +40,7 @@ from core.temporal import connect
 from db.engine import create_engine, session_factory
 from db.migrate import upgrade_async
 from db.models import Letter
+from db.staff import seed_development_staff
 from scripts.benchmark import Stack, free_port
 
 ACTIONS: list[tuple[str, dict[str, Any]]] = [
@@ -150,6 +151,7 @@ async def run(args: argparse.Namespace, folder: Path) -> int:
     soak = Soak(folder, smtp_port)
     settings = soak.stack.settings
     await upgrade_async(settings.resolved_database_url)
+    await seed_development_staff(settings.resolved_database_url, ["X"])  # officer.jones
     soak.start_server()
     soak.start_worker()
     try:
@@ -157,7 +159,7 @@ async def run(args: argparse.Namespace, folder: Path) -> int:
         engine = create_engine(settings.resolved_database_url)
         services = Services(settings, client, engine, session_factory(engine))
         app = create_app(settings, services)
-        token = mint_token(settings, "soak.officer", ["officer"], "X")
+        token = mint_token(settings, "officer.jones", ["officer"], "X")
         headers = {"Authorization": f"Bearer {token}"}
         async with httpx.AsyncClient(
             transport=httpx.ASGITransport(app=app), base_url="http://soak"
