@@ -5,8 +5,10 @@ workflow runs each one as an activity. Every command has a deterministic busines
 (``f"{reference}:{kind}:{n}"``, ``n`` taken from counters in the case state, never random) so
 that the activity can be made idempotent with a unique constraint (design.md, Activities).
 
-Payloads carry ids, enums and dates only; never names, addresses or narratives (design.md,
-Where state lives).
+Payloads carry ids, enums and dates; never names, addresses or narratives (design.md, Where
+state lives). The one exception is a letter's ``data``: the wording an officer decided for it
+(a warning's behaviour and clauses, an ABC's terms, the actions taken), which the action carried
+in and which holds no names or addresses; like every payload it is encrypted (core/codec.py).
 """
 
 from __future__ import annotations
