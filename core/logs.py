@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from contextvars import ContextVar
-from typing import Any
+from typing import IO, Any
 
 from pythonjsonlogger.json import JsonFormatter
 
@@ -40,8 +40,8 @@ def _temporal_case(record: logging.LogRecord) -> str | None:
     return None
 
 
-def json_handler(service: str) -> logging.Handler:
-    handler = logging.StreamHandler()
+def json_handler(service: str, stream: IO[str] | None = None) -> logging.Handler:
+    handler = logging.StreamHandler(stream)
     handler.addFilter(ContextFilter())
     handler.setFormatter(
         JsonFormatter(

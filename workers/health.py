@@ -10,6 +10,7 @@ healthcheck and the Kubernetes probes.
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
 import sys
 from datetime import UTC, datetime, timedelta
@@ -69,7 +70,12 @@ async def check() -> int:
 
 
 def main() -> None:
-    sys.exit(asyncio.run(check()))
+    code = asyncio.run(check())
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Skip interpreter finalisation: with the Temporal core's threads still up it can abort
+    # (SIGABRT in PyGILState_Release), which would turn "ready" into a failed probe.
+    os._exit(code)
 
 
 if __name__ == "__main__":
