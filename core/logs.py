@@ -17,7 +17,7 @@ from pythonjsonlogger.json import JsonFormatter
 REQUEST_ID: ContextVar[str | None] = ContextVar("request_id", default=None)
 CASE_REFERENCE: ContextVar[str | None] = ContextVar("case_reference", default=None)
 WORKFLOW_ID_PREFIX = "case-"
-_FIELDS = "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(case_reference)s"
+_FIELDS = "%(levelname)s %(name)s %(message)s %(request_id)s %(case_reference)s"
 
 
 class ContextFilter(logging.Filter):
@@ -46,8 +46,9 @@ def json_handler(service: str, stream: IO[str] | None = None) -> logging.Handler
     handler.setFormatter(
         JsonFormatter(
             _FIELDS,
-            rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
+            rename_fields={"levelname": "level", "name": "logger"},
             static_fields={"service": service},
+            timestamp="time",  # ISO 8601, UTC
         )
     )
     return handler
