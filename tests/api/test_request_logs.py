@@ -21,7 +21,8 @@ def api_log() -> Iterator[io.StringIO]:
     handler = json_handler("api", stream)
     logger = logging.getLogger("api.requests")
     logger.addHandler(handler)
-    level, logger.level = logger.level, logging.INFO
+    level = logger.level
+    logger.setLevel(logging.INFO)  # setLevel, not assignment: it clears the logger's cache
     yield stream
     logger.removeHandler(handler)
     logger.setLevel(level)
