@@ -1,9 +1,10 @@
 """Structured logs: one JSON object a line, carrying the request id and the case reference.
 
 The API sets both for the request it serves (``api/observability.py``); in the worker the case
-reference comes from the workflow id (``case-<reference>``) that temporalio's workflow and
-activity loggers attach to each record. A log shipper (Loki, CloudWatch, Elastic) can then find
-every line about one case or one request without parsing free text.
+reference comes from the workflow id (``case-<reference>``): the one temporalio's workflow and
+activity loggers attach to each record, or the running activity's. A log shipper (Loki,
+CloudWatch, Elastic) can then find every line about one case or one request without parsing
+free text.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from contextvars import ContextVar
 from typing import IO, Any
 
 from pythonjsonlogger.json import JsonFormatter
+from temporalio import activity
 
 REQUEST_ID: ContextVar[str | None] = ContextVar("request_id", default=None)
 CASE_REFERENCE: ContextVar[str | None] = ContextVar("case_reference", default=None)
@@ -34,9 +36,15 @@ class ContextFilter(logging.Filter):
 def _temporal_case(record: logging.LogRecord) -> str | None:
     for attribute in ("temporal_workflow", "temporal_activity"):
         info: Any = getattr(record, attribute, None)
-        workflow_id = info.get("workflow_id") if isinstance(info, dict) else None
-        if isinstance(workflow_id, str) and workflow_id.startswith(WORKFLOW_ID_PREFIX):
-            return workflow_id.removeprefix(WORKFLOW_ID_PREFIX)
+        if isinstance(info, dict):
+            return _case(info.get("workflow_id"))
+    # A module logger called inside an activity (activities/*): the activity's own context.
+    return _case(activity.info().workflow_id) if activity.in_activity() else None
+
+
+def _case(workflow_id: object) -> str | None:
+    if isinstance(workflow_id, str) and workflow_id.startswith(WORKFLOW_ID_PREFIX):
+        return workflow_id.removeprefix(WORKFLOW_ID_PREFIX)
     return None
 
 

@@ -3,6 +3,7 @@ and a worker's log record about a case carries the case reference from its workf
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import logging
@@ -10,6 +11,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from temporalio.testing import ActivityEnvironment
 
 from core.logs import json_handler
 from tests.api.conftest import Headers
@@ -52,13 +54,20 @@ async def test_a_malformed_request_id_is_replaced(
     assert json.loads(api_log.getvalue().splitlines()[-1])["request_id"] == generated
 
 
-def test_a_workflow_or_activity_record_names_its_case() -> None:
+async def test_a_worker_record_names_its_case() -> None:
     stream = io.StringIO()
     logger = logging.getLogger("tests.worker")
     logger.addHandler(json_handler("worker", stream))
     logger.propagate = False
     logger.warning("letter failed", extra={"temporal_activity": {"workflow_id": "case-ASB-7"}})
     logger.warning("housekeeping", extra={"temporal_workflow": {"workflow_id": "housekeeping"}})
-    first, second = (json.loads(line) for line in stream.getvalue().splitlines())
-    assert first["case_reference"] == "ASB-7" and first["service"] == "worker"
-    assert second["case_reference"] is None
+
+    async def an_activity() -> None:  # a module logger inside an activity of case ASB-8
+        logger.warning("relay refused the letter")
+
+    env = ActivityEnvironment()
+    env.info = dataclasses.replace(env.info, workflow_id="case-ASB-8")
+    await env.run(an_activity)
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    assert [line["case_reference"] for line in lines] == ["ASB-7", None, "ASB-8"]
+    assert {line["service"] for line in lines} == {"worker"}
