@@ -19,13 +19,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.testing import WorkflowEnvironment
 
 from api.app import create_app
-from api.auth import mint_token
+from api.auth import ROLES, mint_token
 from api.deps import Services
 from core.settings import Settings
 from db.engine import create_engine, session_factory
 from db.migrate import upgrade_async
 from db.models import Base
-from tests.api.conftest import report
+from db.staff import seed_staff
+from domain.policy import known_landlords
+from tests.api.conftest import report, token_user
 from tests.api.test_journeys import CLOSE_REASON, act
 from tests.conftest import _create_postgres_database, _drop_postgres_database, database_params
 from workers.build import build_worker
@@ -116,6 +118,8 @@ async def test_a_restored_backup_serves_the_same_cases(
     settings = Settings(task_queue=task_queue, data_dir=tmp_path)
     engine = create_engine(original[1])
     sessions = session_factory(engine)
+    # The users the tokens act as must be in the landlord's staff directory.
+    await seed_staff(sessions, known_landlords(), [token_user(f"{r}.x") for r in ROLES])
     app = create_app(settings, Services(settings, dev_env.client, engine, sessions))
     officer = _token(settings, "officer")
     async with (
