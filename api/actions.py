@@ -9,7 +9,7 @@ the workflow's reason, and changes nothing.
 
 from typing import Any, cast, get_args
 
-from fastapi import APIRouter, Depends, Header, HTTPException, status
+from fastapi import APIRouter, Depends, HTTPException, status
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 from temporalio.client import WorkflowUpdateFailedError
@@ -19,6 +19,7 @@ from api.access import case_for, case_handle
 from api.auth import Principal, authenticated
 from api.deps import Services, services
 from api.errors import forbidden, refused, unavailable, unprocessable
+from api.idempotency import Attempt, KeyHeader, fingerprint, once, staff_scope
 from core.agencies import agency_codes
 from db.staff import is_active_staff
 from domain.actions import Action, Actor
@@ -62,7 +63,17 @@ async def perform(
     svc: Services, principal: Principal, reference: str, action: Any, key: str | None
 ) -> CaseView:
     await case_for(svc, principal, reference)
-    update_id = f"{reference}:{principal.user_id}:{key}" if key else None
+    request = fingerprint(f"{reference}/{action.type}", action.model_dump(mode="json"))
+
+    async def act(attempt: Attempt) -> CaseView:
+        # The update id carries the hashed key, never the key: it is stored in the history.
+        update_id = f"{reference}:{attempt.key_hash}" if attempt.key_hash else None
+        return await _update(svc, reference, action, update_id)
+
+    return await once(svc, staff_scope(principal), key, request, reference, act)
+
+
+async def _update(svc: Services, reference: str, action: Any, update_id: str | None) -> CaseView:
     try:
         view: CaseView = await case_handle(svc, reference).execute_update(
             action.type, action, id=update_id, result_type=CaseView, rpc_timeout=svc.wait
@@ -122,7 +133,7 @@ def _register(action_type: str, model: type[BaseModel]) -> None:
         reference: str,
         body: body_model,  # type: ignore[valid-type]
         principal: Principal = Depends(authenticated),
-        idempotency_key: str | None = Header(None, max_length=200),
+        idempotency_key: str | None = KeyHeader,
         svc: Services = Depends(services),
     ) -> CaseView:
         actor = actor_for(principal, action_type)
@@ -144,7 +155,15 @@ def _register(action_type: str, model: type[BaseModel]) -> None:
         summary=action_type.replace("_", " ").capitalize(),
         description=(model.__doc__ or "").strip(),
         operation_id=f"action_{action_type}",
-        responses={409: {"description": "The case's stage or policy forbids this action"}},
+        responses={
+            409: {
+                "description": "The case's stage or policy forbids this action, or a request "
+                "with this Idempotency-Key is still in flight"
+            },
+            422: {
+                "description": "Invalid fields, or an Idempotency-Key reused for another request"
+            },
+        },
     )
 
 

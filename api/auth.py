@@ -44,6 +44,11 @@ def mint_token(
     landlord: str,
     lifetime: timedelta = timedelta(hours=8),
 ) -> str:
+    if lifetime > max_lifetime(settings):
+        raise ValueError(
+            f"a token may live at most {settings.token_max_lifetime_hours} hours "
+            "(ASB_TOKEN_MAX_LIFETIME_HOURS)"
+        )
     now = datetime.now(UTC)
     claims = {
         "sub": user_id,
@@ -54,6 +59,10 @@ def mint_token(
         "exp": now + lifetime,
     }
     return jwt.encode(claims, settings.token_secret.get_secret_value(), algorithm=ALGORITHM)
+
+
+def max_lifetime(settings: Settings) -> timedelta:
+    return timedelta(hours=settings.token_max_lifetime_hours)
 
 
 def _unauthorised(reason: str) -> HTTPException:
@@ -69,12 +78,16 @@ def decode_token(token: str, settings: Settings) -> Principal:
             settings.token_secret.get_secret_value(),
             algorithms=[ALGORITHM],
             issuer=ISSUER,
-            options={"require": ["sub", "exp", "iss"]},
+            options={"require": ["sub", "exp", "iat", "iss"]},
         )
+        if claims["exp"] - claims["iat"] > max_lifetime(settings).total_seconds():
+            raise _unauthorised(
+                f"invalid token: it lives longer than {settings.token_max_lifetime_hours} hours"
+            )
         return Principal(
             user_id=claims["sub"], roles=claims.get("roles", []), landlord=claims["landlord"]
         )
-    except (jwt.PyJWTError, KeyError, ValidationError) as invalid:
+    except (jwt.PyJWTError, KeyError, TypeError, ValidationError) as invalid:
         raise _unauthorised(f"invalid token: {invalid}") from None
 
 

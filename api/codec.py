@@ -3,8 +3,11 @@
 The UI (Settings -> Codec Server, or ``TEMPORAL_CODEC_ENDPOINT``) posts
 ``{"payloads": [{"metadata": {...}, "data": "..."}]}`` (protobuf JSON, bytes in base64) to
 ``<endpoint>/decode`` and shows what comes back; ``/encode`` is the reverse. Only a supervisor's
-bearer token is accepted; the browser calls from the UI's origin, so CORS allows exactly the
-origins in ``ASB_CODEC_CORS_ORIGINS``, and only on ``/codec/*``.
+bearer token is accepted, and only the payloads of that supervisor's landlord's cases are decoded:
+each payload names its workflow (bound to its ciphertext, ``core/codec.py``), and the case's
+landlord is read from the record. Any other payload comes back still encrypted. A payload that
+cannot be one of ours (truncated, altered) is a 400 naming it. The browser calls from the UI's
+origin, so CORS allows exactly the origins in ``ASB_CODEC_CORS_ORIGINS``, and only on ``/codec/*``.
 
 Wire it into the app with ``install(app, settings)``.
 """
@@ -17,17 +20,20 @@ from collections.abc import Awaitable, Callable, Iterable
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request, status
 from fastapi.responses import JSONResponse
 from google.protobuf import json_format
+from sqlalchemy import select
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 from temporalio.api.common.v1 import Payload, Payloads
 
 from api.auth import SUPERVISORS, Principal, require_roles
 from api.deps import Services, services
-from core.codec import CodecError, EncryptionCodec
+from core.codec import ENCODING, CodecError, EncryptionCodec, MalformedPayload, workflow_of
 from core.settings import Settings
+from db.models import Case
 
 log = logging.getLogger(__name__)
 PREFIX = "/codec"
+CASE_PREFIX = "case-"
 
 router = APIRouter(prefix=PREFIX, tags=["codec"])
 SUPERVISOR = require_roles(*SUPERVISORS)  # supervisors (and admins) read decrypted histories
@@ -69,12 +75,39 @@ def _answer(payloads: Iterable[Payload]) -> JSONResponse:
     return JSONResponse(json_format.MessageToDict(Payloads(payloads=list(payloads))))
 
 
-def _decode_each(codec: EncryptionCodec, payloads: list[Payload]) -> list[Payload]:
-    """One payload the keys cannot open (a retired key) stays encrypted; the rest decode."""
+async def _landlords(svc: Services, payloads: list[Payload]) -> dict[str, str]:
+    """Workflow id -> landlord, for the case workflows these payloads name."""
+    references = {
+        workflow_id.removeprefix(CASE_PREFIX)
+        for payload in payloads
+        if (workflow_id := workflow_of(payload)) and workflow_id.startswith(CASE_PREFIX)
+    }
+    if not references:
+        return {}
+    async with svc.sessions() as session:
+        rows = await session.execute(
+            select(Case.reference, Case.landlord).where(Case.reference.in_(references))
+        )
+    return {f"{CASE_PREFIX}{reference}": landlord for reference, landlord in rows}
+
+
+def _decode_each(
+    codec: EncryptionCodec, payloads: list[Payload], landlords: dict[str, str], landlord: str
+) -> list[Payload]:
+    """Only the caller's landlord's payloads decode; one the keys cannot open (a retired key)
+    or of another landlord stays encrypted; one that cannot be ours is refused."""
     decoded: list[Payload] = []
-    for payload in payloads:
+    for n, payload in enumerate(payloads):
+        if payload.metadata.get("encoding") == ENCODING:
+            owner = landlords.get(workflow_of(payload) or "")
+            if owner != landlord:
+                log.warning("codec endpoint: payload %d is not a case of landlord %s", n, landlord)
+                decoded.append(payload)
+                continue
         try:
             decoded.append(codec.decrypt(payload))
+        except MalformedPayload as error:
+            raise HTTPException(status.HTTP_400_BAD_REQUEST, f"payloads[{n}]: {error}") from None
         except CodecError as error:
             log.warning("codec endpoint: %s", error)
             decoded.append(payload)
@@ -90,7 +123,8 @@ async def decode(
     """For the Temporal Web UI: encrypted payloads in, readable payloads out (supervisors)."""
     payloads = await _read(request)
     log.info("codec endpoint: %s decoded %d payload(s)", principal.user_id, len(payloads))
-    return _answer(_decode_each(_codec(svc), payloads))
+    landlords = await _landlords(svc, payloads)
+    return _answer(_decode_each(_codec(svc), payloads, landlords, principal.landlord))
 
 
 @router.post("/encode", openapi_extra={"requestBody": _BODY}, summary="Encrypt payloads")

@@ -10,6 +10,11 @@ key encrypts; every listed key decrypts, chosen by the key id stored in each pay
 To rotate, put the new key first and keep the old ones until no open case's history needs them.
 Payloads that were never encrypted (histories recorded before the codec) pass through unchanged.
 
+Each payload also names the workflow it belongs to (``asb-workflow-id``, from the SDK's
+serialization context), bound to the ciphertext as AES-GCM associated data so it cannot be
+changed without the payload failing to decrypt. The codec endpoint uses it to decode only the
+payloads of the caller's landlord's cases (``api/codec.py``).
+
 Without ``ASB_ENCRYPTION_KEYS`` the development key is used: it is derived from a public string,
 so it protects nothing, and production refuses it (``Settings.check_production``).
 
@@ -20,6 +25,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import copy
 import hashlib
 import os
 import sys
@@ -27,18 +33,22 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
+from typing import Self
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from google.protobuf.message import DecodeError
 from temporalio.api.common.v1 import Payload
-from temporalio.converter import PayloadCodec
+from temporalio.converter import PayloadCodec, SerializationContext, WithSerializationContext
 
 ENCODING = b"binary/encrypted"
 KEY_ID_METADATA = "encryption-key-id"
 CIPHER_METADATA = "encryption-cipher"
+WORKFLOW_METADATA = "asb-workflow-id"
 CIPHER = b"AES-256-GCM"
 KEY_BYTES = 32
 NONCE_BYTES = 12
+TAG_BYTES = 16
 
 # DEVELOPMENT ONLY. Derived from a public string: anyone can compute it. Production refuses it.
 DEV_KEY_ID = "dev-only-insecure"
@@ -47,6 +57,10 @@ DEV_KEY = hashlib.sha256(b"asb-case-engine development payload key: public, not 
 
 class CodecError(ValueError):
     """A payload cannot be decrypted (unknown key id, wrong key, tampered data) or a key is bad."""
+
+
+class MalformedPayload(CodecError):
+    """A payload with a known key that cannot be ours: truncated, altered or mislabelled."""
 
 
 @dataclass(frozen=True)
@@ -92,13 +106,23 @@ def _parse_entry(entry: str) -> tuple[str, bytes]:
     return key_id, key
 
 
-class EncryptionCodec(PayloadCodec):
-    """AES-256-GCM over each serialised payload; the key id travels in the metadata."""
+class EncryptionCodec(PayloadCodec, WithSerializationContext):
+    """AES-256-GCM over each serialised payload; the key id and the workflow id travel in the
+    metadata, the workflow id bound to the ciphertext."""
 
-    def __init__(self, keyring: Keyring) -> None:
+    def __init__(self, keyring: Keyring, workflow_id: str | None = None) -> None:
         super().__init__()
         self._active_id = keyring.active_id
         self._ciphers = {key_id: AESGCM(key) for key_id, key in keyring.keys.items()}
+        self._workflow_id = workflow_id
+
+    def with_context(self, context: SerializationContext) -> Self:
+        workflow_id = getattr(context, "workflow_id", None)
+        if workflow_id == self._workflow_id:
+            return self
+        bound = copy.copy(self)
+        bound._workflow_id = workflow_id
+        return bound
 
     @classmethod
     def from_spec(cls, spec: str) -> EncryptionCodec:
@@ -112,15 +136,16 @@ class EncryptionCodec(PayloadCodec):
 
     def encrypt(self, payload: Payload) -> Payload:
         nonce = os.urandom(NONCE_BYTES)
-        sealed = self._ciphers[self._active_id].encrypt(nonce, payload.SerializeToString(), None)
-        return Payload(
-            metadata={
-                "encoding": ENCODING,
-                KEY_ID_METADATA: self._active_id.encode(),
-                CIPHER_METADATA: CIPHER,
-            },
-            data=nonce + sealed,
-        )
+        bound = self._workflow_id.encode() if self._workflow_id else None
+        sealed = self._ciphers[self._active_id].encrypt(nonce, payload.SerializeToString(), bound)
+        metadata = {
+            "encoding": ENCODING,
+            KEY_ID_METADATA: self._active_id.encode(),
+            CIPHER_METADATA: CIPHER,
+        }
+        if bound:
+            metadata[WORKFLOW_METADATA] = bound
+        return Payload(metadata=metadata, data=nonce + sealed)
 
     def decrypt(self, payload: Payload) -> Payload:
         if payload.metadata.get("encoding") != ENCODING:
@@ -129,11 +154,24 @@ class EncryptionCodec(PayloadCodec):
         cipher = self._ciphers.get(key_id)
         if cipher is None:
             raise CodecError(f"payload encrypted with unknown key id {key_id!r}")
+        if len(payload.data) < NONCE_BYTES + TAG_BYTES:
+            raise MalformedPayload(f"encrypted payload truncated to {len(payload.data)} bytes")
         nonce, sealed = payload.data[:NONCE_BYTES], payload.data[NONCE_BYTES:]
+        bound = payload.metadata.get(WORKFLOW_METADATA) or None
         try:
-            return Payload.FromString(cipher.decrypt(nonce, sealed, None))
+            return Payload.FromString(cipher.decrypt(nonce, sealed, bound))
         except InvalidTag:
-            raise CodecError(f"payload does not decrypt with key {key_id!r}") from None
+            raise MalformedPayload(
+                f"payload does not decrypt with key {key_id!r}: altered or truncated"
+            ) from None
+        except DecodeError:
+            raise MalformedPayload("decrypted payload is not a payload") from None
+
+
+def workflow_of(payload: Payload) -> str | None:
+    """The workflow an encrypted payload says it belongs to (checked when it decrypts)."""
+    found = payload.metadata.get(WORKFLOW_METADATA)
+    return found.decode(errors="replace") if found else None
 
 
 @lru_cache(maxsize=8)

@@ -8,6 +8,7 @@ Temporal dev server. Production sets ``ASB_DATABASE_URL`` to ``postgresql+asyncp
 
 from __future__ import annotations
 
+import ipaddress
 from functools import lru_cache
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from core.codec import Keyring, parse_keys
 
 DEV_TOKEN_SECRET = "dev-only-token-secret-change-me-in-production"
+MIN_SECRET_BYTES = 32
 
 
 class Settings(BaseSettings):
@@ -47,7 +49,29 @@ class Settings(BaseSettings):
     token_secret: SecretStr = Field(
         SecretStr(DEV_TOKEN_SECRET), description="HMAC secret that signs bearer tokens"
     )
+    token_max_lifetime_hours: int = Field(
+        12,
+        ge=1,
+        le=24 * 31,
+        description="Longest lifetime a bearer token may have; a token issued for longer is "
+        "refused",
+    )
     intake_per_minute: int = Field(10, description="Public reports allowed per client per minute")
+    intake_limiter: str = Field(
+        "memory",
+        description="memory (this API process only) | database (shared by every API replica)",
+    )
+    intake_max_clients: int = Field(
+        10_000,
+        ge=1,
+        description="Client addresses the in-memory limiter tracks at most (the least recently "
+        "seen are forgotten first)",
+    )
+    trusted_proxies: str = Field(
+        "",
+        description="Comma-separated addresses or networks of reverse proxies whose "
+        "X-Forwarded-For is believed; empty believes none",
+    )
     mail_mode: str = Field("folder", description="folder (write .eml files) | smtp")
     smtp_host: str = Field("127.0.0.1", description="SMTP server host (mail_mode=smtp)")
     smtp_port: int = Field(25, description="SMTP server port")
@@ -91,6 +115,24 @@ class Settings(BaseSettings):
             raise ValueError(f"environment must be one of {', '.join(allowed)}, not {value!r}")
         return value
 
+    @field_validator("intake_limiter")
+    @classmethod
+    def _known_limiter(cls, value: str) -> str:
+        if value not in ("memory", "database"):
+            raise ValueError(f"intake_limiter must be memory or database, not {value!r}")
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxy_addresses(cls, value: str) -> str:
+        for proxy in value.split(","):
+            if proxy.strip():
+                try:
+                    ipaddress.ip_network(proxy.strip(), strict=False)
+                except ValueError:
+                    raise ValueError(f"trusted_proxies: {proxy.strip()!r} is no address") from None
+        return value
+
     # An empty variable (compose passes ``${ASB_SMTP_USERNAME:-}``) means "not set", so no
     # SMTP login is attempted with an empty name.
     @field_validator("agencies_file", "smtp_username", "smtp_password", mode="before")
@@ -119,6 +161,10 @@ class Settings(BaseSettings):
         return [origin.strip() for origin in self.codec_cors_origins.split(",") if origin.strip()]
 
     @property
+    def proxies(self) -> list[str]:
+        return [proxy.strip() for proxy in self.trusted_proxies.split(",") if proxy.strip()]
+
+    @property
     def mail_dir(self) -> Path:
         return self.data_dir / "mail"
 
@@ -130,8 +176,13 @@ class Settings(BaseSettings):
         """Production never runs on the development secret, key or the embedded database."""
         if self.environment != "production":
             return
-        if self.token_secret.get_secret_value() == DEV_TOKEN_SECRET:
+        secret = self.token_secret.get_secret_value()
+        if secret == DEV_TOKEN_SECRET:
             raise ValueError("ASB_TOKEN_SECRET must be set in production")
+        if len(secret.encode()) < MIN_SECRET_BYTES:  # RFC 7518 3.2: HS256 keys of 256 bits
+            raise ValueError(
+                f"ASB_TOKEN_SECRET must be at least {MIN_SECRET_BYTES} bytes in production"
+            )
         if not self.database_url:
             raise ValueError("ASB_DATABASE_URL must be set in production")
         if self.keyring.uses_dev_key:

@@ -1,4 +1,5 @@
-"""The codec endpoint the Temporal Web UI calls: supervisors only, CORS for the UI's origin."""
+"""The codec endpoint the Temporal Web UI calls: supervisors only, their own landlord's cases
+only, CORS for the UI's origin."""
 
 from __future__ import annotations
 
@@ -11,14 +12,17 @@ import pytest
 from fastapi import FastAPI
 from google.protobuf import json_format
 from pydantic import BaseModel
+from sqlalchemy.ext.asyncio import async_sessionmaker
 from temporalio.api.common.v1 import Payloads
+from temporalio.converter import WorkflowSerializationContext
 
 from api import codec
 from api.auth import mint_token
 from api.deps import Services
-from core.codec import ENCODING, KEY_ID_METADATA
+from core.codec import ENCODING, KEY_ID_METADATA, WORKFLOW_METADATA
 from core.settings import Settings
 from core.temporal import data_converter
+from tests.integration.record_support import seed_case
 
 UI = "http://127.0.0.1:8233"
 KEY = f"k1:{base64.b64encode(bytes(range(32))).decode()}"
@@ -38,10 +42,18 @@ def settings() -> Settings:
 
 
 @pytest.fixture
-async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+async def case_x(sessions: async_sessionmaker[Any]) -> str:
+    """A case of landlord X in the record: the workflow its payloads name."""
+    return f"case-{(await seed_case(sessions, landlord='X')).reference}"
+
+
+@pytest.fixture
+async def client(
+    settings: Settings, sessions: async_sessionmaker[Any]
+) -> AsyncIterator[httpx.AsyncClient]:
     app = FastAPI()
     codec.install(app, settings)
-    app.state.services = Services(settings, None, None, None)  # type: ignore[arg-type]
+    app.state.services = Services(settings, None, None, sessions)  # type: ignore[arg-type]
 
     @app.get("/elsewhere")
     async def elsewhere() -> dict[str, str]:
@@ -52,20 +64,22 @@ async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
         yield http
 
 
-def bearer(settings: Settings, *roles: str) -> dict[str, str]:
-    token = mint_token(settings, "user.1", list(roles), "X")  # type: ignore[arg-type]
+def bearer(settings: Settings, *roles: str, landlord: str = "X") -> dict[str, str]:
+    token = mint_token(settings, "user.1", list(roles), landlord)  # type: ignore[arg-type]
     return {"Authorization": f"Bearer {token}"}
 
 
-async def encrypted_document(settings: Settings) -> dict[str, Any]:
-    payloads = await data_converter(settings).encode([VALUE])
+async def encrypted_document(settings: Settings, workflow_id: str = "case-none") -> dict[str, Any]:
+    """A payload as the worker encrypts it for the workflow ``workflow_id``."""
+    context = WorkflowSerializationContext(namespace="default", workflow_id=workflow_id)
+    payloads = await data_converter(settings).with_context(context).encode([VALUE])
     return json_format.MessageToDict(Payloads(payloads=payloads))
 
 
 async def test_a_supervisor_decodes_what_the_worker_encrypted(
-    client: httpx.AsyncClient, settings: Settings
+    client: httpx.AsyncClient, settings: Settings, case_x: str
 ) -> None:
-    document = await encrypted_document(settings)
+    document = await encrypted_document(settings, case_x)
     assert base64.b64decode(document["payloads"][0]["metadata"]["encoding"]) == ENCODING
 
     answer = await client.post(
@@ -78,9 +92,53 @@ async def test_a_supervisor_decodes_what_the_worker_encrypted(
     assert Opened.model_validate_json(payload.data) == VALUE
 
 
-async def test_encode_then_decode_round_trips(
+async def test_a_supervisor_of_another_landlord_decodes_nothing(
+    client: httpx.AsyncClient, settings: Settings, case_x: str
+) -> None:
+    """Issue 13: a supervisor of Y could decode X's payloads."""
+    document = await encrypted_document(settings, case_x)
+    answer = await client.post(
+        "/codec/decode", json=document, headers=bearer(settings, "supervisor", landlord="Y")
+    )
+    assert answer.status_code == 200
+    assert answer.json() == document and "ASB-2026" not in answer.text
+
+
+async def test_a_payload_relabelled_as_another_case_does_not_decode(
+    client: httpx.AsyncClient, settings: Settings, case_x: str, sessions: async_sessionmaker[Any]
+) -> None:
+    """The workflow id is bound to the ciphertext: Y's payload claiming to be X's stays shut."""
+    case_y = f"case-{(await seed_case(sessions, landlord='Y')).reference}"
+    document = await encrypted_document(settings, case_y)
+    document["payloads"][0]["metadata"][WORKFLOW_METADATA] = base64.b64encode(
+        case_x.encode()
+    ).decode()
+    answer = await client.post(
+        "/codec/decode", json=document, headers=bearer(settings, "supervisor")
+    )
+    assert answer.status_code == 400
+    assert "payloads[0]" in answer.json()["detail"] and "ASB-2026" not in answer.text
+
+
+@pytest.mark.parametrize("keep", [0, 5, 27])
+async def test_a_truncated_payload_is_a_400_naming_it(
+    client: httpx.AsyncClient, settings: Settings, case_x: str, keep: int
+) -> None:
+    """Issue 13: a truncated encrypted payload was a 500."""
+    document = await encrypted_document(settings, case_x)
+    data = base64.b64decode(document["payloads"][0]["data"])
+    document["payloads"][0]["data"] = base64.b64encode(data[:keep]).decode()
+    answer = await client.post(
+        "/codec/decode", json=document, headers=bearer(settings, "supervisor")
+    )
+    assert answer.status_code == 400
+    assert answer.json()["detail"].startswith("payloads[0]: ")
+
+
+async def test_encode_then_decode_keeps_a_payload_of_no_case_encrypted(
     client: httpx.AsyncClient, settings: Settings
 ) -> None:
+    """/encode serves the UI; what it seals names no case, so /decode opens it for nobody."""
     plain = {"payloads": [{"metadata": {"encoding": base64.b64encode(b"json/plain").decode()},
                            "data": base64.b64encode(b'{"a": 1}').decode()}]}  # fmt: skip
     headers = bearer(settings, "supervisor")
@@ -88,7 +146,7 @@ async def test_encode_then_decode_round_trips(
     [payload] = json_format.ParseDict(sealed, Payloads()).payloads
     assert payload.metadata[KEY_ID_METADATA] == b"k1"
     opened = (await client.post("/codec/decode", json=sealed, headers=headers)).json()
-    assert opened == plain
+    assert opened == sealed
 
 
 async def test_an_officer_is_forbidden(client: httpx.AsyncClient, settings: Settings) -> None:
@@ -133,10 +191,10 @@ async def test_a_malformed_document_is_400(client: httpx.AsyncClient, settings: 
 
 
 async def test_a_payload_under_a_retired_key_stays_encrypted(
-    client: httpx.AsyncClient, settings: Settings
+    client: httpx.AsyncClient, settings: Settings, case_x: str
 ) -> None:
     retired = Settings(encryption_keys=f"old:{base64.b64encode(b'x' * 32).decode()}")  # type: ignore[arg-type]
-    document = await encrypted_document(retired)
+    document = await encrypted_document(retired, case_x)
     answer = await client.post(
         "/codec/decode", json=document, headers=bearer(settings, "supervisor")
     )

@@ -22,7 +22,7 @@ from temporalio.client import Client, WorkflowHandle
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
-from core.codec import DEV_KEY_ID, ENCODING, KEY_ID_METADATA
+from core.codec import DEV_KEY_ID, ENCODING, KEY_ID_METADATA, WORKFLOW_METADATA
 from core.settings import Settings
 from domain.case import OpenCase, PartyRef
 from workers.build import build_worker
@@ -106,6 +106,8 @@ async def test_history_holds_only_ciphertext_and_the_codec_reads_it(
     for payload in encrypted:
         assert payload.metadata["encoding"] == ENCODING
         assert payload.metadata[KEY_ID_METADATA] == DEV_KEY_ID.encode()
+        # each names its case, so the codec endpoint can check the landlord (issue 13)
+        assert payload.metadata[WORKFLOW_METADATA] == handle.id.encode()
     raw = b"".join(event.SerializeToString() for event in history.events)
     assert party.id.encode() not in raw
     assert CATEGORY.encode() not in raw

@@ -1,0 +1,82 @@
+"""The public intake's rate limit: so many reports per client address per minute.
+
+Two stores, one behaviour (``ASB_INTAKE_LIMITER``):
+- ``memory``: a sliding window per address in this process, tracking at most
+  ``ASB_INTAKE_MAX_CLIENTS`` addresses (the least recently seen are forgotten first, so a flood
+  of addresses cannot grow it without bound). Right for one API process.
+- ``database``: a fixed one-minute window per address, counted in the database every API
+  replica shares (one upsert per report), so N replicas still allow the limit once, not N times.
+  Only a digest of the address is stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections import OrderedDict, deque
+from typing import Any, Protocol
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from core.settings import Settings
+from db.intake_windows import count_hit
+
+WINDOW_SECONDS = 60
+
+
+class Limiter(Protocol):
+    async def allow(self, client: str) -> bool: ...
+
+
+class MemoryLimiter:
+    """A sliding window per client, for a bounded number of clients."""
+
+    def __init__(self, per_window: int, max_clients: int, window: float = WINDOW_SECONDS) -> None:
+        self._per_window = per_window
+        self._max_clients = max_clients
+        self._window = window
+        self._seen: OrderedDict[str, deque[float]] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._seen)
+
+    async def allow(self, client: str) -> bool:
+        return self.allow_at(client, time.monotonic())
+
+    def allow_at(self, client: str, now: float) -> bool:
+        seen = self._seen.pop(client, None) or deque()
+        while seen and seen[0] <= now - self._window:
+            seen.popleft()
+        self._seen[client] = seen  # most recently seen last
+        while len(self._seen) > self._max_clients:
+            self._seen.popitem(last=False)
+        if len(seen) >= self._per_window:
+            return False
+        seen.append(now)
+        return True
+
+
+class DatabaseLimiter:
+    """A fixed window per client, counted in the shared database."""
+
+    def __init__(
+        self, sessions: async_sessionmaker[Any], per_window: int, window: int = WINDOW_SECONDS
+    ) -> None:
+        self._sessions = sessions
+        self._per_window = per_window
+        self._window = window
+
+    async def allow(self, client: str) -> bool:
+        return await self.allow_at(client, time.time())
+
+    async def allow_at(self, client: str, now: float) -> bool:
+        window = int(now // self._window)
+        client_hash = hashlib.sha256(client.encode()).hexdigest()
+        hits = await count_hit(self._sessions, client_hash, window)
+        return hits <= self._per_window
+
+
+def limiter_for(settings: Settings, sessions: async_sessionmaker[Any]) -> Limiter:
+    if settings.intake_limiter == "database":
+        return DatabaseLimiter(sessions, settings.intake_per_minute)
+    return MemoryLimiter(settings.intake_per_minute, settings.intake_max_clients)

@@ -1,0 +1,139 @@
+"""Idempotency-Key after the IETF draft (issue 13, points 1-3 and 7): caller-scoped, hashed,
+fingerprinted; a finished case is never reopened; a reused key with another request is a 422."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+import httpx
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from temporalio.client import WorkflowExecutionStatus
+from temporalio.testing import WorkflowEnvironment
+
+from db.models import Party, ReportDetails
+from tests.api.conftest import Headers, report
+
+
+def _key() -> dict[str, str]:
+    return {"Idempotency-Key": f"report-{uuid.uuid4().hex[:8]}"}
+
+
+async def _parties(sessions: async_sessionmaker[Any], reference: str) -> list[tuple[str, str]]:
+    async with sessions() as session:
+        rows = await session.scalars(
+            select(Party).where(Party.reference == reference).order_by(Party.id)
+        )
+        return [(p.role, p.name or "") for p in rows]
+
+
+async def test_a_finished_case_is_never_reopened_or_overwritten_by_its_key(
+    api: httpx.AsyncClient, auth: Headers, dev_env: WorkflowEnvironment
+) -> None:
+    """Point 1: the README's walkthrough run twice. At X the complainant's word closes the case
+    (R46, R48) and, with no survey (R51), its workflow finishes."""
+    officer, key = auth(), _key()
+    opened = await api.post("/cases", json=report("X"), headers={**officer, **key})
+    assert opened.status_code == 201, opened.text
+    ref = opened.json()["reference"]
+    closing = {"reason": "complainant_reports_ceased"}
+    for action, body in [("acknowledge", {}), ("request_closure", closing)]:
+        done = await api.post(f"/cases/{ref}/actions/{action}", json=body, headers=officer)
+        assert done.status_code == 200, done.text
+    handle = dev_env.client.get_workflow_handle(f"case-{ref}")
+    await handle.result()
+    finished = await handle.describe()
+
+    again = await api.post("/cases", json=report("X"), headers={**officer, **key})
+
+    assert again.status_code == 201 and again.json() == opened.json()  # the first answer again
+    latest = await handle.describe()
+    assert latest.run_id == finished.run_id  # no second run under the case's id
+    assert latest.status == WorkflowExecutionStatus.COMPLETED
+    view = (await api.get(f"/cases/{ref}", headers=officer)).json()
+    assert view["closed_at"] is not None and view["stage"] == "finished"
+    listed = (await api.get("/cases", params={"limit": 500}, headers=officer)).json()
+    [row] = [item for item in listed["items"] if item["reference"] == ref]
+    assert row["closed_at"] is not None  # the closed case is still in the reports
+
+
+async def test_a_reused_key_with_another_report_is_422_and_changes_nothing(
+    api: httpx.AsyncClient, auth: Headers, sessions: async_sessionmaker[Any]
+) -> None:
+    """Point 3: the second report was silently dropped behind a 201."""
+    officer = {**auth(), **_key()}
+    first = await api.post("/cases", json=report("X"), headers=officer)
+    witness = {"role": "witness", "name": "Jo Other", "address": "3 High Street, AB1 2CD"}
+    other = report("X", description="Shouting in the stairwell.",
+                   parties=[*report("X")["parties"], witness])  # fmt: skip
+    second = await api.post("/cases", json=other, headers=officer)
+    assert second.status_code == 422, second.text
+    [error] = second.json()["detail"]
+    assert error["loc"] == ["header", "Idempotency-Key"] and "different request" in error["msg"]
+    ref = first.json()["reference"]
+    assert await _parties(sessions, ref) == [
+        ("complainant", "Alex Resident"),
+        ("alleged_perpetrator", "Sam Neighbour"),
+    ]
+
+
+async def test_a_reused_key_with_another_action_is_422_and_acts_once(
+    api: httpx.AsyncClient, auth: Headers
+) -> None:
+    """Point 3: log_incident then hold with one key answered 200 and dropped the hold."""
+    officer = auth()
+    ref = (await api.post("/cases", json=report("X"), headers=officer)).json()["reference"]
+    await api.post(f"/cases/{ref}/actions/acknowledge", json={}, headers=officer)
+    keyed = {**officer, **_key()}
+    incident = {"occurred_at": "2026-11-30T21:00:00Z"}
+    logged = await api.post(f"/cases/{ref}/actions/log_incident", json=incident, headers=keyed)
+    assert logged.status_code == 200, logged.text
+    retried = await api.post(f"/cases/{ref}/actions/log_incident", json=incident, headers=keyed)
+    assert retried.status_code == 200 and retried.json() == logged.json()
+    hold = {"reason": "complainant in hospital"}
+    held = await api.post(f"/cases/{ref}/actions/hold", json=hold, headers=keyed)
+    assert held.status_code == 422, held.text
+    assert held.json()["detail"][0]["loc"] == ["header", "Idempotency-Key"]
+    timeline = (await api.get(f"/cases/{ref}/timeline", headers=officer)).json()
+    actions = [entry["action"] for entry in timeline]
+    assert actions.count("log_incident") == 1 and "hold" not in actions
+
+
+async def test_a_public_callers_key_cannot_take_over_an_officers_report(
+    api: httpx.AsyncClient, auth: Headers, sessions: async_sessionmaker[Any]
+) -> None:
+    """Point 2: an anonymous caller who claimed a key first got the officer's report thrown
+    away and handed the officer the caller's case."""
+    key = _key()
+    public = report("B", description="Someone else's report.")
+    del public["channel"]
+    claimed = await api.post("/public/reports", json=public, headers=key)
+    assert claimed.status_code == 201, claimed.text
+
+    victims = report("B", description="Threats at the door every evening.")
+    opened = await api.post("/cases", json=victims, headers={**auth("officer", "B"), **key})
+
+    assert opened.status_code == 201, opened.text
+    assert opened.json()["reference"] != claimed.json()["reference"]
+    async with sessions() as session:
+        narrative = await session.get(ReportDetails, opened.json()["reference"])
+    assert narrative is not None and narrative.description == victims["description"]
+
+
+async def test_keys_never_reach_temporal_in_plain(api: httpx.AsyncClient, auth: Headers) -> None:
+    """Point 7: a key built from an email address appeared inside the update ids."""
+    officer = auth()
+    key = f"alex.{uuid.uuid4().hex[:6]}@example.org"
+    opened = await api.post("/cases", json=report("X"), headers={**officer, "Idempotency-Key": key})
+    ref = opened.json()["reference"]
+    acted = await api.post(
+        f"/cases/{ref}/actions/acknowledge",
+        json={},
+        headers={**officer, "Idempotency-Key": f"{key}-ack"},
+    )
+    assert acted.status_code == 200, acted.text
+    history = await api.get(f"/cases/{ref}/history", headers=auth("supervisor"))
+    assert "UPDATE_ACCEPTED" in history.text
+    assert key not in json.dumps(history.json())
