@@ -11,6 +11,7 @@ from api import (
     actions,
     cases,
     codec,
+    errors,
     health,
     intake,
     letters,
@@ -36,7 +37,8 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
             yield
             return
         engine = create_engine(settings.resolved_database_url)
-        client = await connect(settings)
+        # lazy: the API starts while Temporal is down, answering 503 until it is back
+        client = await connect(settings, lazy=True)
         app.state.services = Services(settings, client, engine, session_factory(engine))
         yield
         await engine.dispose()
@@ -50,6 +52,7 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     )
     app.add_middleware(BodySizeLimit)
     observability.install(app)
+    errors.install(app)
     if services is not None:
         app.state.services = services
     app.include_router(health.router)

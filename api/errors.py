@@ -1,13 +1,32 @@
-"""Domain and workflow failures as HTTP errors."""
+"""Domain and workflow failures as HTTP errors, and outages as 503 with Retry-After.
+
+Nothing a client can send is a 500: a validation error quoting a NaN or Infinity it sent is
+answered with the value as text (JSON has no such numbers), and the database or Temporal being
+unreachable is a 503 saying which, with ``Retry-After`` (``/readyz`` says the same).
+"""
 
 from __future__ import annotations
 
-from fastapi import HTTPException, status
-from temporalio.client import WorkflowUpdateFailedError
+import logging
+import math
+from typing import Any
+
+import asyncpg
+from fastapi import FastAPI, HTTPException, Request, status
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy import exc as sa
+from temporalio.client import WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
 from domain.errors import UnknownValueError
+
+log = logging.getLogger(__name__)
+RETRY_AFTER_SECONDS = 5
+# SQLSTATE classes of a database that is down, restarting, full or refusing connections.
+_OUTAGE_SQLSTATES = ("08", "53", "57", "55000")
 
 
 def unprocessable(field: str, error: UnknownValueError | str) -> HTTPException:
@@ -32,4 +51,75 @@ def forbidden(reason: str) -> HTTPException:
 def unavailable(error: RPCError) -> HTTPException:
     if error.status == RPCStatusCode.NOT_FOUND:
         return HTTPException(status.HTTP_404_NOT_FOUND, "no such case")
-    return HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, f"case engine unavailable: {error}")
+    return outage("Temporal")
+
+
+def outage(component: str) -> HTTPException:
+    return HTTPException(
+        status.HTTP_503_SERVICE_UNAVAILABLE,
+        f"{component} is unreachable; retry in a few seconds",
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)  # 'nan', 'inf': JSON has no such numbers
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(item) for item in value]
+    return value
+
+
+async def _invalid_request(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RequestValidationError)
+    errors = _finite(jsonable_encoder(error.errors()))
+    return JSONResponse({"detail": errors}, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
+
+
+def _database_down(error: BaseException) -> bool:
+    if isinstance(error, OSError | sa.TimeoutError | sa.DisconnectionError):
+        return True
+    if isinstance(error, sa.DBAPIError):
+        if error.connection_invalidated or isinstance(error, sa.InterfaceError):
+            return True
+        error = error.orig or error
+        cause = getattr(error, "__cause__", None)
+        error = cause if isinstance(cause, asyncpg.PostgresError) else error
+    if isinstance(error, asyncpg.PostgresError):
+        return str(getattr(error, "sqlstate", "")).startswith(_OUTAGE_SQLSTATES)
+    if isinstance(error, asyncpg.InterfaceError):
+        return True
+    return isinstance(error, sa.OperationalError)  # SQLite: locked, unopenable file
+
+
+async def _database_outage(request: Request, error: Exception) -> JSONResponse:
+    if not _database_down(error):
+        raise error
+    log.warning("database unreachable on %s %s: %s", request.method, request.url.path, error)
+    return _answer(outage("The database"))
+
+
+async def _temporal_outage(request: Request, error: Exception) -> JSONResponse:
+    if isinstance(error, RuntimeError) and not str(error).startswith("Failed client connect"):
+        raise error
+    log.warning("Temporal unreachable on %s %s: %s", request.method, request.url.path, error)
+    return _answer(outage("Temporal"))
+
+
+def _answer(error: HTTPException) -> JSONResponse:
+    return JSONResponse(
+        {"detail": error.detail}, status_code=error.status_code, headers=error.headers
+    )
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, _invalid_request)
+    for database_error in (OSError, sa.SQLAlchemyError, asyncpg.PostgresError,
+                           asyncpg.InterfaceError):  # fmt: skip
+        app.add_exception_handler(database_error, _database_outage)
+    # RuntimeError: a lazily connected client that cannot reach the server; an update that
+    # timed out waiting for a worker is the same answer: try again shortly.
+    for temporal_error in (RPCError, WorkflowUpdateRPCTimeoutOrCancelledError, RuntimeError):
+        app.add_exception_handler(temporal_error, _temporal_outage)

@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
 from api.deps import Services, services
+from api.errors import RETRY_AFTER_SECONDS
 
 router = APIRouter(tags=["health"])
 
@@ -23,7 +24,9 @@ async def readyz(svc: Services = Depends(services)) -> JSONResponse:
     checks = {"database": await _database_ok(svc), "temporal": await _temporal_ok(svc)}
     ready = all(checks.values())
     body = {"status": "ready" if ready else "not ready", **{k: _word(v) for k, v in checks.items()}}
-    return JSONResponse(body, status_code=200 if ready else 503)
+    if ready:
+        return JSONResponse(body)
+    return JSONResponse(body, status_code=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 
 
 def _word(ok: bool) -> str:

@@ -26,7 +26,7 @@ def data_converter(settings: Settings) -> DataConverter:
     )
 
 
-async def connect(settings: Settings, runtime: Runtime | None = None) -> Client:
+async def connect(settings: Settings, runtime: Runtime | None = None, lazy: bool = False) -> Client:
     api_key = settings.temporal_api_key.get_secret_value() or None
     return await Client.connect(
         settings.temporal_address,
@@ -35,6 +35,7 @@ async def connect(settings: Settings, runtime: Runtime | None = None) -> Client:
         runtime=runtime,
         tls=settings.temporal_tls or api_key is not None,  # Temporal Cloud: TLS and an API key
         api_key=api_key,
+        lazy=lazy,
     )
 
 

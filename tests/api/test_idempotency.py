@@ -15,6 +15,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from db.models import Party, ReportDetails
 from tests.api.conftest import Headers, report
+from workflows.search_attributes import CASE_OFFICER
 
 
 def _key() -> dict[str, str]:
@@ -137,3 +138,20 @@ async def test_keys_never_reach_temporal_in_plain(api: httpx.AsyncClient, auth: 
     history = await api.get(f"/cases/{ref}/history", headers=auth("supervisor"))
     assert "UPDATE_ACCEPTED" in history.text
     assert key not in json.dumps(history.json())
+
+
+async def test_free_text_never_becomes_the_case_officer_search_attribute(
+    api: httpx.AsyncClient, auth: Headers, dev_env: WorkflowEnvironment
+) -> None:
+    """Point 7: a free-text officer_id became the plaintext CaseOfficer search attribute."""
+    supervisor = auth("supervisor")
+    ref = (await api.post("/cases", json=report("X"), headers=supervisor)).json()["reference"]
+    free_text = {"officer_id": "Jane Smith, 2 High Street"}
+    refused = await api.post(f"/cases/{ref}/actions/reassign", json=free_text, headers=supervisor)
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["detail"][0]["loc"] == ["body", "officer_id"]
+    described = await dev_env.client.get_workflow_handle(f"case-{ref}").describe()
+    assert described.typed_search_attributes.get(CASE_OFFICER) is None
+    staff = {"officer_id": "officer.patel"}
+    moved = await api.post(f"/cases/{ref}/actions/reassign", json=staff, headers=supervisor)
+    assert moved.status_code == 200 and moved.json()["officer_id"] == "officer.patel"

@@ -1,0 +1,130 @@
+"""Hostile or unlucky input gets a 4xx naming the field; an outage gets a 503 with Retry-After
+(issue 13, point 5)."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from temporalio.client import Client
+from temporalio.testing import WorkflowEnvironment
+
+from api.app import create_app
+from api.deps import Services
+from core.settings import Settings
+from core.temporal import connect
+from db.engine import create_engine, session_factory
+from tests.api.conftest import Headers, report
+
+
+async def test_an_offset_past_any_integer_is_422_naming_it(
+    api: httpx.AsyncClient, auth: Headers
+) -> None:
+    """Found by the full fuzz run: 2**63 overflowed the database's integer."""
+    for offset in (2**63, 2**64 + 7):
+        response = await api.get("/cases", params={"offset": offset}, headers=auth())
+        assert response.status_code == 422, response.text
+        assert response.json()["detail"][0]["loc"] == ["query", "offset"]
+
+
+NON_FINITE = ["NaN", "Infinity", "-Infinity"]
+
+
+@pytest.mark.parametrize("constant", NON_FINITE)
+async def test_nan_or_infinity_in_a_public_report_is_422(
+    api: httpx.AsyncClient, constant: str
+) -> None:
+    body = f'{{"landlord": "B", "categories": ["noise"], "description": {constant}}}'
+    response = await api.post(
+        "/public/reports", content=body, headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 422, response.text
+    assert response.json()["detail"][0]["loc"] == ["body", "description"]
+
+
+@pytest.mark.parametrize("constant", NON_FINITE)
+async def test_nan_or_infinity_in_a_staff_body_is_422(
+    api: httpx.AsyncClient, auth: Headers, constant: str
+) -> None:
+    headers = {**auth(), "Content-Type": "application/json"}
+    opened = await api.post("/cases", content=f'{{"landlord": {constant}}}', headers=headers)
+    assert opened.status_code == 422, opened.text
+    ref = (await api.post("/cases", json=report("X"), headers=auth())).json()["reference"]
+    plan = f'{{"agreed_contact_interval_days": {constant}, "summary_ref": "plan-1"}}'
+    acted = await api.post(f"/cases/{ref}/actions/agree_action_plan", content=plan, headers=headers)
+    assert acted.status_code == 422, acted.text
+    assert acted.json()["detail"][0]["loc"] == ["body", "agreed_contact_interval_days"]
+
+
+def _public_report() -> dict[str, Any]:
+    body = report("B")
+    del body["channel"]
+    return body
+
+
+def _closed_port() -> Iterator[int]:
+    with socket.socket() as sock:  # bound, never listening: connections are refused
+        sock.bind(("127.0.0.1", 0))
+        yield sock.getsockname()[1]
+
+
+@pytest.fixture
+def closed_port() -> Iterator[int]:
+    yield from _closed_port()
+
+
+@pytest.fixture
+async def no_database(closed_port: int) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(f"postgresql+asyncpg://postgres@127.0.0.1:{closed_port}/asb")
+    yield engine
+    await engine.dispose()
+
+
+async def _client(app: Any) -> httpx.AsyncClient:
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test")
+
+
+async def test_a_database_outage_is_503_with_retry_after_and_readyz_names_it(
+    dev_env: WorkflowEnvironment, no_database: AsyncEngine, auth: Headers, tmp_path: Path
+) -> None:
+    """140 opens failed with 500 while PostgreSQL was down for 30 s."""
+    settings = Settings(data_dir=tmp_path)
+    services = Services(settings, dev_env.client, no_database, session_factory(no_database))
+    async with await _client(create_app(settings, services)) as api:
+        for response in [
+            await api.post("/cases", json=report("X"), headers=auth()),
+            await api.get("/cases", headers=auth()),
+            await api.get("/cases/ASB-2026-00000000/timeline", headers=auth()),
+            await api.post("/public/reports", json=_public_report()),
+        ]:
+            assert response.status_code == 503, response.text
+            assert int(response.headers["Retry-After"]) > 0
+            assert "database" in response.json()["detail"]
+        ready = await api.get("/readyz")
+    assert ready.status_code == 503 and int(ready.headers["Retry-After"]) > 0
+    assert ready.json() == {"status": "not ready", "database": "unreachable", "temporal": "ok"}
+
+
+async def test_temporal_unreachable_is_503_with_retry_after_and_readyz_names_it(
+    engine: AsyncEngine,
+    sessions: async_sessionmaker[Any],
+    auth: Headers,
+    closed_port: int,
+    tmp_path: Path,
+) -> None:
+    settings = Settings(data_dir=tmp_path, temporal_address=f"127.0.0.1:{closed_port}")
+    client: Client = await connect(settings, lazy=True)
+    services = Services(settings, client, engine, sessions)
+    async with await _client(create_app(settings, services)) as api:
+        response = await api.post("/cases", json=report("X"), headers=auth())
+        assert response.status_code == 503, response.text
+        assert int(response.headers["Retry-After"]) > 0
+        assert "Temporal" in response.json()["detail"]
+        ready = await api.get("/readyz")
+    assert ready.status_code == 503
+    assert ready.json() == {"status": "not ready", "database": "ok", "temporal": "unreachable"}
