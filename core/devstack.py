@@ -2,7 +2,8 @@
 
 Starts the Temporal dev server (state in ``data/temporal.db`` so cases survive a restart, search
 attributes registered), migrates the database, then starts the worker and the API as child
-processes. Ctrl-C stops every child; running it again resumes the same cases.
+processes. A child that dies is started again, and the output says so; the rest keep running.
+Only Ctrl-C (or SIGTERM) stops everything; running it again resumes the same cases.
 """
 
 from __future__ import annotations
@@ -13,7 +14,10 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from core.settings import Settings, get_settings
@@ -21,6 +25,8 @@ from db.migrate import upgrade
 from db.staff import seed_development_staff
 from domain.policy import known_landlords
 from workflows.search_attributes import cli_flags
+
+MAX_BACKOFF_SECONDS = 30
 
 
 def temporal_cli() -> str:
@@ -59,20 +65,67 @@ def wait_for_port(address: str, timeout: float = 60.0) -> None:
     raise SystemExit(f"nothing answered on {address} within {timeout:.0f} s")
 
 
-def _stop(children: list[subprocess.Popen[bytes]]) -> None:
-    for child in reversed(children):
-        if child.poll() is None:
-            child.send_signal(signal.SIGINT)
-    for child in reversed(children):
-        try:
-            child.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            child.kill()
+@dataclass
+class Component:
+    name: str
+    command: list[str]
+    process: subprocess.Popen[bytes] | None = None
+    restarts: int = 0
+    due_at: float = 0.0  # when a dead component may start again (backoff)
 
 
-def _terminate(children: list[subprocess.Popen[bytes]]) -> None:
-    _stop(children)
-    sys.exit(0)
+class Supervisor:
+    """Keeps each component running until told to stop: a dead one is restarted after a
+    backoff (1 s, doubling to 30 s while it keeps dying) and reported through ``say``."""
+
+    def __init__(self, components: list[Component], say: Callable[[str], None]) -> None:
+        self.components = components
+        self._say = say
+        self.stopping = threading.Event()
+
+    def start(self, component: Component) -> None:
+        component.process = subprocess.Popen(component.command)
+
+    def check(self, now: float) -> None:
+        """Restart whatever has died (once its backoff has passed)."""
+        for component in self.components:
+            if self.stopping.is_set():  # Ctrl-C reaches the children too: let them go
+                return
+            process = component.process
+            if process is None or process.poll() is None:
+                if process is None and now >= component.due_at:
+                    self._restart(component)
+                continue
+            code = process.returncode
+            component.process = None
+            component.restarts += 1
+            backoff = min(2 ** (component.restarts - 1), MAX_BACKOFF_SECONDS)
+            component.due_at = now + backoff
+            self._say(
+                f"{component.name} stopped unexpectedly (exit code {code}); "
+                f"restarting it in {backoff} s (restart {component.restarts})"
+            )
+
+    def _restart(self, component: Component) -> None:
+        self.start(component)
+        self._say(f"{component.name} restarted (pid {component.process.pid})")  # type: ignore[union-attr]
+
+    def run(self, interval: float = 0.5) -> None:
+        while not self.stopping.wait(interval):
+            self.check(time.monotonic())
+
+    def stop(self) -> None:
+        self.stopping.set()
+        running = [c.process for c in reversed(self.components) if c.process is not None]
+        for process in running:
+            if process.poll() is None:
+                process.send_signal(signal.SIGINT)
+        for process in running:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 def main() -> None:
@@ -82,13 +135,21 @@ def main() -> None:
     if settings.environment == "development":
         asyncio.run(seed_development_staff(settings.resolved_database_url, known_landlords()))
     python = sys.executable
-    children: list[subprocess.Popen[bytes]] = []
-    signal.signal(signal.SIGTERM, lambda *_: _terminate(children))
+    dev_server = Component("Temporal dev server", dev_server_command(settings))
+    supervisor = Supervisor(
+        [
+            dev_server,
+            Component("worker", [python, "-m", "workers.main"]),
+            Component("API", [python, "-m", "api.main"]),
+        ],
+        say=lambda line: print(f"[make run] {line}", flush=True),
+    )
+    signal.signal(signal.SIGTERM, lambda *_: supervisor.stopping.set())
     try:
-        children.append(subprocess.Popen(dev_server_command(settings)))
+        supervisor.start(dev_server)
         wait_for_port(settings.temporal_address)
-        children.append(subprocess.Popen([python, "-m", "workers.main"]))
-        children.append(subprocess.Popen([python, "-m", "api.main"]))
+        for component in supervisor.components[1:]:
+            supervisor.start(component)
         wait_for_port(f"{settings.api_host}:{settings.api_port}")
         base = f"http://{settings.api_host}:{settings.api_port}"
         print(
@@ -97,16 +158,16 @@ def main() -> None:
             f"  Temporal UI  http://{settings.temporal_address.rsplit(':', 1)[0]}:"
             f"{settings.temporal_ui_port}\n"
             f"  Database     {settings.resolved_database_url}\n"
-            "Press Ctrl-C to stop.\n",
+            "A component that stops is restarted. Press Ctrl-C to stop everything.\n",
             flush=True,
         )
-        while all(child.poll() is None for child in children):
-            time.sleep(0.5)
-        raise SystemExit("a component stopped unexpectedly; stopping the rest")
+        signal.signal(signal.SIGINT, lambda *_: supervisor.stopping.set())
+        supervisor.run()
     except KeyboardInterrupt:
-        print("\nstopping...", flush=True)
+        pass
     finally:
-        _stop(children)
+        print("\nstopping...", flush=True)
+        supervisor.stop()
 
 
 if __name__ == "__main__":
