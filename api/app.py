@@ -15,6 +15,7 @@ from api import (
     health,
     intake,
     letters,
+    links,
     observability,
     oversight,
     reports,
@@ -65,4 +66,5 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     app.include_router(tasks.router)
     app.include_router(staff.router)
     codec.install(app, settings)
+    links.install(app)
     return app

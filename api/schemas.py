@@ -5,9 +5,16 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, JsonValue, field_validator
 
+from domain.policy import known_landlords, load_policy
 from domain.triage import VulnerabilityAnswers
+
+
+def _category_codes() -> list[JsonValue]:
+    codes = {code for landlord in known_landlords() for code in load_policy(landlord).categories}
+    return list[JsonValue](sorted(codes))
+
 
 # A report logged after the fact must still be recent enough for its deadlines to mean something.
 MAX_LATE_LOGGING = timedelta(days=366)
@@ -56,12 +63,34 @@ class ReportIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    landlord: str = Field(..., max_length=8, examples=["X"])
-    categories: list[str] = Field(..., min_length=1, max_length=20, examples=[["noise"]])
+    # The enums document the allowed values (so generated clients and the stateful fuzz run
+    # send real ones); the policy checks them, naming the allowed values in its 422.
+    landlord: str = Field(
+        ...,
+        max_length=8,
+        examples=["X"],
+        json_schema_extra={"enum": list[JsonValue](known_landlords())},
+    )
+    categories: list[str] = Field(
+        ...,
+        min_length=1,
+        max_length=20,
+        examples=[["noise"]],
+        description="Category codes of the landlord's policy",
+        json_schema_extra={"items": {"type": "string", "enum": _category_codes()}},
+    )
     description: str = Field(..., min_length=1, max_length=20_000)
     vulnerability: VulnerabilityAnswers = Field(default_factory=VulnerabilityAnswers)
     parties: list[PartyIn] = Field(
-        ..., min_length=1, max_length=50, description="Exactly one complainant (may be anonymous)"
+        ...,
+        min_length=1,
+        max_length=50,
+        description="Exactly one complainant (may be anonymous)",
+        json_schema_extra={
+            "contains": {"properties": {"role": {"const": "complainant"}}, "required": ["role"]},
+            "minContains": 1,
+            "maxContains": 1,
+        },
     )
     local_authority: str | None = Field(
         None,
