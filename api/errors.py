@@ -54,10 +54,10 @@ def unavailable(error: RPCError) -> HTTPException:
     return outage("Temporal")
 
 
-def outage(component: str) -> HTTPException:
+def outage(component: str, problem: str = "is unreachable") -> HTTPException:
     return HTTPException(
         status.HTTP_503_SERVICE_UNAVAILABLE,
-        f"{component} is unreachable; retry in a few seconds",
+        f"{component} {problem}; retry in a few seconds",
         headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
     )
 
@@ -104,6 +104,9 @@ async def _database_outage(request: Request, error: Exception) -> JSONResponse:
 async def _temporal_outage(request: Request, error: Exception) -> JSONResponse:
     if isinstance(error, RuntimeError) and not str(error).startswith("Failed client connect"):
         raise error
+    if isinstance(error, WorkflowUpdateRPCTimeoutOrCancelledError):
+        log.warning("no answer in time on %s %s", request.method, request.url.path)
+        return _answer(outage("The case", "did not answer in time (its worker may be restarting)"))
     log.warning("Temporal unreachable on %s %s: %s", request.method, request.url.path, error)
     return _answer(outage("Temporal"))
 
