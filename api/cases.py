@@ -91,7 +91,8 @@ async def start_case(
     async def open_it(attempt: Attempt) -> CaseView:
         return await _open(svc, body, attempt, now)
 
-    return await once(svc, scope, idempotency_key, request, new_reference(now), open_it)
+    reference = new_reference(now)
+    return await once(svc, scope, idempotency_key, request, reference, open_it, 201)
 
 
 async def _open(svc: Services, body: OpenCaseIn, attempt: Attempt, now: datetime) -> CaseView:

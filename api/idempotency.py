@@ -73,6 +73,7 @@ async def once(
     request_fingerprint: str,
     reference: str,
     operation: Operation,
+    status_code: int = status.HTTP_200_OK,
 ) -> CaseView:
     """Run ``operation`` at most once per caller and key (without a key: just run it)."""
     if key is None:
@@ -106,5 +107,5 @@ async def once(
         with contextlib.suppress(SQLAlchemyError, OSError):  # else its lease runs out by itself
             await idempotency.abandon(svc.sessions, hashed, datetime.now(UTC))
         raise
-    await idempotency.complete(svc.sessions, hashed, 200, view.model_dump(mode="json"))
+    await idempotency.complete(svc.sessions, hashed, status_code, view.model_dump(mode="json"))
     return view

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from temporalio.client import WorkflowExecutionStatus
 from temporalio.testing import WorkflowEnvironment
 
+from db.idempotency import IdempotencyKey
 from db.models import Party, ReportDetails
 from tests.api.conftest import Headers, report
 from workflows.search_attributes import CASE_OFFICER
@@ -58,6 +60,36 @@ async def test_a_finished_case_is_never_reopened_or_overwritten_by_its_key(
     listed = (await api.get("/cases", params={"limit": 500}, headers=officer)).json()
     [row] = [item for item in listed["items"] if item["reference"] == ref]
     assert row["closed_at"] is not None  # the closed case is still in the reports
+
+
+async def test_a_finished_cases_workflow_id_is_never_run_again(
+    api: httpx.AsyncClient,
+    auth: Headers,
+    dev_env: WorkflowEnvironment,
+    sessions: async_sessionmaker[Any],
+) -> None:
+    """Even a retry that resumes (its first attempt's process died before recording the answer)
+    finds the case finished and is refused: Temporal's REJECT_DUPLICATE, no second run."""
+    officer, key = auth(), _key()
+    opened = await api.post("/cases", json=report("X"), headers={**officer, **key})
+    ref = opened.json()["reference"]
+    closing = {"reason": "complainant_reports_ceased"}
+    for action, body in [("acknowledge", {}), ("request_closure", closing)]:
+        await api.post(f"/cases/{ref}/actions/{action}", json=body, headers=officer)
+    handle = dev_env.client.get_workflow_handle(f"case-{ref}")
+    await handle.result()
+    finished = await handle.describe()
+    async with sessions() as session, session.begin():  # as if the answer was never recorded
+        await session.execute(
+            update(IdempotencyKey)
+            .where(IdempotencyKey.reference == ref)
+            .values(state="in_flight", locked_until=datetime.now(UTC) - timedelta(seconds=1))
+        )
+
+    again = await api.post("/cases", json=report("X"), headers={**officer, **key})
+
+    assert again.status_code == 409 and "finished" in again.json()["detail"]["reason"]
+    assert (await handle.describe()).run_id == finished.run_id
 
 
 async def test_a_reused_key_with_another_report_is_422_and_changes_nothing(
