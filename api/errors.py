@@ -27,6 +27,13 @@ log = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 5
 # SQLSTATE classes of a database that is down, restarting, full or refusing connections.
 _OUTAGE_SQLSTATES = ("08", "53", "57", "55000")
+_UNREACHABLE = {
+    RPCStatusCode.UNAVAILABLE,
+    RPCStatusCode.DEADLINE_EXCEEDED,
+    RPCStatusCode.CANCELLED,
+    RPCStatusCode.RESOURCE_EXHAUSTED,
+    RPCStatusCode.ABORTED,
+}
 
 
 def unprocessable(field: str, error: UnknownValueError | str) -> HTTPException:
@@ -104,6 +111,8 @@ async def _database_outage(request: Request, error: Exception) -> JSONResponse:
 async def _temporal_outage(request: Request, error: Exception) -> JSONResponse:
     if isinstance(error, RuntimeError) and not str(error).startswith("Failed client connect"):
         raise error
+    if isinstance(error, RPCError) and error.status not in _UNREACHABLE:
+        raise error  # a request Temporal refused is our bug, not an outage: let it be a 500
     if isinstance(error, WorkflowUpdateRPCTimeoutOrCancelledError):
         log.warning("no answer in time on %s %s", request.method, request.url.path)
         return _answer(outage("The case", "did not answer in time (its worker may be restarting)"))
