@@ -228,14 +228,14 @@ async def chaos(soak: Soak, rounds: int, outage_seconds: float) -> None:
         print(f"  chaos round {n + 1}: {what}", flush=True)
 
 
-async def work(soak: Soak, stop: asyncio.Event, lanes: int = 6) -> None:
+async def work(soak: Soak, stop: asyncio.Event, lanes: int = 8) -> None:
     """Open new cases and act on opened ones until the chaos ends: ``lanes`` clients, each
     waiting only for its own answers (one stuck behind an outage holds up no other)."""
     numbers = iter(range(1_000_000))
 
     async def lane() -> None:
         while not stop.is_set():
-            if random.random() < 0.35:
+            if random.random() < 0.5:
                 await soak.open_one(next(numbers), during_chaos=True)
             else:
                 name, body = random.choice(ACTIONS)
@@ -371,7 +371,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
-    parser.add_argument("--cases", type=int, default=100, help="cases opened before the chaos")
+    parser.add_argument("--cases", type=int, default=30, help="cases opened before the chaos")
     parser.add_argument("--rounds", type=int, default=6)
     parser.add_argument("--outage-seconds", type=float, default=20.0)
     parser.add_argument("--postgres", default=ADMIN_URL, help="server to create the soak's DB on")
