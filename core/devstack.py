@@ -9,6 +9,7 @@ Only Ctrl-C (or SIGTERM) stops everything; running it again resumes the same cas
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import shutil
 import signal
 import socket
@@ -27,6 +28,7 @@ from domain.policy import known_landlords
 from workflows.search_attributes import cli_flags
 
 MAX_BACKOFF_SECONDS = 30
+GRACE_SECONDS = 5.0  # for children to finish on the Ctrl-C they got themselves
 
 
 def temporal_cli() -> str:
@@ -114,10 +116,15 @@ class Supervisor:
         while not self.stopping.wait(interval):
             self.check(time.monotonic())
 
-    def stop(self) -> None:
+    def stop(self, interrupted: bool = False) -> None:
+        """Stop every child. After Ctrl-C the terminal has already sent them SIGINT: a second
+        one would make uvicorn abandon its graceful shutdown, so they get a moment first."""
         self.stopping.set()
         running = [c.process for c in reversed(self.components) if c.process is not None]
         for process in running:
+            if interrupted:
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    process.wait(timeout=GRACE_SECONDS)
             if process.poll() is None:
                 process.send_signal(signal.SIGINT)
         for process in running:
@@ -144,6 +151,7 @@ def main() -> None:
         ],
         say=lambda line: print(f"[make run] {line}", flush=True),
     )
+    interrupted = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: supervisor.stopping.set())
     try:
         supervisor.start(dev_server)
@@ -161,13 +169,18 @@ def main() -> None:
             "A component that stops is restarted. Press Ctrl-C to stop everything.\n",
             flush=True,
         )
-        signal.signal(signal.SIGINT, lambda *_: supervisor.stopping.set())
+
+        def on_ctrl_c(*_: object) -> None:
+            interrupted.set()
+            supervisor.stopping.set()
+
+        signal.signal(signal.SIGINT, on_ctrl_c)
         supervisor.run()
     except KeyboardInterrupt:
-        pass
+        interrupted.set()
     finally:
         print("\nstopping...", flush=True)
-        supervisor.stop()
+        supervisor.stop(interrupted=interrupted.is_set())
 
 
 if __name__ == "__main__":
