@@ -70,7 +70,8 @@ class Settings(BaseSettings):
     trusted_proxies: str = Field(
         "",
         description="Comma-separated addresses or networks of reverse proxies whose "
-        "X-Forwarded-For is believed; empty believes none",
+        "X-Forwarded-For is believed ('*': every peer, when only the proxy can reach the API); "
+        "empty believes none",
     )
     mail_mode: str = Field("folder", description="folder (write .eml files) | smtp")
     smtp_host: str = Field("127.0.0.1", description="SMTP server host (mail_mode=smtp)")
@@ -126,7 +127,7 @@ class Settings(BaseSettings):
     @classmethod
     def _proxy_addresses(cls, value: str) -> str:
         for proxy in value.split(","):
-            if proxy.strip():
+            if proxy.strip() and proxy.strip() != "*":
                 try:
                     ipaddress.ip_network(proxy.strip(), strict=False)
                 except ValueError:

@@ -100,3 +100,9 @@ def test_the_in_memory_limiter_tracks_a_bounded_number_of_clients() -> None:
     assert limiter.allow_at("client", 0.0) and limiter.allow_at("client", 1.0)
     assert not limiter.allow_at("client", 2.0)
     assert limiter.allow_at("client", 61.0)  # the window slid past the first report
+
+
+async def test_a_star_believes_every_peer_as_the_compose_file_sets_it() -> None:
+    """Only Caddy reaches the API in docker-compose.yml: its X-Forwarded-For counts."""
+    behind_caddy = Settings(intake_per_minute=1, trusted_proxies="*")
+    assert await _reports_from(behind_caddy, ["203.0.113.1", "203.0.113.2"]) == [422, 422]

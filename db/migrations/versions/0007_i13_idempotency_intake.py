@@ -1,16 +1,16 @@
 """Idempotency keys (hashed, caller-scoped, with the request's fingerprint) and the shared
 intake rate-limit windows.
 
-Revision ID: 0006_i13
-Revises: 0005
+Revision ID: 0007_i13
+Revises: 0006
 Create Date: 2026-12-01
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006_i13"
-down_revision = "0005"
+revision = "0007_i13"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
