@@ -16,11 +16,13 @@ from sqlalchemy import (
     Date,
     DateTime,
     Dialect,
+    Index,
     Integer,
     LargeBinary,
     String,
     Text,
     TypeDecorator,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -48,23 +50,49 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: UtcDateTime(), dict[str, Any]: JSON}
 
 
+def _partial(*columns: str, where: str, name: str) -> Index:
+    """An index over part of a table, on both databases."""
+    return Index(name, *columns, sqlite_where=text(where), postgresql_where=text(where))
+
+
+# Each list filter has its own index in the list's order (next deadline, then reference), so a
+# page is a range read however deep (keyset pagination, db/queries.py); each report has one for
+# its period (db/reports.py). Migration 0005 creates the same set.
+LIST_FILTERS = ("stage", "tier", "officer_id", "escalated")
+CASE_INDEXES = (
+    Index("ix_cases_list", "landlord", "next_deadline_at", "reference"),
+    *(
+        Index(f"ix_cases_list_{column}", "landlord", column, "next_deadline_at", "reference")
+        for column in LIST_FILTERS
+    ),
+    _partial(
+        "landlord", "next_deadline_at", "reference", where="closed_at IS NULL", name="ix_cases_open"
+    ),
+    _partial("landlord", "stage", "tier", where="closed_at IS NULL", name="ix_cases_caseload"),
+    _partial("landlord", "updated_at", where="awaiting <> ''", name="ix_cases_awaiting"),
+    Index("ix_cases_received", "landlord", "received_at"),
+    Index("ix_cases_closed", "landlord", "closed_at", "received_at"),
+)
+
+
 class Case(Base):
     """Read model of a case, for lists and reports. Written only by activities."""
 
     __tablename__ = "cases"
+    __table_args__ = CASE_INDEXES
 
     reference: Mapped[str] = mapped_column(String(40), primary_key=True)
-    landlord: Mapped[str] = mapped_column(String(8), index=True)
+    landlord: Mapped[str] = mapped_column(String(8))
     policy_version: Mapped[str] = mapped_column(String(40))
-    stage: Mapped[str] = mapped_column(String(40), index=True)
-    tier: Mapped[str] = mapped_column(String(20), index=True)
+    stage: Mapped[str] = mapped_column(String(40))
+    tier: Mapped[str] = mapped_column(String(20))
     categories: Mapped[list[str]] = mapped_column(JSON, default=list)
     channel: Mapped[str | None] = mapped_column(String(40))
-    officer_id: Mapped[str | None] = mapped_column(String(80), index=True)
+    officer_id: Mapped[str | None] = mapped_column(String(80))
     hate_incident: Mapped[bool] = mapped_column(Boolean, default=False)
     domestic_abuse: Mapped[bool] = mapped_column(Boolean, default=False)
     anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
-    escalated: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    escalated: Mapped[bool] = mapped_column(Boolean, default=False)
     received_at: Mapped[datetime] = mapped_column(index=True)
     opened_at: Mapped[datetime]
     next_deadline_at: Mapped[datetime | None] = mapped_column(index=True)
@@ -115,6 +143,7 @@ class CaseEvent(Base):
     """Append-only audit trail: who did what, when, through which action."""
 
     __tablename__ = "case_events"
+    __table_args__ = (Index("ix_case_events_action_time", "action", "occurred_at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     key: Mapped[str] = mapped_column(String(160), unique=True)
@@ -162,6 +191,7 @@ class Escalation(Base):
     """A missed deadline escalated to the supervisor (or a review/approval awaited)."""
 
     __tablename__ = "escalations"
+    __table_args__ = (Index("ix_escalations_raised", "raised_at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     key: Mapped[str] = mapped_column(String(160), unique=True)

@@ -134,25 +134,27 @@ async def nm01(
     a report after that case closed is.
     """
     repeats = _repeat_reports(_dialect(session), landlord, start, end)
-    is_repeat = Case.reference.in_(select(repeats.c.reference))
-    opened, counted, hate = (
+    repeat = repeats.c.reference.is_not(None)
+    opened, not_counted, hate = (
         await session.execute(
             select(
                 func.count(),
-                func.coalesce(func.sum(case((is_repeat, 0), else_=1)), 0),
-                func.coalesce(
-                    func.sum(case((and_(Case.hate_incident.is_(True), ~is_repeat), 1), else_=0)), 0
-                ),
-            ).where(Case.landlord == landlord, Case.received_at.between(start, end))
+                func.count(repeats.c.reference),
+                func.coalesce(func.sum(case((and_(Case.hate_incident, ~repeat), 1), else_=0)), 0),
+            )
+            .select_from(Case)
+            .outerjoin(repeats, repeats.c.reference == Case.reference)
+            .where(Case.landlord == landlord, Case.received_at.between(start, end))
         )
     ).one()
+    counted = int(opened) - int(not_counted)
     return {
         "homes": homes,
-        "cases": int(counted),
-        "per_1000_homes": round(int(counted) * 1000 / homes, 2),
+        "cases": counted,
+        "per_1000_homes": round(counted * 1000 / homes, 2),
         "hate_cases": int(hate),
         "hate_per_1000_homes": round(int(hate) * 1000 / homes, 2),
-        "not_counted_as_repeat_reports": int(opened) - int(counted),
+        "not_counted_as_repeat_reports": int(not_counted),
     }
 
 

@@ -1,0 +1,43 @@
+"""Opaque list cursors: where the last page ended, validated on the way back in."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from datetime import datetime
+
+from fastapi import HTTPException, status
+
+from db.queries import Position
+
+VERSION = 1
+
+
+def encode(position: Position) -> str:
+    deadline = position.deadline.isoformat() if position.deadline else None
+    raw = json.dumps([VERSION, deadline, position.reference], separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode(cursor: str) -> Position:
+    """The position a cursor stands for; a 422 naming ``cursor`` for anything not ours."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        version, deadline, reference = json.loads(raw)
+        if version != VERSION or not isinstance(reference, str) or not reference:
+            raise ValueError("unknown cursor")
+        at = None if deadline is None else datetime.fromisoformat(deadline)
+        if at is not None and at.tzinfo is None:
+            raise ValueError("naive deadline")
+    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
+        raise _bad_cursor() from None
+    return Position(at, reference)
+
+
+def _bad_cursor() -> HTTPException:
+    message = "not a cursor this list gave out: pass next_cursor from the previous page, unchanged"
+    return HTTPException(
+        status.HTTP_422_UNPROCESSABLE_CONTENT,
+        [{"loc": ["query", "cursor"], "msg": message, "type": "value_error"}],
+    )

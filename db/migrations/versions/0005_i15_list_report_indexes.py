@@ -1,0 +1,56 @@
+"""Indexes shaped for each list filter and each report; single-column ones they replace go.
+
+Every list reads a range of (landlord[, filter], next_deadline_at, reference) in that order, so
+keyset pages cost the same at any depth. Reports read their period by (landlord, received_at) or
+(landlord, closed_at), the open caseload by a partial index, survey answers by (action, time).
+
+Revision ID: 0005
+Revises: 0004
+Create Date: 2026-12-01
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0005"
+down_revision = "0004"
+branch_labels = None
+depends_on = None
+
+ORDER = ["next_deadline_at", "reference"]
+FILTERS = ["stage", "tier", "officer_id", "escalated"]
+PARTIAL = [
+    ("ix_cases_open", ["landlord", *ORDER], "closed_at IS NULL"),
+    ("ix_cases_caseload", ["landlord", "stage", "tier"], "closed_at IS NULL"),
+    ("ix_cases_awaiting", ["landlord", "updated_at"], "awaiting <> ''"),
+]
+PLAIN = [
+    ("ix_cases_list", "cases", ["landlord", *ORDER]),
+    *((f"ix_cases_list_{f}", "cases", ["landlord", f, *ORDER]) for f in FILTERS),
+    ("ix_cases_received", "cases", ["landlord", "received_at"]),
+    ("ix_cases_closed", "cases", ["landlord", "closed_at", "received_at"]),
+    ("ix_case_events_action_time", "case_events", ["action", "occurred_at"]),
+    ("ix_escalations_raised", "escalations", ["raised_at"]),
+]
+REPLACED = ["landlord", "stage", "tier", "officer_id", "escalated"]
+
+
+def upgrade() -> None:
+    for name, table, columns in PLAIN:
+        op.create_index(name, table, columns)
+    for name, columns, where in PARTIAL:
+        condition = sa.text(where)
+        op.create_index(
+            name, "cases", columns, sqlite_where=condition, postgresql_where=condition
+        )
+    for column in REPLACED:
+        op.drop_index(f"ix_cases_{column}", table_name="cases")
+
+
+def downgrade() -> None:
+    for column in REPLACED:
+        op.create_index(f"ix_cases_{column}", "cases", [column])
+    for name, _columns, _where in PARTIAL:
+        op.drop_index(name, table_name="cases")
+    for name, table, _columns in PLAIN:
+        op.drop_index(name, table_name=table)
