@@ -72,8 +72,7 @@ async def escalations_by_clock(
 ) -> list[dict[str, Any]]:
     rows = await session.execute(
         select(Escalation.clock, func.count())
-        .join(Case, Case.reference == Escalation.reference)
-        .where(Case.landlord == landlord, Escalation.raised_at.between(start, end))
+        .where(Escalation.landlord == landlord, Escalation.raised_at.between(start, end))
         .group_by(Escalation.clock)
         .order_by(Escalation.clock)
     )

@@ -65,8 +65,9 @@ COLUMNS = {
               "updated_at", "anonymised_at"],
     "parties": ["id", "reference", "role", "name", "address", "email", "phone",
                 "preferred_channel", "confidential", "anonymous"],
-    "escalations": ["key", "reference", "reason", "clock", "due_at", "breached_by_seconds",
-                    "level", "summary", "officer_id", "raised_at", "resolved_at"],
+    "escalations": ["key", "reference", "landlord", "reason", "clock", "due_at",
+                    "breached_by_seconds", "level", "summary", "officer_id", "raised_at",
+                    "resolved_at"],
     "case_events": ["key", "reference", "occurred_at", "actor", "action", "summary", "data"],
 }  # fmt: skip
 
@@ -105,7 +106,7 @@ def rows_for(n: int, rng: random.Random) -> dict[str, list[tuple[Any, ...]]]:
          f"{person} Other Road", None, None, "post", False, False),
     ]  # fmt: skip
     escalations = [
-        (f"{reference}-E{e}", reference, "deadline_missed", rng.choice(CLOCKS),
+        (f"{reference}-E{e}", reference, landlord, "deadline_missed", rng.choice(CLOCKS),
          received + timedelta(days=e + 2), 3600, 1, "missed", officer,
          received + timedelta(days=e + 3), None)
         for e in range(rng.choice([0, 0, 0, 1, 2]))

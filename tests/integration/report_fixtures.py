@@ -50,7 +50,7 @@ def random_record(rng: random.Random, landlord: str, cases: int) -> list[Any]:
                 )
             )
         for e in range(rng.choice([0, 0, 1, 2])):
-            rows.append(_escalation(rng, reference, e, received))
+            rows.append(_escalation(rng, landlord, reference, e, received))
         if closed and rng.random() < 0.6:
             rows.append(_survey(rng, reference, closed))
     return rows
@@ -99,10 +99,13 @@ def random_case(
     )
 
 
-def _escalation(rng: random.Random, reference: str, n: int, received: datetime) -> Escalation:
+def _escalation(
+    rng: random.Random, landlord: str, reference: str, n: int, received: datetime
+) -> Escalation:
     return Escalation(
         key=f"{reference}-E{n}",
         reference=reference,
+        landlord=landlord,
         reason="deadline_missed",
         clock=rng.choice(CLOCKS),
         summary="missed",

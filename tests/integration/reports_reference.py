@@ -1,7 +1,7 @@
 """The reports as first written: Python over loaded rows.
 
 Kept as the reference that tests/integration/test_reports_sql.py compares db/reports.py with.
-(The caseload and escalation counts were SQL aggregates from the start: they are not repeated.)
+(The open caseload was an SQL aggregate from the start: it is not repeated.)
 """
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ import statistics
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Case, CaseEvent, Party
+from db.models import Case, CaseEvent, Escalation, Party
 
 
 async def first_contact_sla(
@@ -32,6 +32,19 @@ async def first_contact_sla(
     ]
     met = sum(1 for d, m in due if m is not None and m <= d)
     return {"cases": len(due), "met": met, "percent": _pct(met, len(due))}
+
+
+async def escalations_by_clock(
+    session: AsyncSession, landlord: str, start: datetime, end: datetime
+) -> list[dict[str, Any]]:
+    rows = await session.execute(
+        select(Escalation.clock, func.count())
+        .join(Case, Case.reference == Escalation.reference)
+        .where(Case.landlord == landlord, Escalation.raised_at.between(start, end))
+        .group_by(Escalation.clock)
+        .order_by(Escalation.clock)
+    )
+    return [{"clock": c or "other", "escalations": n} for c, n in rows]
 
 
 async def time_to_resolution(

@@ -1,7 +1,7 @@
 """Indexes shaped for each list filter and each report; single-column ones they replace go.
 
 Every list reads a range of (landlord[, filter], next_deadline_at, reference) in that order, so
-keyset pages cost the same at any depth. Reports read their period by (landlord, received_at) or
+keyset pages cost the same at any depth. Escalations gain their case's landlord. Reports read their period by (landlord, received_at) or
 (landlord, closed_at), the open caseload by a partial index, survey answers by (action, time).
 
 Revision ID: 0005
@@ -30,12 +30,19 @@ PLAIN = [
     ("ix_cases_received", "cases", ["landlord", "received_at"]),
     ("ix_cases_closed", "cases", ["landlord", "closed_at", "received_at"]),
     ("ix_case_events_action_time", "case_events", ["action", "occurred_at"]),
-    ("ix_escalations_raised", "escalations", ["raised_at"]),
 ]
 REPLACED = ["landlord", "stage", "tier", "officer_id", "escalated"]
 
 
 def upgrade() -> None:
+    # Escalations carry their case's landlord, so the escalation report reads its own index.
+    with op.batch_alter_table("escalations") as batch:
+        batch.add_column(sa.Column("landlord", sa.String(8)))
+    op.execute(
+        "UPDATE escalations SET landlord = "
+        "(SELECT landlord FROM cases WHERE cases.reference = escalations.reference)"
+    )
+    op.create_index("ix_escalations_landlord", "escalations", ["landlord", "raised_at", "clock"])
     for name, table, columns in PLAIN:
         op.create_index(name, table, columns)
     for name, columns, where in PARTIAL:
@@ -54,3 +61,6 @@ def downgrade() -> None:
         op.drop_index(name, table_name="cases")
     for name, table, _columns in PLAIN:
         op.drop_index(name, table_name=table)
+    op.drop_index("ix_escalations_landlord", table_name="escalations")
+    with op.batch_alter_table("escalations") as batch:
+        batch.drop_column("landlord")
