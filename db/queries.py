@@ -80,7 +80,9 @@ async def list_cases(
         undated = _filtered(f).where(Case.next_deadline_at.is_(None))
         if after is not None and after.deadline is None:
             undated = undated.where(Case.reference > after.reference)
-        rows += await session.scalars(undated.order_by(Case.reference).limit(limit + 1 - len(rows)))
+        # Ordered by the (null) deadline too, so the planner sees the index's own order.
+        order = (Case.next_deadline_at, Case.reference)
+        rows += await session.scalars(undated.order_by(*order).limit(limit + 1 - len(rows)))
     if len(rows) <= limit:
         return rows, None
     last = rows[limit - 1]

@@ -162,25 +162,25 @@ def _repeat_reports(dialect: str, landlord: str, start: datetime, end: datetime)
     perpetrator was still open: per party, the latest closing time among strictly earlier cases
     (a window that excludes the row's peers) is after this report."""
     mine = Case.landlord == landlord
+    columns = (Case.reference, Case.received_at, Case.closed_at)
     # Only cases received in the period, or still open when it began, can matter (R25).
     relevant = union_all(
-        select(Case.reference).where(mine, Case.received_at.between(start, end)),
-        select(Case.reference).where(mine, Case.closed_at.is_(None), Case.received_at < start),
-        select(Case.reference).where(mine, Case.closed_at > start, Case.received_at < start),
+        select(*columns).where(mine, Case.received_at.between(start, end)),
+        select(*columns).where(mine, Case.closed_at.is_(None), Case.received_at < start),
+        select(*columns).where(mine, Case.closed_at > start, Case.received_at < start),
     ).subquery()
     party = key_expression(dialect, Party.name, Party.address).label("party")
-    open_until = func.coalesce(Case.closed_at, literal(FOREVER, Case.closed_at.type))
+    open_until = func.coalesce(relevant.c.closed_at, literal(FOREVER, Case.closed_at.type))
     earlier_open_until = func.max(open_until).over(
-        partition_by=party, order_by=Case.received_at, range_=(None, 0)
+        partition_by=party, order_by=relevant.c.received_at, range_=(None, 0)
     )
     keyed = (
         select(
-            Case.reference,
-            Case.received_at,
+            relevant.c.reference,
+            relevant.c.received_at,
             _exclude_peers(earlier_open_until).label("earlier_open_until"),
         )
-        .join(relevant, relevant.c.reference == Case.reference)
-        .join(Party, Party.reference == Case.reference)
+        .join(Party, Party.reference == relevant.c.reference)
         .where(
             Party.role == "alleged_perpetrator",
             or_(func.coalesce(Party.name, "") != "", func.coalesce(Party.address, "") != ""),

@@ -19,6 +19,7 @@ depends_on = None
 
 ORDER = ["next_deadline_at", "reference"]
 FILTERS = ["stage", "tier", "officer_id", "escalated"]
+RECEIVED_COVERS = ["reference", "hate_incident", "first_contact_due_at", "first_contact_met_at"]
 PARTIAL = [
     ("ix_cases_open", ["landlord", *ORDER], "closed_at IS NULL"),
     ("ix_cases_caseload", ["landlord", "stage", "tier"], "closed_at IS NULL"),
@@ -27,7 +28,7 @@ PARTIAL = [
 PLAIN = [
     ("ix_cases_list", "cases", ["landlord", *ORDER]),
     *((f"ix_cases_list_{f}", "cases", ["landlord", f, *ORDER]) for f in FILTERS),
-    ("ix_cases_received", "cases", ["landlord", "received_at"]),
+    ("ix_cases_received", "cases", ["landlord", "received_at", *RECEIVED_COVERS]),
     ("ix_cases_closed", "cases", ["landlord", "closed_at", "received_at"]),
     ("ix_case_events_action_time", "case_events", ["action", "occurred_at"]),
 ]
