@@ -38,7 +38,7 @@ class CaseSummary(BaseModel):
 
 
 class CasePage(BaseModel):
-    total: int
+    total: int | None = Field(description="every match, only when asked for with ?count=true")
     limit: int
     items: list[CaseSummary]
     next_cursor: str | None = Field(
@@ -79,6 +79,7 @@ async def list_cases(
     cursor: str | None = Query(
         None, max_length=300, description="next_cursor of the previous page (keyset paging)"
     ),
+    count: bool = Query(False, description="also count every match (reads them all: slower)"),
     principal: Principal = Depends(require_roles(*STAFF)),
     svc: Services = Depends(services),
 ) -> CasePage:
@@ -97,7 +98,7 @@ async def list_cases(
     now = datetime.now(UTC)
     async with svc.sessions() as session:
         rows, position = await queries.list_cases(session, case_filter, now, limit, after)
-        total = await queries.count_cases(session, case_filter, now)
+        total = await queries.count_cases(session, case_filter, now) if count else None
     return CasePage(
         total=total,
         limit=limit,

@@ -194,7 +194,7 @@ async def test_the_case_list_pages_by_cursor_and_refuses_a_forged_one(
         for _ in range(3)
     }
     seen: list[str] = []
-    params: dict[str, Any] = {"limit": 1}
+    params: dict[str, Any] = {"limit": 1, "count": "true"}
     while True:
         page = (await api.get("/cases", params=params, headers=officer)).json()
         seen += [item["reference"] for item in page["items"]]
