@@ -292,8 +292,8 @@ async def _curves(
     headers = {"Authorization": f"Bearer {token}"}
     transport = httpx.ASGITransport(app=create_app(settings, services))
     filled = 0
-    print(f"\nscale mode, {database}: lists p50/p99 ms (50 per page, random depths), "
-          "other figures ms; landlord X holds a fifth of the cases")  # fmt: skip
+    print(f"\nscale mode, {database}: lists 'API p50/p99|queries p99|with ?count=true' ms "
+          "(50 per page, random depths); others ms; landlord X: a fifth of the cases")  # fmt: skip
     header_printed = False
     async with httpx.AsyncClient(transport=transport, base_url="http://scale") as api:
         for size in sizes:
