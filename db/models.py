@@ -59,7 +59,13 @@ def _partial(*columns: str, where: str, name: str) -> Index:
 # page is a range read however deep (keyset pagination, db/queries.py); each report has one for
 # its period (db/reports.py). Migration 0005 creates the same set.
 LIST_FILTERS = ("stage", "tier", "officer_id", "escalated")
-RECEIVED_COVERS = ("reference", "hate_incident", "first_contact_due_at", "first_contact_met_at")
+RECEIVED_COVERS = (
+    "reference",
+    "closed_at",
+    "hate_incident",
+    "first_contact_due_at",
+    "first_contact_met_at",
+)
 CASE_INDEXES = (
     Index("ix_cases_list", "landlord", "next_deadline_at", "reference"),
     *(
@@ -73,7 +79,7 @@ CASE_INDEXES = (
     _partial("landlord", "updated_at", where="awaiting <> ''", name="ix_cases_awaiting"),
     # Covering: the period's SLA and NM01 figures come from the index alone.
     Index("ix_cases_received", "landlord", "received_at", *RECEIVED_COVERS),
-    Index("ix_cases_closed", "landlord", "closed_at", "received_at"),
+    Index("ix_cases_closed", "landlord", "closed_at", "received_at", "reference"),
 )
 
 
@@ -124,10 +130,24 @@ class ReportDetails(Base):
     anonymised_at: Mapped[datetime | None]
 
 
+PERPETRATORS = "role = 'alleged_perpetrator'"
+SURVEY_ANSWERS = "action = 'record_survey_response'"
+
+
 class Party(Base):
     """A person in a case. Names and contact details live only here."""
 
     __tablename__ = "parties"
+    # NM01 looks up each case's alleged perpetrators (db/reports.py), from the index alone on PG.
+    __table_args__ = (
+        Index(
+            "ix_parties_perpetrators",
+            "reference",
+            sqlite_where=text(PERPETRATORS),
+            postgresql_where=text(PERPETRATORS),
+            postgresql_include=["name", "address"],
+        ),
+    )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     reference: Mapped[str] = mapped_column(String(40), index=True)
@@ -145,7 +165,17 @@ class CaseEvent(Base):
     """Append-only audit trail: who did what, when, through which action."""
 
     __tablename__ = "case_events"
-    __table_args__ = (Index("ix_case_events_action_time", "action", "occurred_at"),)
+    # The closure survey report (R51) reads its period's answers from the index alone on PG.
+    __table_args__ = (
+        Index(
+            "ix_case_events_survey",
+            "occurred_at",
+            "reference",
+            sqlite_where=text(SURVEY_ANSWERS),
+            postgresql_where=text(SURVEY_ANSWERS),
+            postgresql_include=["data"],
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     key: Mapped[str] = mapped_column(String(160), unique=True)

@@ -22,6 +22,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    text,
     union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -33,6 +34,12 @@ from db.party_keys import key_expression
 
 # Stands for "still open" when comparing closing times (NM01).
 FOREVER = datetime(9999, 12, 31, tzinfo=UTC)
+
+
+async def without_jit(session: AsyncSession) -> None:
+    """PostgreSQL's JIT compiles these index-driven queries for longer than they then run."""
+    if _dialect(session) == "postgresql":
+        await session.execute(text("SET LOCAL jit = off"))
 
 
 async def first_contact_sla(
