@@ -180,7 +180,7 @@ async def escalations(
             officer_id=e.officer_id,
             raised_at=e.raised_at,
         )
-        for e, _case in rows
+        for e in rows
     ]
 
 

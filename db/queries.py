@@ -112,16 +112,16 @@ async def timeline(session: AsyncSession, reference: str) -> list[CaseEvent]:
     return list(rows)
 
 
-async def open_escalations(session: AsyncSession, landlord: str) -> list[tuple[Escalation, Case]]:
+async def open_escalations(session: AsyncSession, landlord: str) -> list[Escalation]:
     """Escalations on cases that are still escalated: what waits for a supervisor."""
-    rows = await session.execute(
-        select(Escalation, Case)
+    rows = await session.scalars(
+        select(Escalation)
         .join(Case, Case.reference == Escalation.reference)
         .where(Case.landlord == landlord, Case.escalated.is_(True), Case.closed_at.is_(None))
         .order_by(Escalation.raised_at.desc(), Escalation.id.desc())
         .limit(500)
     )
-    return [(escalation, case) for escalation, case in rows]
+    return list(rows)
 
 
 async def awaiting_approval(session: AsyncSession, landlord: str) -> list[Case]:

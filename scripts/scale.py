@@ -175,13 +175,13 @@ def p99(latencies: list[float]) -> float:
 
 
 async def measure(
-    api: httpx.AsyncClient, headers: dict[str, str], url: str, services: Services
+    api: httpx.AsyncClient, headers: dict[str, str], url: str, services: Services, size: int
 ) -> dict[str, str]:
     """Each list at random depths, p50/p99 of a 50-case page through the API and p99 of its
     queries alone; the count of a list's matches (?count=true) once; each report's median of
     three; in ms."""
     figures: dict[str, str] = {}
-    positions = await _positions(url)
+    positions = await _positions(url, size)
     await api.get("/cases", headers=headers)  # warm: imports, statement caches, pool
     for name, params in LISTS.items():
         latencies, in_db = [], []
@@ -243,20 +243,23 @@ async def _queries_alone(
     return time.perf_counter() - began
 
 
-async def _positions(url: str) -> list[Position]:
+async def _positions(url: str, size: int) -> list[Position]:
+    """Where pages start: cases with a deadline and without, from random places in the list."""
     engine = create_engine(url)
+    found: list[Position] = []
     async with engine.connect() as conn:
-        rows = (
-            await conn.execute(
-                text(
-                    "SELECT next_deadline_at, reference FROM cases WHERE landlord = :l "
-                    "AND reference >= :r ORDER BY reference LIMIT 40"
-                ),
-                {"l": MEASURED, "r": f"ASB-S{random.randrange(10**8):08d}"},
+        for dated in (True, False) * 4:
+            query = text(
+                "SELECT next_deadline_at, reference FROM cases WHERE landlord = :l AND "
+                f"next_deadline_at IS {'NOT ' if dated else ''}NULL AND reference >= :r "
+                "ORDER BY reference LIMIT 5"
             )
-        ).all()
+            start = f"ASB-S{random.randrange(size):08d}"
+            found += [
+                Position(_aware(d), r)
+                for d, r in await conn.execute(query, {"l": MEASURED, "r": start})
+            ]
     await engine.dispose()
-    found = [Position(_aware(d), r) for d, r in rows]
     return found or [Position(None, "ASB-S")]
 
 
@@ -307,7 +310,7 @@ async def _curves(
                 await fill_postgres(url, filled, size, rng)
             fill_s = time.perf_counter() - began
             filled = size
-            figures = await measure(api, headers, url, services)
+            figures = await measure(api, headers, url, services, size)
             if not header_printed:
                 print(f"{'cases':>9} {'fill s':>7} " + " ".join(f"{k:>14}" for k in figures))
                 header_printed = True
