@@ -57,7 +57,7 @@ def _partial(*columns: str, where: str, name: str) -> Index:
 
 # Each list filter has its own index in the list's order (next deadline, then reference), so a
 # page is a range read however deep (keyset pagination, db/queries.py); each report has one for
-# its period (db/reports.py). Migration 0005 creates the same set.
+# its period (db/reports.py). Migration 0007 (i15) creates the same set.
 LIST_FILTERS = ("stage", "tier", "officer_id", "escalated")
 RECEIVED_COVERS = (
     "reference",

@@ -30,6 +30,7 @@ from core.settings import Settings
 from db.engine import create_engine, session_factory
 from db.migrate import upgrade_async
 from db.models import Case, Escalation, Letter
+from db.staff import seed_development_staff
 from tests.api.conftest import report
 from tests.conftest import (
     _create_postgres_database,
@@ -84,6 +85,7 @@ async def test_two_workers_and_two_api_replicas_do_nothing_twice(
     name, url = await _create_postgres_database()
     try:
         await upgrade_async(url)
+        await seed_development_staff(url, ["X"])  # officers act as members of the directory
         client = dev_env.client
         await _without_schedule(client)  # the workers are to create it, once between them
         queue = f"two-{uuid.uuid4().hex[:6]}"
@@ -119,7 +121,7 @@ async def _without_schedule(client: Client) -> None:
 async def _exercise(
     ports: list[int], client: Client, handler: CountingHandler, url: str, queue: str
 ) -> None:
-    token = mint_token(Settings(), "officer.two", ["officer"], "X")
+    token = mint_token(Settings(), "officer.jones", ["officer"], "X")
     headers = {"Authorization": f"Bearer {token}"}
     replicas = [httpx.AsyncClient(base_url=f"http://127.0.0.1:{p}", timeout=60) for p in ports]
     received = (datetime.now(UTC) - timedelta(days=20)).isoformat()

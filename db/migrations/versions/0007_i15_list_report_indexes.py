@@ -5,16 +5,16 @@ keyset pages cost the same at any depth. Escalations gain their case's landlord.
 their period by (landlord, received_at) or (landlord, closed_at), the open caseload by a partial
 index; NM01's perpetrators and the survey's answers have partial covering indexes.
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-01
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005"
-down_revision = "0004"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
