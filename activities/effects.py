@@ -11,6 +11,7 @@ from collections import defaultdict
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 from temporalio.client import Client
@@ -18,7 +19,7 @@ from temporalio.common import WorkflowIDConflictPolicy
 
 from activities.dispatch import LetterDispatcher
 from core.case_setup import case_setup
-from db.models import Base, CaseEvent, Escalation, Letter, Referral
+from db.models import Base, Case, CaseEvent, Escalation, Letter, Referral
 from db.repository import Row, insert_new, upsert_case
 from domain.case import CaseSetup, CaseView
 from domain.commands import (
@@ -94,6 +95,11 @@ async def _record(session: AsyncSession, commands: list[Command]) -> None:
                 rows[Referral].append(_referral_row(command, now))
             case NotifySupervisor():
                 rows[Escalation].append(_escalation_row(command, now))
+    if Escalation in rows:  # the case row is written above, in this transaction
+        reference = rows[Escalation][0]["reference"]  # a batch is one case's
+        landlord = await session.scalar(select(Case.landlord).where(Case.reference == reference))
+        for row in rows[Escalation]:
+            row["landlord"] = landlord
     for model, batch in rows.items():
         await insert_new(session, model, batch)
 

@@ -6,9 +6,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from temporalio.service import RPCError
 
+from api import cursors
 from api.access import case_for, case_handle
 from api.auth import STAFF, SUPERVISORS, Principal, require_roles
 from api.deps import Services, services
@@ -19,7 +20,6 @@ from domain.case import Stage
 
 router = APIRouter(tags=["oversight"])
 # Far beyond any landlord's caseload, and within every database's integer (2**63 was a 500).
-MAX_OFFSET = 1_000_000_000
 
 
 class CaseSummary(BaseModel):
@@ -39,10 +39,12 @@ class CaseSummary(BaseModel):
 
 
 class CasePage(BaseModel):
-    total: int
+    total: int | None = Field(description="every match, only when asked for with ?count=true")
     limit: int
-    offset: int
     items: list[CaseSummary]
+    next_cursor: str | None = Field(
+        description="pass as ?cursor= for the next page; null on the last page"
+    )
 
 
 class TimelineEntry(BaseModel):
@@ -75,7 +77,10 @@ async def list_cases(
     due_within_days: int | None = Query(None, ge=0, le=365, description="due soon"),
     open_only: bool = False,
     limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0, le=MAX_OFFSET),
+    cursor: str | None = Query(
+        None, max_length=300, description="next_cursor of the previous page (keyset paging)"
+    ),
+    count: bool = Query(False, description="also count every match (reads them all: slower)"),
     principal: Principal = Depends(require_roles(*STAFF)),
     svc: Services = Depends(services),
 ) -> CasePage:
@@ -90,12 +95,17 @@ async def list_cases(
         due_within=due_within,
         open_only=open_only,
     )
+    after = cursors.decode(cursor) if cursor is not None else None
+    now = datetime.now(UTC)
     async with svc.sessions() as session:
-        total, rows = await queries.list_cases(
-            session, case_filter, datetime.now(UTC), limit, offset
-        )
-    items = [CaseSummary.model_validate(row, from_attributes=True) for row in rows]
-    return CasePage(total=total, limit=limit, offset=offset, items=items)
+        rows, position = await queries.list_cases(session, case_filter, now, limit, after)
+        total = await queries.count_cases(session, case_filter, now) if count else None
+    return CasePage(
+        total=total,
+        limit=limit,
+        items=[CaseSummary.model_validate(row, from_attributes=True) for row in rows],
+        next_cursor=cursors.encode(position) if position else None,
+    )
 
 
 @router.get(
@@ -171,7 +181,7 @@ async def escalations(
             officer_id=e.officer_id,
             raised_at=e.raised_at,
         )
-        for e, _case in rows
+        for e in rows
     ]
 
 

@@ -31,7 +31,8 @@ async def summary(
 ) -> dict[str, Any]:
     begin, finish = _period(start, end)
     landlord, now = principal.landlord, datetime.now(UTC)
-    async with svc.sessions() as session:
+    async with svc.sessions() as session, session.begin():
+        await reports.without_jit(session)
         return {
             "landlord": landlord,
             "period": {"from": start.isoformat(), "to": end.isoformat()},

@@ -9,6 +9,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
+from db.party_keys import SQLITE_FUNCTION, party_key
+
 
 def create_engine(url: str) -> AsyncEngine:
     parsed = make_url(url)
@@ -29,6 +31,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+    # NM01 groups reports by party (db/party_keys.py); PostgreSQL computes the key in SQL.
+    dbapi_connection.create_function(SQLITE_FUNCTION, 2, party_key, deterministic=True)
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[Any]:

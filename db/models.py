@@ -16,11 +16,13 @@ from sqlalchemy import (
     Date,
     DateTime,
     Dialect,
+    Index,
     Integer,
     LargeBinary,
     String,
     Text,
     TypeDecorator,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -48,23 +50,57 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: UtcDateTime(), dict[str, Any]: JSON}
 
 
+def _partial(*columns: str, where: str, name: str) -> Index:
+    """An index over part of a table, on both databases."""
+    return Index(name, *columns, sqlite_where=text(where), postgresql_where=text(where))
+
+
+# Each list filter has its own index in the list's order (next deadline, then reference), so a
+# page is a range read however deep (keyset pagination, db/queries.py); each report has one for
+# its period (db/reports.py). Migration 0007 (i15) creates the same set.
+LIST_FILTERS = ("stage", "tier", "officer_id", "escalated")
+RECEIVED_COVERS = (
+    "reference",
+    "closed_at",
+    "hate_incident",
+    "first_contact_due_at",
+    "first_contact_met_at",
+)
+CASE_INDEXES = (
+    Index("ix_cases_list", "landlord", "next_deadline_at", "reference"),
+    *(
+        Index(f"ix_cases_list_{column}", "landlord", column, "next_deadline_at", "reference")
+        for column in LIST_FILTERS
+    ),
+    _partial(
+        "landlord", "next_deadline_at", "reference", where="closed_at IS NULL", name="ix_cases_open"
+    ),
+    _partial("landlord", "stage", "tier", where="closed_at IS NULL", name="ix_cases_caseload"),
+    _partial("landlord", "updated_at", where="awaiting <> ''", name="ix_cases_awaiting"),
+    # Covering: the period's SLA and NM01 figures come from the index alone.
+    Index("ix_cases_received", "landlord", "received_at", *RECEIVED_COVERS),
+    Index("ix_cases_closed", "landlord", "closed_at", "received_at", "reference"),
+)
+
+
 class Case(Base):
     """Read model of a case, for lists and reports. Written only by activities."""
 
     __tablename__ = "cases"
+    __table_args__ = CASE_INDEXES
 
     reference: Mapped[str] = mapped_column(String(40), primary_key=True)
-    landlord: Mapped[str] = mapped_column(String(8), index=True)
+    landlord: Mapped[str] = mapped_column(String(8))
     policy_version: Mapped[str] = mapped_column(String(40))
-    stage: Mapped[str] = mapped_column(String(40), index=True)
-    tier: Mapped[str] = mapped_column(String(20), index=True)
+    stage: Mapped[str] = mapped_column(String(40))
+    tier: Mapped[str] = mapped_column(String(20))
     categories: Mapped[list[str]] = mapped_column(JSON, default=list)
     channel: Mapped[str | None] = mapped_column(String(40))
-    officer_id: Mapped[str | None] = mapped_column(String(80), index=True)
+    officer_id: Mapped[str | None] = mapped_column(String(80))
     hate_incident: Mapped[bool] = mapped_column(Boolean, default=False)
     domestic_abuse: Mapped[bool] = mapped_column(Boolean, default=False)
     anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
-    escalated: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    escalated: Mapped[bool] = mapped_column(Boolean, default=False)
     received_at: Mapped[datetime] = mapped_column(index=True)
     opened_at: Mapped[datetime]
     next_deadline_at: Mapped[datetime | None] = mapped_column(index=True)
@@ -94,10 +130,24 @@ class ReportDetails(Base):
     anonymised_at: Mapped[datetime | None]
 
 
+PERPETRATORS = "role = 'alleged_perpetrator'"
+SURVEY_ANSWERS = "action = 'record_survey_response'"
+
+
 class Party(Base):
     """A person in a case. Names and contact details live only here."""
 
     __tablename__ = "parties"
+    # NM01 looks up each case's alleged perpetrators (db/reports.py), from the index alone on PG.
+    __table_args__ = (
+        Index(
+            "ix_parties_perpetrators",
+            "reference",
+            sqlite_where=text(PERPETRATORS),
+            postgresql_where=text(PERPETRATORS),
+            postgresql_include=["name", "address"],
+        ),
+    )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     reference: Mapped[str] = mapped_column(String(40), index=True)
@@ -115,6 +165,17 @@ class CaseEvent(Base):
     """Append-only audit trail: who did what, when, through which action."""
 
     __tablename__ = "case_events"
+    # The closure survey report (R51) reads its period's answers from the index alone on PG.
+    __table_args__ = (
+        Index(
+            "ix_case_events_survey",
+            "occurred_at",
+            "reference",
+            sqlite_where=text(SURVEY_ANSWERS),
+            postgresql_where=text(SURVEY_ANSWERS),
+            postgresql_include=["data"],
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     key: Mapped[str] = mapped_column(String(160), unique=True)
@@ -162,10 +223,13 @@ class Escalation(Base):
     """A missed deadline escalated to the supervisor (or a review/approval awaited)."""
 
     __tablename__ = "escalations"
+    # The escalation report counts a landlord's period without reading the cases table.
+    __table_args__ = (Index("ix_escalations_landlord", "landlord", "raised_at", "clock"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     key: Mapped[str] = mapped_column(String(160), unique=True)
     reference: Mapped[str] = mapped_column(String(40), index=True)
+    landlord: Mapped[str | None] = mapped_column(String(8))  # the case's, copied when raised
     reason: Mapped[str] = mapped_column(String(40))
     clock: Mapped[str | None] = mapped_column(String(40))
     due_at: Mapped[datetime | None]

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, and_, func, literal, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Case, CaseEvent, Escalation
@@ -24,7 +24,16 @@ class CaseFilter:
     open_only: bool = False
 
 
-def _filtered(f: CaseFilter, now: datetime) -> Select[Any]:
+@dataclass(frozen=True)
+class Position:
+    """Where a page ended, in the list's order: cases with a deadline by (deadline, reference),
+    then cases without one by reference. Keyset pagination: the next page starts after it."""
+
+    deadline: datetime | None
+    reference: str
+
+
+def _filtered(f: CaseFilter) -> Select[Any]:
     query = select(Case).where(Case.landlord == f.landlord)
     if f.stage:
         query = query.where(Case.stage == f.stage)
@@ -34,28 +43,64 @@ def _filtered(f: CaseFilter, now: datetime) -> Select[Any]:
         query = query.where(Case.officer_id == f.officer_id)
     if f.escalated is not None:
         query = query.where(Case.escalated.is_(f.escalated))
-    if f.overdue is True:
-        query = query.where(Case.next_deadline_at < now)
-    if f.overdue is False:
-        query = query.where((Case.next_deadline_at >= now) | Case.next_deadline_at.is_(None))
-    if f.due_within is not None:
-        query = query.where(Case.next_deadline_at.between(now, now + f.due_within))
     if f.open_only:
         query = query.where(Case.closed_at.is_(None))
     return query
 
 
+def _deadline_range(f: CaseFilter, now: datetime) -> tuple[list[Any], bool]:
+    """The filter's bounds on the next deadline, and whether cases without one are listed."""
+    bounds: list[Any] = []
+    if f.overdue is True:
+        bounds.append(Case.next_deadline_at < now)
+    if f.overdue is False:
+        bounds.append(Case.next_deadline_at >= now)
+    if f.due_within is not None:
+        bounds.append(Case.next_deadline_at.between(now, now + f.due_within))
+    return bounds, f.overdue is not True and f.due_within is None
+
+
 async def list_cases(
-    session: AsyncSession, f: CaseFilter, now: datetime, limit: int, offset: int
-) -> tuple[int, list[Case]]:
-    query = _filtered(f, now)
+    session: AsyncSession, f: CaseFilter, now: datetime, limit: int, after: Position | None = None
+) -> tuple[list[Case], Position | None]:
+    """One page after ``after`` and where the next one starts (None on the last page).
+
+    Two range reads of the filter's index (db/models.py), never OFFSET: the cases with a
+    deadline, then, once those run out, the cases without one."""
+    bounds, undated_too = _deadline_range(f, now)
+    rows: list[Case] = []
+    if after is None or after.deadline is not None:
+        dated = _filtered(f).where(Case.next_deadline_at.is_not(None), *bounds)
+        if after is not None:
+            key = tuple_(Case.next_deadline_at, Case.reference)
+            dated = dated.where(key > tuple_(_at(after.deadline), after.reference))
+        order = (Case.next_deadline_at, Case.reference)
+        rows += await session.scalars(dated.order_by(*order).limit(limit + 1))
+    if undated_too and len(rows) <= limit:
+        undated = _filtered(f).where(Case.next_deadline_at.is_(None))
+        if after is not None and after.deadline is None:
+            undated = undated.where(Case.reference > after.reference)
+        # Ordered by the (null) deadline too, so the planner sees the index's own order.
+        order = (Case.next_deadline_at, Case.reference)
+        rows += await session.scalars(undated.order_by(*order).limit(limit + 1 - len(rows)))
+    if len(rows) <= limit:
+        return rows, None
+    last = rows[limit - 1]
+    return rows[:limit], Position(last.next_deadline_at, last.reference)
+
+
+def _at(value: datetime | None) -> Any:
+    return literal(value, Case.next_deadline_at.type)
+
+
+async def count_cases(session: AsyncSession, f: CaseFilter, now: datetime) -> int:
+    bounds, undated_too = _deadline_range(f, now)
+    query = _filtered(f)
+    if bounds:
+        dated = and_(*bounds)
+        query = query.where(or_(dated, Case.next_deadline_at.is_(None)) if undated_too else dated)
     total = await session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = await session.scalars(
-        query.order_by(Case.next_deadline_at.is_(None), Case.next_deadline_at, Case.reference)
-        .limit(limit)
-        .offset(offset)
-    )
-    return int(total or 0), list(rows)
+    return int(total or 0)
 
 
 async def timeline(session: AsyncSession, reference: str) -> list[CaseEvent]:
@@ -67,16 +112,16 @@ async def timeline(session: AsyncSession, reference: str) -> list[CaseEvent]:
     return list(rows)
 
 
-async def open_escalations(session: AsyncSession, landlord: str) -> list[tuple[Escalation, Case]]:
+async def open_escalations(session: AsyncSession, landlord: str) -> list[Escalation]:
     """Escalations on cases that are still escalated: what waits for a supervisor."""
-    rows = await session.execute(
-        select(Escalation, Case)
+    rows = await session.scalars(
+        select(Escalation)
         .join(Case, Case.reference == Escalation.reference)
         .where(Case.landlord == landlord, Case.escalated.is_(True), Case.closed_at.is_(None))
         .order_by(Escalation.raised_at.desc(), Escalation.id.desc())
         .limit(500)
     )
-    return [(escalation, case) for escalation, case in rows]
+    return list(rows)
 
 
 async def awaiting_approval(session: AsyncSession, landlord: str) -> list[Case]:

@@ -1,33 +1,67 @@
-"""Figures for the landlord's reports: SLA, caseload, escalations, resolution, TSM NM01, survey."""
+"""Figures for the landlord's reports: SLA, caseload, escalations, resolution, TSM NM01, survey.
+
+Every figure is aggregated in the database (the rows never travel to Python), over indexes shaped
+for it (db/models.py). tests/integration/test_reports_sql.py compares each with a straightforward
+Python reference on random records.
+"""
 
 from __future__ import annotations
 
-import statistics
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Over,
+    and_,
+    case,
+    cast,
+    extract,
+    func,
+    literal,
+    or_,
+    select,
+    text,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from db.models import Case, CaseEvent, Escalation, Party
+from db.party_keys import key_expression
+
+# Stands for "still open" when comparing closing times (NM01).
+FOREVER = datetime(9999, 12, 31, tzinfo=UTC)
+
+
+async def without_jit(session: AsyncSession) -> None:
+    """PostgreSQL's JIT compiles these index-driven queries for longer than they then run."""
+    if _dialect(session) == "postgresql":
+        await session.execute(text("SET LOCAL jit = off"))
 
 
 async def first_contact_sla(
     session: AsyncSession, landlord: str, start: datetime, end: datetime, now: datetime
 ) -> dict[str, Any]:
     """R17 (Y's KPI): of reports whose first-contact deadline has come, the share met in time."""
-    rows = await session.execute(
-        select(Case.first_contact_due_at, Case.first_contact_met_at).where(
-            Case.landlord == landlord,
-            Case.received_at.between(start, end),
-            Case.first_contact_due_at.is_not(None),
-        )
+    met_in_time = and_(
+        Case.first_contact_met_at.is_not(None),
+        Case.first_contact_met_at <= Case.first_contact_due_at,
     )
-    due: list[tuple[datetime, datetime | None]] = [
-        (d, m) for d, m in rows if d is not None and (m is not None or d <= now)
-    ]
-    met = sum(1 for d, m in due if m is not None and m <= d)
-    return {"cases": len(due), "met": met, "percent": _pct(met, len(due))}
+    row = (
+        await session.execute(
+            select(func.count(), func.coalesce(func.sum(case((met_in_time, 1), else_=0)), 0)).where(
+                Case.landlord == landlord,
+                Case.received_at.between(start, end),
+                Case.first_contact_due_at.is_not(None),
+                or_(Case.first_contact_met_at.is_not(None), Case.first_contact_due_at <= now),
+            )
+        )
+    ).one()
+    cases, met = int(row[0]), int(row[1])
+    return {"cases": cases, "met": met, "percent": _pct(met, cases)}
 
 
 async def open_by_stage_and_tier(session: AsyncSession, landlord: str) -> list[dict[str, Any]]:
@@ -45,8 +79,7 @@ async def escalations_by_clock(
 ) -> list[dict[str, Any]]:
     rows = await session.execute(
         select(Escalation.clock, func.count())
-        .join(Case, Case.reference == Escalation.reference)
-        .where(Case.landlord == landlord, Escalation.raised_at.between(start, end))
+        .where(Escalation.landlord == landlord, Escalation.raised_at.between(start, end))
         .group_by(Escalation.clock)
         .order_by(Escalation.clock)
     )
@@ -56,17 +89,46 @@ async def escalations_by_clock(
 async def time_to_resolution(
     session: AsyncSession, landlord: str, start: datetime, end: datetime
 ) -> dict[str, Any]:
-    rows = await session.execute(
-        select(Case.received_at, Case.closed_at).where(
-            Case.landlord == landlord, Case.closed_at.between(start, end)
+    """Mean and median days from report to closure, of cases closed in the period."""
+    micros = _micros_between(_dialect(session), Case.received_at, Case.closed_at).label("us")
+    closed = and_(Case.landlord == landlord, Case.closed_at.between(start, end))
+    count, total = (
+        await session.execute(select(func.count(), func.sum(micros)).where(closed))
+    ).one()
+    if not count:
+        return {"closed_cases": 0, "mean_days": None, "median_days": None}
+    # The middle one or two durations, as statistics.median takes them.
+    middle = list(
+        await session.scalars(
+            select(micros)
+            .where(closed)
+            .order_by(micros)
+            .offset((count - 1) // 2)
+            .limit(2 - count % 2)
         )
     )
-    days = [(closed - received).total_seconds() / 86400 for received, closed in rows if closed]
+    days = [_days(int(us)) for us in middle]
     return {
-        "closed_cases": len(days),
-        "mean_days": round(statistics.fmean(days), 1) if days else None,
-        "median_days": round(statistics.median(days), 1) if days else None,
+        "closed_cases": int(count),
+        "mean_days": round(int(total) / 10**6 / 86400 / count, 1),
+        "median_days": round(sum(days) / len(days), 1),
     }
+
+
+def _days(micros: int) -> float:
+    return micros / 10**6 / 86400  # as timedelta.total_seconds() / 86400
+
+
+def _micros_between(dialect: str, start: Any, end: Any) -> ColumnElement[int]:
+    """Whole microseconds from start to end, exactly (no float days)."""
+    if dialect == "sqlite":  # stored as 'YYYY-MM-DD HH:MM:SS.ffffff' in UTC (db/models.py)
+        seconds = _int(func.strftime("%s", end)) - _int(func.strftime("%s", start))
+        return seconds * 1_000_000 + _int(func.substr(end, 21, 6)) - _int(func.substr(start, 21, 6))
+    return _int(extract("epoch", end - start) * 1_000_000)
+
+
+def _int(value: Any) -> ColumnElement[int]:
+    return cast(value, BigInteger)
 
 
 async def nm01(
@@ -77,81 +139,118 @@ async def nm01(
     A further report about the same party while a case about them is open is not a new case;
     a report after that case closed is.
     """
-    opened = list(
-        await session.scalars(
-            select(Case).where(Case.landlord == landlord, Case.received_at.between(start, end))
+    repeats = _repeat_reports(_dialect(session), landlord, start, end)
+    repeat = repeats.c.reference.is_not(None)
+    opened, not_counted, hate = (
+        await session.execute(
+            select(
+                func.count(),
+                func.count(repeats.c.reference),
+                func.coalesce(func.sum(case((and_(Case.hate_incident, ~repeat), 1), else_=0)), 0),
+            )
+            .select_from(Case)
+            .outerjoin(repeats, repeats.c.reference == Case.reference)
+            .where(Case.landlord == landlord, Case.received_at.between(start, end))
         )
-    )
-    perpetrators = await _perpetrators(session, landlord)
-    counted = [c for c in opened if not _repeat_about_open_case(c, perpetrators)]
-    hate = sum(1 for c in counted if c.hate_incident)
+    ).one()
+    counted = int(opened) - int(not_counted)
     return {
         "homes": homes,
-        "cases": len(counted),
-        "per_1000_homes": round(len(counted) * 1000 / homes, 2),
-        "hate_cases": hate,
-        "hate_per_1000_homes": round(hate * 1000 / homes, 2),
-        "not_counted_as_repeat_reports": len(opened) - len(counted),
+        "cases": counted,
+        "per_1000_homes": round(counted * 1000 / homes, 2),
+        "hate_cases": int(hate),
+        "hate_per_1000_homes": round(int(hate) * 1000 / homes, 2),
+        "not_counted_as_repeat_reports": int(not_counted),
     }
 
 
-PartyKey = tuple[str, str]
-
-
-async def _perpetrators(
-    session: AsyncSession, landlord: str
-) -> dict[PartyKey, list[tuple[str, datetime, datetime | None]]]:
-    rows = await session.execute(
-        select(Party.name, Party.address, Case.reference, Case.received_at, Case.closed_at)
-        .join(Case, Case.reference == Party.reference)
-        .where(Case.landlord == landlord, Party.role == "alleged_perpetrator")
+def _repeat_reports(dialect: str, landlord: str, start: datetime, end: datetime) -> Any:
+    """References of the period's cases reported while an earlier case about the same alleged
+    perpetrator was still open: per party, the latest closing time among strictly earlier cases
+    (a window that excludes the row's peers) is after this report."""
+    mine = Case.landlord == landlord
+    columns = (Case.reference, Case.received_at, Case.closed_at)
+    # Only cases received in the period, or still open when it began, can matter (R25).
+    relevant = union_all(
+        select(*columns).where(mine, Case.received_at.between(start, end)),
+        select(*columns).where(mine, Case.closed_at.is_(None), Case.received_at < start),
+        select(*columns).where(mine, Case.closed_at > start, Case.received_at < start),
+    ).subquery()
+    party = key_expression(dialect, Party.name, Party.address).label("party")
+    open_until = func.coalesce(relevant.c.closed_at, literal(FOREVER, Case.closed_at.type))
+    earlier_open_until = func.max(open_until).over(
+        partition_by=party, order_by=relevant.c.received_at, range_=(None, 0)
     )
-    found: dict[PartyKey, list[tuple[str, datetime, datetime | None]]] = {}
-    for name, address, reference, received, closed in rows:
-        if name or address:
-            found.setdefault(_key(name, address), []).append((reference, received, closed))
-    return found
+    keyed = (
+        select(
+            relevant.c.reference,
+            relevant.c.received_at,
+            _exclude_peers(earlier_open_until).label("earlier_open_until"),
+        )
+        .join(Party, Party.reference == relevant.c.reference)
+        .where(
+            Party.role == "alleged_perpetrator",
+            or_(func.coalesce(Party.name, "") != "", func.coalesce(Party.address, "") != ""),
+        )
+    ).subquery()
+    return (
+        select(keyed.c.reference)
+        .where(keyed.c.received_at >= start, keyed.c.earlier_open_until > keyed.c.received_at)
+        .distinct()
+        .subquery()
+    )
 
 
-def _key(name: str | None, address: str | None) -> PartyKey:
-    return (" ".join((name or "").lower().split()), " ".join((address or "").lower().split()))
+class _ExcludePeers(ColumnElement[Any]):
+    """A window whose frame leaves out the current row's peers (SQLite and PostgreSQL)."""
+
+    inherit_cache = True
+
+    def __init__(self, window: Over[Any]) -> None:
+        self.window = window
+        self.type = window.type
 
 
-def _repeat_about_open_case(
-    case: Case, perpetrators: dict[PartyKey, list[tuple[str, datetime, datetime | None]]]
-) -> bool:
-    for cases in perpetrators.values():
-        if not any(reference == case.reference for reference, _, _ in cases):
-            continue
-        for reference, received, closed in cases:
-            earlier = received < case.received_at
-            still_open = closed is None or closed > case.received_at
-            if reference != case.reference and earlier and still_open:
-                return True
-    return False
+@compiles(_ExcludePeers)
+def _compile_exclude_peers(element: _ExcludePeers, compiler: SQLCompiler, **kw: Any) -> str:
+    rendered = compiler.process(element.window, **kw)
+    return f"{rendered[:-1]} EXCLUDE GROUP)"  # SQLAlchemy renders no frame exclusion
+
+
+def _exclude_peers(window: Over[Any]) -> ColumnElement[Any]:
+    return _ExcludePeers(window)
 
 
 async def closure_survey(
     session: AsyncSession, landlord: str, start: datetime, end: datetime
 ) -> dict[str, Any]:
     """R51: the landlord's own closure survey; kept apart from TSM TP12 (a perception survey)."""
-    rows = await session.scalars(
-        select(CaseEvent.data)
-        .join(Case, Case.reference == CaseEvent.reference)
-        .where(
-            Case.landlord == landlord,
-            CaseEvent.action == "record_survey_response",
-            CaseEvent.occurred_at.between(start, end),
+    score = CaseEvent.data["score"].as_integer()
+    responses, total, satisfied = (
+        await session.execute(
+            select(
+                func.count(score),
+                func.sum(score),
+                func.coalesce(func.sum(case((score >= 4, 1), else_=0)), 0),
+            )
+            .join(Case, Case.reference == CaseEvent.reference)
+            .where(
+                Case.landlord == landlord,
+                CaseEvent.action == "record_survey_response",
+                CaseEvent.occurred_at.between(start, end),
+            )
         )
-    )
-    scores = [int(data["score"]) for data in rows if "score" in data]
-    satisfied = sum(1 for s in scores if s >= 4)
+    ).one()
     return {
-        "responses": len(scores),
-        "mean_score": round(statistics.fmean(scores), 2) if scores else None,
-        "satisfied_percent": _pct(satisfied, len(scores)),
+        "responses": int(responses),
+        "mean_score": round(int(total) / responses, 2) if responses else None,
+        "satisfied_percent": _pct(int(satisfied), int(responses)),
         "note": "Local closure survey (scores 4-5 of 5 count as satisfied). Not TSM TP12.",
     }
+
+
+def _dialect(session: AsyncSession) -> str:
+    return session.get_bind().dialect.name
 
 
 def _pct(part: int, whole: int) -> float | None:

@@ -2,6 +2,10 @@
 
     .venv/bin/python -m scripts.benchmark            # full run (README records the figures)
     .venv/bin/python -m scripts.benchmark --quick    # the short version CI runs
+    .venv/bin/python -m scripts.benchmark --scale 1k,10k,100k,1M --scale-db postgresql
+
+``--scale`` runs the scale mode instead (scripts/scale.py): the read model filled to each size,
+every list and report timed at each (growth curves). ``--quick`` ends with a small scale run.
 
 Prints throughput, p50 and p99 latencies and each figure's ratio to the floor, and the case
 worker's resident memory with 1,000 and 5,000 open cases. Targets (issue 7): opening cases at
@@ -48,6 +52,7 @@ from db.engine import create_engine, session_factory
 from db.migrate import upgrade
 from db.staff import seed_development_staff
 from domain.policy import known_landlords
+from scripts import scale
 from scripts.bench_floor import FLOOR_QUEUE, FloorWorkflow
 
 OP_TIMEOUT = 60.0
@@ -331,12 +336,28 @@ def main() -> None:
     parser.add_argument(
         "--database-url", default="", help="e.g. postgresql+asyncpg://...; default SQLite"
     )
+    parser.add_argument("--scale", type=lambda s: [scale.parse_size(x) for x in s.split(",")],
+                        default=[], help="case counts (1k,10k,100k,1M): scale mode")  # fmt: skip
+    parser.add_argument("--scale-db", default="sqlite", choices=["sqlite", "postgresql", "both"])
+    parser.add_argument("--postgres-admin", default="postgresql+asyncpg://postgres@127.0.0.1:5432/postgres",
+                        help="scale mode creates and drops its own database there")  # fmt: skip
     args = parser.parse_args()
+    if args.scale:
+        run_scale(args)
+        return
     if args.quick:
         args.cases, args.rounds, args.actions, args.memory = 40, 2, 20, [200]
     with tempfile.TemporaryDirectory(prefix="asb-bench-") as folder:
         asyncio.run(run(args, Path(folder)))
+    if args.quick:
+        args.scale = [1_000, 10_000]
+        run_scale(args)
     os._exit(0)  # design.md: the SDK may abort at interpreter exit after the work is done
+
+
+def run_scale(args: argparse.Namespace) -> None:
+    for database in ["sqlite", "postgresql"] if args.scale_db == "both" else [args.scale_db]:
+        asyncio.run(scale.scale(args.scale, database, args.postgres_admin))
 
 
 if __name__ == "__main__":

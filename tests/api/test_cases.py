@@ -182,3 +182,28 @@ async def test_an_invitation_without_an_appointment_becomes_the_officers_task(
                    for line in said), said  # fmt: skip
     assert any(line.startswith("Interview invitation letter to the alleged perpetrator: not "
                                "sent: facts are missing") for line in said), said  # fmt: skip
+
+
+async def test_the_case_list_pages_by_cursor_and_refuses_a_forged_one(
+    api: httpx.AsyncClient, auth: Headers
+) -> None:
+    """Keyset pages: each case once across pages; a cursor not given out is a 422 naming it."""
+    officer = auth(landlord="P")
+    opened = {
+        (await api.post("/cases", json=report("P"), headers=officer)).json()["reference"]
+        for _ in range(3)
+    }
+    seen: list[str] = []
+    params: dict[str, Any] = {"limit": 1, "count": "true"}
+    while True:
+        page = (await api.get("/cases", params=params, headers=officer)).json()
+        seen += [item["reference"] for item in page["items"]]
+        assert page["total"] >= len(opened)
+        if page["next_cursor"] is None:
+            break
+        params["cursor"] = page["next_cursor"]
+    assert opened <= set(seen) and len(seen) == len(set(seen))
+    for forged in ["not-a-cursor", "WzIsbnVsbCwiWCJd", params.get("cursor", "") + "x" * 9]:
+        refused = await api.get("/cases", params={"cursor": forged}, headers=officer)
+        assert refused.status_code == 422, refused.text
+        assert refused.json()["detail"][0]["loc"] == ["query", "cursor"]

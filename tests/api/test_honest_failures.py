@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import socket
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -22,14 +24,36 @@ from db.engine import create_engine, session_factory
 from tests.api.conftest import Headers, report
 
 
-async def test_an_offset_past_any_integer_is_422_naming_it(
+async def test_a_limit_past_any_integer_is_422_naming_it(
     api: httpx.AsyncClient, auth: Headers
 ) -> None:
-    """Found by the full fuzz run: 2**63 overflowed the database's integer."""
-    for offset in (2**63, 2**64 + 7):
-        response = await api.get("/cases", params={"offset": offset}, headers=auth())
+    """Found by the full fuzz run: an offset of 2**63 overflowed the database's integer. Lists
+    now page by cursor (issue 15); the one number left, ``limit``, is bounded."""
+    for limit in (2**63, 2**64 + 7):
+        response = await api.get("/cases", params={"limit": limit}, headers=auth())
         assert response.status_code == 422, response.text
-        assert response.json()["detail"][0]["loc"] == ["query", "offset"]
+        assert response.json()["detail"][0]["loc"] == ["query", "limit"]
+
+
+def _cursor(*fields: object) -> str:
+    raw = json.dumps(list(fields)).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        _cursor(1, "9999-12-31T23:59:59-05:00", "ASB-2026-00000001"),  # overflows as UTC
+        _cursor(1, None, "ASB\x00-2026"),  # a NUL byte PostgreSQL cannot hold
+        _cursor(1, None, "A" * 10_000),
+    ],
+)
+async def test_a_forged_cursor_is_422_naming_it(
+    api: httpx.AsyncClient, auth: Headers, cursor: str
+) -> None:
+    response = await api.get("/cases", params={"cursor": cursor}, headers=auth())
+    assert response.status_code == 422, response.text
+    assert response.json()["detail"][0]["loc"] == ["query", "cursor"]
 
 
 NON_FINITE = ["NaN", "Infinity", "-Infinity"]

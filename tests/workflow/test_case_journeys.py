@@ -193,11 +193,12 @@ async def test_stalled_case_escalates_each_missed_deadline_again_while_unmet_r13
     assert first.clock in view.overdue_clocks
     assert [(e.clock, e.level) for e in view.escalations] == [(first.clock, 1)]
     (row,) = await cases.escalations(case.reference)
-    assert (row.reason, row.clock, row.level, row.due_at) == (
+    assert (row.reason, row.clock, row.level, row.due_at, row.landlord) == (
         "deadline_missed",
         first.clock.value,
         1,
         first.due_at,
+        landlord,  # the escalation report counts by it
     )
 
     await cases.skip(days=15)  # still nobody acts

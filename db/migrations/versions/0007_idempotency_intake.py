@@ -1,7 +1,7 @@
 """Idempotency keys (hashed, caller-scoped, with the request's fingerprint) and the shared
 intake rate-limit windows.
 
-Revision ID: 0007_i13
+Revision ID: 0007
 Revises: 0006
 Create Date: 2026-12-01
 """
@@ -9,7 +9,7 @@ Create Date: 2026-12-01
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007_i13"
+revision = "0007"
 down_revision = "0006"
 branch_labels = None
 depends_on = None
