@@ -7,7 +7,7 @@ without ``type`` (that is the path). The case's workflow validates it: a refusal
 the workflow's reason, and changes nothing.
 """
 
-from typing import Any, cast, get_args
+from typing import Any, cast
 
 from fastapi import APIRouter, Depends, Header, HTTPException, status
 from pydantic import BaseModel, ConfigDict, create_model
@@ -19,16 +19,10 @@ from api.auth import Principal, authenticated
 from api.deps import Services, services
 from api.errors import forbidden, refused, unavailable, unprocessable
 from core.agencies import agency_codes
-from domain.actions import Action, Actor
+from domain.actions import ACTIONS, ActionRules, Actor
 from domain.case import CaseView
 
 router = APIRouter(tags=["officer actions"])
-
-# Supervisors also approve and reassign (issue: roles); the domain checks again (R43, R46, R19).
-SUPERVISOR_ACTIONS = frozenset({"approve_peia", "approve_closure", "reassign"})
-ACTION_MODELS: dict[str, type[BaseModel]] = {
-    model.model_fields["type"].default: model for model in get_args(get_args(Action)[0])
-}
 
 
 def _body_model(model: type[BaseModel]) -> type[BaseModel]:
@@ -45,10 +39,11 @@ def _body_model(model: type[BaseModel]) -> type[BaseModel]:
     )
 
 
-def actor_for(principal: Principal, action_type: str) -> Actor:
-    if action_type in SUPERVISOR_ACTIONS:
+def actor_for(principal: Principal, rules: ActionRules) -> Actor:
+    """The roles come from the action's declaration; the domain checks again (R19, R43, R46)."""
+    if rules.supervisor_only:
         if not principal.has_any("supervisor", "admin"):
-            raise forbidden(f"{action_type} needs a supervisor")
+            raise forbidden(f"{rules.name} needs a supervisor")
         return Actor(user_id=principal.user_id, role="supervisor")
     if not principal.has_any("officer", "supervisor", "admin"):
         raise forbidden("officer actions need the officer, supervisor or admin role")
@@ -88,7 +83,8 @@ def _check_agency(svc: Services, fields: dict[str, Any]) -> None:
             )
 
 
-def _register(action_type: str, model: type[BaseModel]) -> None:
+def _register(rules: ActionRules) -> None:
+    action_type, model = rules.name, rules.input_model
     body_model = _body_model(model)
 
     async def endpoint(
@@ -98,7 +94,7 @@ def _register(action_type: str, model: type[BaseModel]) -> None:
         idempotency_key: str | None = Header(None, max_length=200),
         svc: Services = Depends(services),
     ) -> CaseView:
-        actor = actor_for(principal, action_type)
+        actor = actor_for(principal, rules)
         fields = cast(BaseModel, body).model_dump()
         _check_agency(svc, fields)
         action = model.model_validate({**fields, "actor": actor, "type": action_type})
@@ -111,11 +107,11 @@ def _register(action_type: str, model: type[BaseModel]) -> None:
         response_model=CaseView,
         status_code=status.HTTP_200_OK,
         summary=action_type.replace("_", " ").capitalize(),
-        description=(model.__doc__ or "").strip(),
+        description=rules.summary,
         operation_id=f"action_{action_type}",
         responses={409: {"description": "The case's stage or policy forbids this action"}},
     )
 
 
-for _type, _model in ACTION_MODELS.items():
-    _register(_type, _model)
+for _rules in ACTIONS:
+    _register(_rules)

@@ -13,7 +13,10 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
-from domain.actions import (
+from domain.policy import ClosureReason, LegalGateException, PolicyProfile
+from domain.sharing import shared_holidays, shared_policy
+from domain.triage import VulnerabilityAnswers
+from domain.vocabulary import (
     ConsultationOutcome,
     EvidenceKind,
     LegalActionKind,
@@ -22,9 +25,6 @@ from domain.actions import (
     RemedyKind,
     SharingBasis,
 )
-from domain.policy import ClosureReason, LegalGateException, PolicyProfile
-from domain.sharing import shared_holidays, shared_policy
-from domain.triage import VulnerabilityAnswers
 
 __all__ = [
     "STAGE_ORDER",

@@ -17,8 +17,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from domain.actions import Actor, PartyRole, SharingBasis
 from domain.case import CaseView, Clock, OpenCase
+from domain.vocabulary import Actor, PartyRole, SharingBasis
 
 __all__ = [
     "Command",

@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from domain.actions import Actor, SharingBasis
 from domain.case import CaseState, CaseView, Clock, OpenCase, PartyRef
 from domain.commands import (
     Command,
@@ -22,6 +21,7 @@ from domain.commands import (
     SendLetter,
     UpdateReadModel,
 )
+from domain.vocabulary import Actor, SharingBasis
 
 __all__ = ["Effects"]
 

@@ -16,16 +16,18 @@ from pydantic import BaseModel
 
 from domain import clocks
 from domain import deadlines as dl
-from domain.actions import SYSTEM, Action
+from domain.actions import Action, bind
 from domain.calendar import require_aware
 from domain.case import CaseSetup, CaseState, CaseView, Clock, Deadline, Incident, OpenCase, Stage
 from domain.commands import Command, LetterKind
 from domain.effects import Effects
 from domain.errors import DomainError
-from domain.guards import ActionRefused, floor_tier, refusal
-from domain.handlers import HANDLERS, check_case_review
+from domain.guards import ActionRefused, refusal
+from domain.predicates import floor_tier
+from domain.steps import check_case_review
 from domain.triage import TriageResult, triage
 from domain.views import build_view
+from domain.vocabulary import SYSTEM
 
 __all__ = [
     "ActionRefused",
@@ -36,9 +38,6 @@ __all__ = [
     "tick",
     "view",
 ]
-
-# Actions that do not move the case on (the stall clock keeps running through them).
-NOT_MEANINGFUL = frozenset({"hold", "resume", "reassign", "record_survey_response"})
 
 
 def _clone(value: Any) -> Any:
@@ -179,8 +178,9 @@ def decide(state: CaseState, action: Action, now: datetime) -> tuple[CaseState, 
     check(state, action, now)
     new = _copy(state)
     fx = Effects(new, now, action.actor)
-    HANDLERS[action.type](new, action, now, fx)
-    if action.type not in NOT_MEANINGFUL and new.is_open:
+    bound = bind(action)
+    bound.apply(new, now, fx)
+    if bound.rules.progress and new.is_open:  # the stall clock runs through the others
         clocks.touch_meaningful(new, now)
     fx.read_model(build_view(new, now))
     return new, fx.commands
