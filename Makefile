@@ -28,6 +28,7 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+	$(BIN)/python -m scripts.probe_layers
 
 fmt: install
 	$(BIN)/ruff format .

@@ -17,6 +17,16 @@ from temporalio.client import Client
 from temporalio.common import WorkflowIDConflictPolicy
 
 from activities.dispatch import LetterDispatcher
+from contracts import search_attributes
+from contracts.case import (
+    CARRY_OUT,
+    CASE_WORKFLOW,
+    PREPARE_CASE,
+    CommandBatch,
+    PrepareCase,
+    new_case,
+    workflow_id,
+)
 from core.case_setup import case_setup
 from db.models import Base, CaseEvent, Escalation, Letter, Referral
 from db.repository import Row, insert_new, upsert_case
@@ -30,8 +40,6 @@ from domain.commands import (
     SendLetter,
     UpdateReadModel,
 )
-from workflows import search_attributes
-from workflows.contracts import CommandBatch, PrepareCase, new_case
 
 log = logging.getLogger(__name__)
 
@@ -44,12 +52,12 @@ class CaseEffects:
         self._dispatcher = dispatcher
         self._client = client
 
-    @activity.defn(name="prepare_case")
+    @activity.defn(name=PREPARE_CASE)
     async def prepare_case(self, request: PrepareCase) -> CaseSetup:
         """Policy and bank holidays, computed outside the sandbox so they are fixed in history."""
         return case_setup(request.landlord, request.received_at, datetime.now(UTC))
 
-    @activity.defn(name="carry_out")
+    @activity.defn(name=CARRY_OUT)
     async def carry_out(self, batch: CommandBatch) -> None:
         async with self._sessions() as session, session.begin():
             await _record(session, batch.commands)
@@ -70,9 +78,9 @@ class CaseEffects:
         case = command.case
         setup = case_setup(case.landlord, case.received_at, datetime.now(UTC))
         await self._client.start_workflow(
-            "CaseWorkflow",
+            CASE_WORKFLOW,
             new_case(case, setup),
-            id=f"case-{command.case.reference}",
+            id=workflow_id(command.case.reference),
             task_queue=info.task_queue,
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
         )

@@ -39,6 +39,7 @@ from activities.letters import (
     render_letter,
     render_pdf,
 )
+from contracts.housekeeping import CHASE_OVERDUE_REFERRALS
 from core.agencies import Agency, AgencyCatalogue
 from core.mailer import Attachment, Mailer, OutgoingEmail, PermanentMailError
 from db.models import Case, CaseEvent, Letter, LetterDocument, OfficerTask, Referral
@@ -121,7 +122,7 @@ class Referrals:
 
     # ---- chasing ----------------------------------------------------------------------------
 
-    @activity.defn(name="chase_overdue_referrals")
+    @activity.defn(name=CHASE_OVERDUE_REFERRALS)
     async def chase_overdue_referrals(self, now: datetime) -> list[str]:
         """Chase every referral unanswered past its chase date; returns the chase keys made."""
         async with self._sessions() as session:

@@ -27,6 +27,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 
+from contracts.housekeeping import ANONYMISE_CLOSED_CASES
 from core.settings import get_settings
 from db.engine import create_engine, session_factory
 from db.models import Case, CaseEvent, Letter, LetterDocument, Party, Referral, ReportDetails
@@ -44,7 +45,7 @@ class Retention:
         self._sessions = sessions
         self._retention_days = retention_days
 
-    @activity.defn(name="anonymise_closed_cases")
+    @activity.defn(name=ANONYMISE_CLOSED_CASES)
     async def anonymise_closed_cases(self, now: datetime) -> list[str]:
         return await anonymise_closed_cases(self._sessions, now, self._retention_days)
 

@@ -18,9 +18,10 @@ from api.access import case_for, case_handle
 from api.auth import Principal, authenticated
 from api.deps import Services, services
 from api.errors import forbidden, refused, unavailable, unprocessable
-from core.agencies import agency_codes
 from domain.actions import ACTIONS, ActionRules, Actor
 from domain.case import CaseView
+from services.errors import InvalidInput
+from services.referrals import check_agency
 
 router = APIRouter(tags=["officer actions"])
 
@@ -72,15 +73,12 @@ async def perform(
 
 
 def _check_agency(svc: Services, fields: dict[str, Any]) -> None:
-    """R38: a referral names an agency of the catalogue; any other is refused before the case
-    records it (the dispatcher could only set it aside for the officer)."""
     agency = fields.get("agency")
     if agency is not None:
-        allowed = agency_codes(svc.settings.agencies_file)
-        if agency not in allowed:
-            raise unprocessable(
-                "agency", f"unknown agency {agency!r}; allowed values: {', '.join(allowed)}"
-            )
+        try:
+            check_agency(svc.settings.agencies_file, agency)  # R38
+        except InvalidInput as invalid:
+            raise unprocessable(invalid.field, invalid.message) from None
 
 
 def _register(rules: ActionRules) -> None:

@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
-import uuid
 from datetime import UTC, datetime
-from typing import Any
 
 from fastapi import APIRouter, Depends, Header, status
-from temporalio.client import WithStartWorkflowOperation
-from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.service import RPCError
 
 from api.access import case_for, case_handle
@@ -17,36 +12,12 @@ from api.auth import STAFF, Principal, require_roles
 from api.deps import Services, services
 from api.errors import forbidden, unavailable, unprocessable
 from api.schemas import OpenCaseIn, PartyIn
-from core.case_setup import case_setup
-from db.models import Party, ReportDetails
-from db.repository import insert_new
-from domain import machine
-from domain.case import CaseView, OpenCase, PartyRef
-from domain.errors import DomainError, UnknownValueError
-from domain.policy import PolicyProfile, load_policy
-from workflows import search_attributes
-from workflows.contracts import new_case
+from contracts.case import VIEW_QUERY
+from domain.case import CaseView
+from services import cases
+from services.errors import InvalidInput
 
 router = APIRouter(tags=["cases"])
-
-
-def new_reference(landlord: str, idempotency_key: str | None, now: datetime) -> str:
-    """A retried POST with the same Idempotency-Key maps to the same case."""
-    seed = f"{landlord}:{idempotency_key}" if idempotency_key else uuid.uuid4().hex
-    return f"ASB-{now.year}-{hashlib.sha256(seed.encode()).hexdigest()[:8].upper()}"
-
-
-def check_policy(body: OpenCaseIn) -> PolicyProfile:
-    try:
-        policy = load_policy(body.landlord)
-    except UnknownValueError as unknown:
-        raise unprocessable("landlord", unknown) from None
-    for code in body.categories:
-        try:
-            policy.category(code)
-        except UnknownValueError as unknown:
-            raise unprocessable("categories", unknown) from None
-    return policy
 
 
 @router.post(
@@ -66,65 +37,49 @@ async def open_case(
     return await start_case(svc, body, idempotency_key)
 
 
-async def start_case(svc: Services, body: OpenCaseIn, idempotency_key: str | None) -> CaseView:
-    """Record the personal part, then open the workflow by update-with-start (never twice)."""
-    check_policy(body)
-    now = datetime.now(UTC)
-    reference = new_reference(body.landlord, idempotency_key, now)
-    opened = OpenCase(
-        reference=reference,
+def case_services(svc: Services) -> cases.CaseServices:
+    return cases.CaseServices(svc.client, svc.sessions, svc.settings.task_queue, svc.wait)
+
+
+def new_report(body: OpenCaseIn) -> cases.NewReport:
+    """The API's schema to the service's input, field by field."""
+    return cases.NewReport(
         landlord=body.landlord,
-        categories=body.categories,
-        vulnerability=body.vulnerability,
+        categories=list(body.categories),
+        description=body.description,
         channel=body.channel.value,
-        received_at=body.received_at or now,
-        parties=[_party_ref(reference, n, party) for n, party in enumerate(body.parties, 1)],
+        parties=[_new_party(party) for party in body.parties],
+        vulnerability=body.vulnerability,
+        received_at=body.received_at,
     )
-    setup = case_setup(body.landlord, opened.received_at, now)
-    try:  # the domain's own opening rules, so a case that cannot open is a 422, not a crash
-        state, _ = machine.open_case(setup, opened, now)
-    except DomainError as invalid:
-        raise unprocessable("body", str(invalid)) from None
-    await _save_report(svc, reference, body)
-    start: WithStartWorkflowOperation[Any, Any] = WithStartWorkflowOperation(
-        "CaseWorkflow",
-        new_case(opened, setup),
-        id=f"case-{reference}",
-        task_queue=svc.settings.task_queue,
-        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-        search_attributes=search_attributes.typed(machine.view(state, now)),
+
+
+def _new_party(party: PartyIn) -> cases.NewParty:
+    return cases.NewParty(
+        role=party.role.value,
+        name=party.name,
+        address=party.address,
+        email=str(party.email) if party.email is not None else None,
+        phone=party.phone,
+        preferred_channel=party.preferred_channel.value,
+        confidential=party.confidential,
+        anonymous=party.anonymous,
     )
+
+
+async def start_case(svc: Services, body: OpenCaseIn, idempotency_key: str | None) -> CaseView:
+    """Open the case through the one service that does it (services.cases.open_case)."""
     try:
-        view: CaseView = await svc.client.execute_update_with_start_workflow(
-            "open", start_workflow_operation=start, result_type=CaseView, rpc_timeout=svc.wait
+        return await cases.open_case(
+            case_services(svc),
+            new_report(body),
+            datetime.now(UTC),
+            idempotency_key=idempotency_key,
         )
+    except InvalidInput as invalid:
+        raise unprocessable(invalid.field, invalid.message) from None
     except RPCError as error:
         raise unavailable(error) from None
-    return view
-
-
-def _party_ref(reference: str, n: int, party: PartyIn) -> PartyRef:
-    return PartyRef(
-        id=f"{reference}-P{n}",
-        role=party.role.value,
-        anonymous=party.anonymous,
-        confidential=party.confidential,
-        preferred_channel=party.preferred_channel.value,
-    )
-
-
-async def _save_report(svc: Services, reference: str, body: OpenCaseIn) -> None:
-    """The personal part of the report goes to the record, never into the workflow. A retried
-    POST (same Idempotency-Key, so the same reference) finds the first one there and keeps it:
-    its case already knows its parties."""
-    parties = [
-        {"id": f"{reference}-P{n}", "reference": reference, **party.model_dump(mode="json")}
-        for n, party in enumerate(body.parties, start=1)
-    ]
-    report = {"reference": reference, "description": body.description}
-    async with svc.sessions() as session, session.begin():
-        if await insert_new(session, ReportDetails, [report]):
-            await insert_new(session, Party, parties)
 
 
 @router.get("/cases/{reference}", response_model=CaseView, summary="The case's current view")
@@ -137,7 +92,7 @@ async def read_case(
     await case_for(svc, principal, reference)
     try:
         view: CaseView = await case_handle(svc, reference).query(
-            "view", result_type=CaseView, rpc_timeout=svc.wait
+            VIEW_QUERY, result_type=CaseView, rpc_timeout=svc.wait
         )
     except RPCError as error:
         raise unavailable(error) from None

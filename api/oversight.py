@@ -13,8 +13,8 @@ from api.access import case_for, case_handle
 from api.auth import STAFF, SUPERVISORS, Principal, require_roles
 from api.deps import Services, services
 from api.errors import unavailable
-from db import queries
 from domain.case import Stage
+from services.records import queries
 
 router = APIRouter(tags=["oversight"])
 

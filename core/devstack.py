@@ -15,9 +15,8 @@ import sys
 import time
 from pathlib import Path
 
+from contracts.search_attributes import cli_flags
 from core.settings import Settings, get_settings
-from db.migrate import upgrade
-from workflows.search_attributes import cli_flags
 
 
 def temporal_cli() -> str:
@@ -75,8 +74,9 @@ def _terminate(children: list[subprocess.Popen[bytes]]) -> None:
 def main() -> None:
     settings = get_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    upgrade(settings.resolved_database_url)
     python = sys.executable
+    # A child like the others: core stays below the database layer (no import of db).
+    subprocess.run([python, "-m", "db.migrate"], check=True)
     children: list[subprocess.Popen[bytes]] = []
     signal.signal(signal.SIGTERM, lambda *_: _terminate(children))
     try:

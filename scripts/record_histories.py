@@ -33,6 +33,7 @@ from temporalio.client import WorkflowHandle
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
+from contracts.case import OPEN_UPDATE
 from core.mailer import FolderMailer
 from core.settings import Settings
 from db.engine import create_engine, session_factory
@@ -67,7 +68,6 @@ from tests.workflow.support import (
     register_search_attributes,
     through_action_plan,
 )
-from workflows.case import OPEN_UPDATE
 
 HISTORIES = Path(__file__).resolve().parents[1] / "tests" / "replay" / "histories"
 TASK_QUEUE = "record-histories"

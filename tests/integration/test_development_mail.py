@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from temporalio.testing import ActivityEnvironment
 
+from contracts.case import CommandBatch
 from core.mailer import FolderMailer
 from core.settings import Settings
 from db.export import export_letters, main
@@ -21,7 +22,6 @@ from domain.actions import Actor
 from domain.commands import LetterKind, RecordEvent, SendLetter
 from tests.integration.record_support import effects, seed_case
 from workers.build import mailer_for
-from workflows.contracts import CommandBatch
 
 
 async def test_the_acknowledgement_is_an_eml_in_the_mail_folder_with_its_pdf(

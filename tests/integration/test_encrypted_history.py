@@ -22,11 +22,11 @@ from temporalio.client import Client, WorkflowHandle
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
+from contracts.case import CaseStart, new_case
 from core.codec import DEV_KEY_ID, ENCODING, KEY_ID_METADATA
 from core.settings import Settings
 from domain.case import OpenCase, PartyRef
 from workers.build import build_worker
-from workflows.contracts import CaseStart, new_case
 
 CATEGORY = "vandalism"
 

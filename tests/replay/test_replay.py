@@ -19,9 +19,9 @@ from temporalio.worker import Replayer
 from temporalio.workflow import NondeterminismError
 
 with workflow.unsafe.imports_passed_through():  # as workflows/case.py does for the sandbox
+    from contracts.case import CaseStart
     from workers.build import RUNNER
     from workflows.case import CaseWorkflow
-    from workflows.contracts import CaseStart
 
 # A fixed build id: without one the SDK hashes every loaded module's source (seconds, when no
 # bytecode is cached). Replay does not depend on it.

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from temporalio.client import WorkflowExecutionStatus
 
+from contracts.case import OPEN_UPDATE
 from domain.actions import (
     Acknowledge,
     ApplyRemedy,
@@ -28,7 +29,6 @@ from tests.workflow.support import (
     CaseDriver,
     through_action_plan,
 )
-from workflows.case import OPEN_UPDATE
 
 
 def _highest(landlord: str) -> str:

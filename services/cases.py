@@ -1,0 +1,184 @@
+"""Opening a case: the one way the product does it, for the API, the public intake and tests.
+
+The personal part of the report goes to the record first; the workflow gets ids, flags and the
+setup (policy and bank holidays, computed here so they are fixed in its history), and is
+started by update-with-start, so a retried request never opens a case twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from temporalio.client import Client, WithStartWorkflowOperation, WorkflowHandle
+from temporalio.common import WorkflowIDConflictPolicy
+
+from contracts import search_attributes
+from contracts.case import CASE_WORKFLOW, OPEN_UPDATE, new_case, workflow_id
+from core.case_setup import case_setup
+from db.models import Case, Party, ReportDetails
+from db.repository import get_case, insert_new
+from domain import machine
+from domain.case import CaseView, OpenCase, PartyRef
+from domain.errors import DomainError, UnknownValueError
+from domain.policy import PolicyProfile, load_policy
+from domain.triage import VulnerabilityAnswers
+from domain.vocabulary import PartyRole
+from services.errors import InvalidInput
+
+__all__ = ["CaseServices", "NewParty", "NewReport", "case_handle", "find_case", "open_case"]
+
+
+@dataclass(frozen=True)
+class CaseServices:
+    """What opening and addressing cases needs from the process."""
+
+    client: Client
+    sessions: async_sessionmaker[Any]
+    task_queue: str
+    wait: timedelta | None = None  # how long to wait for the worker (None: no limit)
+
+
+@dataclass(frozen=True)
+class NewParty:
+    """A party as reported: the personal part stays in the record (``parties``)."""
+
+    role: PartyRole
+    name: str | None = None
+    address: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    preferred_channel: str = "post"
+    confidential: bool = False  # R9
+    anonymous: bool = False  # R8
+
+
+@dataclass(frozen=True)
+class NewReport:
+    """A report to open a case from, however it arrived (staff, the public form, a test)."""
+
+    landlord: str
+    categories: list[str]
+    description: str
+    channel: str
+    parties: list[NewParty]
+    vulnerability: VulnerabilityAnswers = field(default_factory=VulnerabilityAnswers)
+    received_at: datetime | None = None
+
+
+def new_reference(landlord: str, idempotency_key: str | None, now: datetime) -> str:
+    """A retried request with the same Idempotency-Key maps to the same case."""
+    seed = f"{landlord}:{idempotency_key}" if idempotency_key else uuid.uuid4().hex
+    return f"ASB-{now.year}-{hashlib.sha256(seed.encode()).hexdigest()[:8].upper()}"
+
+
+def check_policy(report: NewReport) -> PolicyProfile:
+    """R1, R15: the landlord and each category must be the policy's own."""
+    try:
+        policy = load_policy(report.landlord)
+    except UnknownValueError as unknown:
+        raise InvalidInput("landlord", str(unknown)) from None
+    for code in report.categories:
+        try:
+            policy.category(code)
+        except UnknownValueError as unknown:
+            raise InvalidInput("categories", str(unknown)) from None
+    return policy
+
+
+async def open_case(
+    deps: CaseServices,
+    report: NewReport,
+    now: datetime,
+    *,
+    idempotency_key: str | None = None,
+    reference: str | None = None,
+) -> CaseView:
+    """Record the personal part, then open the workflow by update-with-start (never twice).
+
+    ``reference`` is for callers that allocate their own (tests); otherwise it is derived from
+    the idempotency key. Raises :class:`InvalidInput` for a report that cannot open a case.
+    """
+    check_policy(report)
+    reference = reference or new_reference(report.landlord, idempotency_key, now)
+    opened = OpenCase(
+        reference=reference,
+        landlord=report.landlord,
+        categories=report.categories,
+        vulnerability=report.vulnerability,
+        channel=report.channel,
+        received_at=report.received_at or now,
+        parties=[_party_ref(reference, n, party) for n, party in enumerate(report.parties, 1)],
+    )
+    setup = case_setup(report.landlord, opened.received_at, now)
+    try:  # the domain's own opening rules, so a case that cannot open is refused, not a crash
+        state, _ = machine.open_case(setup, opened, now)
+    except DomainError as invalid:
+        raise InvalidInput("body", str(invalid)) from None
+    await _save_report(deps, reference, report)
+    start: WithStartWorkflowOperation[Any, Any] = WithStartWorkflowOperation(
+        CASE_WORKFLOW,
+        new_case(opened, setup),
+        id=workflow_id(reference),
+        task_queue=deps.task_queue,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+        search_attributes=search_attributes.typed(machine.view(state, now)),
+    )
+    view: CaseView = await deps.client.execute_update_with_start_workflow(
+        OPEN_UPDATE, start_workflow_operation=start, result_type=CaseView, rpc_timeout=deps.wait
+    )
+    return view
+
+
+def _party_id(reference: str, n: int) -> str:
+    return f"{reference}-P{n}"
+
+
+def _party_ref(reference: str, n: int, party: NewParty) -> PartyRef:
+    return PartyRef(
+        id=_party_id(reference, n),
+        role=party.role,
+        anonymous=party.anonymous,
+        confidential=party.confidential,
+        preferred_channel=party.preferred_channel,
+    )
+
+
+async def _save_report(deps: CaseServices, reference: str, report: NewReport) -> None:
+    """The personal part of the report goes to the record, never into the workflow. A retried
+    request (same Idempotency-Key, so the same reference) finds the first one there and keeps
+    it: its case already knows its parties."""
+    parties = [
+        {
+            "id": _party_id(reference, n),
+            "reference": reference,
+            "role": party.role,
+            "name": party.name,
+            "address": party.address,
+            "email": party.email,
+            "phone": party.phone,
+            "preferred_channel": party.preferred_channel,
+            "confidential": party.confidential,
+            "anonymous": party.anonymous,
+        }
+        for n, party in enumerate(report.parties, start=1)
+    ]
+    details = {"reference": reference, "description": report.description}
+    async with deps.sessions() as session, session.begin():
+        if await insert_new(session, ReportDetails, [details]):
+            await insert_new(session, Party, parties)
+
+
+async def find_case(sessions: async_sessionmaker[Any], reference: str) -> Case | None:
+    """The case's read-model row, if the record has one."""
+    async with sessions() as session:
+        return await get_case(session, reference)
+
+
+def case_handle(client: Client, reference: str) -> WorkflowHandle[Any, Any]:
+    """The case's workflow, by id: the latest run, across continue-as-new."""
+    return client.get_workflow_handle(workflow_id(reference))
