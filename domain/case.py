@@ -27,7 +27,6 @@ from domain.vocabulary import (
 )
 
 __all__ = [
-    "STAGE_ORDER",
     "CaseReview",
     "CaseSetup",
     "CaseState",
@@ -68,8 +67,8 @@ class Stage(StrEnum):
     FINISHED = "finished"
 
 
-STAGE_ORDER: tuple[Stage, ...] = tuple(Stage)
-OPEN_STAGES: frozenset[Stage] = frozenset(STAGE_ORDER[: STAGE_ORDER.index(Stage.CLOSED)])
+# Stages in which officers still work the case (the moves between stages: domain/stages.py).
+OPEN_STAGES: frozenset[Stage] = frozenset(Stage) - {Stage.CLOSED, Stage.SURVEY, Stage.FINISHED}
 
 
 class Clock(StrEnum):

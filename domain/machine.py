@@ -24,6 +24,7 @@ from domain.effects import Effects
 from domain.errors import DomainError
 from domain.guards import ActionRefused, refusal
 from domain.predicates import floor_tier
+from domain.stages import enter_review, finish, move
 from domain.steps import check_case_review
 from domain.triage import TriageResult, triage
 from domain.views import build_view
@@ -254,7 +255,7 @@ def _open_closure_review(s: CaseState, now: datetime, fx: Effects) -> None:
     clocks.meet(s, Clock.CLOSURE_REVIEW, now)
     if s.stage is Stage.CLOSURE_REVIEW or s.closure is not None:
         return
-    s.stage_before_review, s.stage = s.stage, Stage.CLOSURE_REVIEW
+    enter_review(s)
     s.closure_review_opened_at = now
     days = s.policy.closure.inactivity_review_days
     summary = (
@@ -269,7 +270,7 @@ def _send_survey(s: CaseState, now: datetime, fx: Effects) -> None:
     """R51: the satisfaction survey goes out; the response window opens."""
     clocks.meet(s, Clock.SURVEY, now)
     fx.to_complainant(LetterKind.SURVEY_INVITATION)
-    s.stage = Stage.SURVEY
+    move(s, Stage.SURVEY)
     s.survey.invited_at = now
     s.survey.closes_at = now + timedelta(days=clocks.SURVEY_RESPONSE_DAYS)
     fx.event("tick:survey", "Satisfaction survey sent to the complainant (R51).")
@@ -278,7 +279,7 @@ def _send_survey(s: CaseState, now: datetime, fx: Effects) -> None:
 def _close_survey_window(s: CaseState, now: datetime, fx: Effects) -> None:
     closes = s.survey.closes_at
     if s.stage is Stage.SURVEY and closes is not None and closes <= now:
-        s.stage, s.finished = Stage.FINISHED, True
+        finish(s)
         fx.event("tick:survey_closed", "No survey response within the window; case finished.")
 
 

@@ -12,14 +12,14 @@ from typing import Literal
 
 from domain import clocks
 from domain import deadlines as dl
-from domain.case import STAGE_ORDER, CaseState, Clock, Stage
+from domain.case import CaseState, Clock, Stage
 from domain.commands import LetterKind
 from domain.effects import Effects
 from domain.policy import ConsultBeforeClose
 from domain.predicates import consultation_needed, floor_tier
+from domain.stages import finish, leave_review, move
 
 __all__ = [
-    "advance",
     "check_case_review",
     "maybe_close",
     "raise_to_floor",
@@ -28,16 +28,6 @@ __all__ = [
 ]
 
 CaseReviewLimb = Literal["incidents", "hate_incidents", "distinct_reporters"]
-
-
-def advance(s: CaseState, to: Stage) -> None:
-    """Move forward to ``to`` (never back). Inside a closure review the stage to return to moves."""
-    if s.stage is Stage.CLOSURE_REVIEW and s.stage_before_review is not None:
-        if STAGE_ORDER.index(to) > STAGE_ORDER.index(s.stage_before_review):
-            s.stage_before_review = to
-        return
-    if STAGE_ORDER.index(to) > STAGE_ORDER.index(s.stage):
-        s.stage = to
 
 
 def set_tier(s: CaseState, tier: str, now: datetime) -> None:
@@ -117,7 +107,8 @@ def _close(s: CaseState, now: datetime, fx: Effects) -> None:
     """R49-R51: closed with its reason recorded, the complainant told, the survey scheduled."""
     req = s.closure
     assert req is not None
-    s.stage, s.closed_at, s.closed_reason = Stage.CLOSED, now, req.reason
+    move(s, Stage.CLOSED)
+    s.closed_at, s.closed_reason = now, req.reason
     clocks.meet(s, Clock.RESOLUTION_TARGET, now)  # R52
     clocks.stop_all(s, now)
     closure = s.policy.closure
@@ -137,7 +128,7 @@ def _close(s: CaseState, now: datetime, fx: Effects) -> None:
     )
     survey_at = None if s.anonymous else dl.survey_due(s.policy, clocks.calendar(s), now)
     if survey_at is None:  # R8 anonymous, or the policy has no survey (R51)
-        s.stage, s.finished = Stage.FINISHED, True
+        finish(s)
     else:
         clocks.set_deadline(s, Clock.SURVEY, survey_at, now)
 
@@ -147,6 +138,6 @@ def report_activity(s: CaseState, now: datetime, fx: Effects) -> None:
     review the engine opened if no one has asked to close."""
     clocks.touch_report(s, now)
     if s.stage is Stage.CLOSURE_REVIEW and s.closure is None and s.stage_before_review:
-        s.stage, s.stage_before_review = s.stage_before_review, None
+        leave_review(s)
         s.closure_review_opened_at = None
         fx.event("closure_review_ended", "New activity: the closure review is ended (R47).")

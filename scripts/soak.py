@@ -35,6 +35,7 @@ from temporalio.client import Client
 from api.app import create_app
 from api.auth import mint_token
 from api.deps import Services
+from contracts.case import workflow_id
 from core.devstack import dev_server_command, wait_for_port
 from core.temporal import connect
 from db.engine import create_engine, session_factory
@@ -127,7 +128,7 @@ async def verify(soak: Soak, client: Client, references: list[str], inbox: Inbox
     for ref, _, update_id in soak.succeeded:
         by_case[ref].add(update_id)
     for ref in references:
-        history = await client.get_workflow_handle(f"case-{ref}").fetch_history()
+        history = await client.get_workflow_handle(workflow_id(ref)).fetch_history()
         accepted = {
             e.workflow_execution_update_accepted_event_attributes.protocol_instance_id
             for e in history.events

@@ -14,6 +14,7 @@ from domain.commands import LetterKind
 from domain.effects import Effects
 from domain.policy import ClosureReason
 from domain.predicates import approval_needed, consultation_needed, first, unreachable_reason
+from domain.stages import enter_review, finish, leave_review
 from domain.steps import maybe_close
 from domain.vocabulary import ConsultationOutcome, Text
 
@@ -83,7 +84,7 @@ def _request_closure_content(s: CaseState, a: RequestClosure, now: datetime) -> 
 def _request_closure(s: CaseState, a: RequestClosure, now: datetime, fx: Effects) -> None:
     s.closure = ClosureRequest(reason=a.reason, requested_at=now, requested_by=a.actor.user_id)
     if s.stage is not Stage.CLOSURE_REVIEW:
-        s.stage_before_review, s.stage = s.stage, Stage.CLOSURE_REVIEW
+        enter_review(s)
     fx.event(
         a.type,
         f"Closure requested: {a.reason.value.replace('_', ' ')} (R48).",
@@ -181,8 +182,8 @@ class WithdrawClosure(ActionBase):
 
 def _withdraw_closure(s: CaseState, a: WithdrawClosure, now: datetime, fx: Effects) -> None:
     s.closure = None
-    s.stage = s.stage_before_review or s.stage
-    s.stage_before_review = s.closure_review_opened_at = None
+    leave_review(s)
+    s.closure_review_opened_at = None
     clocks.touch_report(s, now)
     fx.event(
         a.type, f"Closure request withdrawn; back to the {s.stage.value} stage.", reason=a.reason
@@ -211,7 +212,7 @@ def _record_survey_response(
 ) -> None:
     s.survey.score = a.score
     clocks.stop(s, Clock.SURVEY, now)
-    s.stage, s.finished = Stage.FINISHED, True
+    finish(s)
     fx.event(a.type, f"Satisfaction survey answered: {a.score} of 5 (R51).", score=a.score)
 
 

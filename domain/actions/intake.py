@@ -14,7 +14,8 @@ from domain.case import CaseState, Clock, RiskAssessmentRecord, Stage
 from domain.commands import LetterKind
 from domain.effects import Effects
 from domain.predicates import acknowledged, first, plan_agreed, tier_refusal
-from domain.steps import advance, report_activity, set_tier
+from domain.stages import advance
+from domain.steps import report_activity, set_tier
 from domain.vocabulary import Ref
 
 __all__ = [

@@ -12,7 +12,7 @@ from domain.case import CaseState, LegalActionRecord, PeiaState, Stage
 from domain.effects import Effects
 from domain.policy import LegalGateException
 from domain.predicates import acknowledged, first, no_closure_pending, perpetrator_known
-from domain.steps import advance
+from domain.stages import advance
 from domain.vocabulary import LegalActionKind, LegalOutcome, Ref
 
 __all__ = [

@@ -18,7 +18,7 @@ from domain.predicates import (
     perpetrator_known,
     plan_agreed,
 )
-from domain.steps import advance
+from domain.stages import advance
 from domain.vocabulary import (
     ENFORCEMENT_REMEDIES,
     SUPPORT_REMEDIES,
