@@ -18,7 +18,8 @@ from api.access import case_for, case_handle
 from api.auth import Principal, authenticated
 from api.deps import Services, services
 from api.errors import forbidden, refused, unavailable, unprocessable
-from domain.actions import ACTIONS, ActionRules, Actor
+from api.schemas import CaseOut, case_out
+from domain.actions import ACTIONS, ActionBase, ActionRules, Actor
 from domain.case import CaseView
 from services.errors import InvalidInput
 from services.referrals import check_agency
@@ -53,13 +54,19 @@ def actor_for(principal: Principal, rules: ActionRules) -> Actor:
 
 
 async def perform(
-    svc: Services, principal: Principal, reference: str, action: Any, key: str | None
-) -> CaseView:
+    svc: Services,
+    principal: Principal,
+    reference: str,
+    action: tuple[str, ActionBase],
+    key: str | None,
+) -> CaseOut:
+    """Send the action as an update named after its type; the workflow validates it."""
+    action_type, payload = action
     await case_for(svc, principal, reference)
     update_id = f"{reference}:{principal.user_id}:{key}" if key else None
     try:
         view: CaseView = await case_handle(svc, reference).execute_update(
-            action.type, action, id=update_id, result_type=CaseView, rpc_timeout=svc.wait
+            action_type, payload, id=update_id, result_type=CaseView, rpc_timeout=svc.wait
         )
     except WorkflowUpdateFailedError as error:
         raise refused(error) from None
@@ -69,7 +76,7 @@ async def perform(
                 status.HTTP_409_CONFLICT, {"reason": "This case is finished; it takes no actions."}
             ) from None
         raise unavailable(error) from None
-    return view
+    return case_out(view)
 
 
 def _check_agency(svc: Services, fields: dict[str, Any]) -> None:
@@ -91,18 +98,18 @@ def _register(rules: ActionRules) -> None:
         principal: Principal = Depends(authenticated),
         idempotency_key: str | None = Header(None, max_length=200),
         svc: Services = Depends(services),
-    ) -> CaseView:
+    ) -> CaseOut:
         actor = actor_for(principal, rules)
         fields = cast(BaseModel, body).model_dump()
         _check_agency(svc, fields)
         action = model.model_validate({**fields, "actor": actor, "type": action_type})
-        return await perform(svc, principal, reference, action, idempotency_key)
+        return await perform(svc, principal, reference, (action_type, action), idempotency_key)
 
     router.add_api_route(
         f"/cases/{{reference}}/actions/{action_type}",
         endpoint,
         methods=["POST"],
-        response_model=CaseView,
+        response_model=CaseOut,
         status_code=status.HTTP_200_OK,
         summary=action_type.replace("_", " ").capitalize(),
         description=rules.summary,

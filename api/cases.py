@@ -11,7 +11,7 @@ from api.access import case_for, case_handle
 from api.auth import STAFF, Principal, require_roles
 from api.deps import Services, services
 from api.errors import forbidden, unavailable, unprocessable
-from api.schemas import OpenCaseIn, PartyIn
+from api.schemas import CaseOut, OpenCaseIn, PartyIn, case_out
 from contracts.case import VIEW_QUERY
 from domain.case import CaseView
 from services import cases
@@ -23,7 +23,7 @@ router = APIRouter(tags=["cases"])
 @router.post(
     "/cases",
     status_code=status.HTTP_201_CREATED,
-    response_model=CaseView,
+    response_model=CaseOut,
     summary="Open a case from a report",
 )
 async def open_case(
@@ -31,7 +31,7 @@ async def open_case(
     principal: Principal = Depends(require_roles(*STAFF)),
     idempotency_key: str | None = Header(None, max_length=200),
     svc: Services = Depends(services),
-) -> CaseView:
+) -> CaseOut:
     if body.landlord != principal.landlord:
         raise forbidden(f"you act for landlord {principal.landlord}, not {body.landlord}")
     return await start_case(svc, body, idempotency_key)
@@ -67,10 +67,10 @@ def _new_party(party: PartyIn) -> cases.NewParty:
     )
 
 
-async def start_case(svc: Services, body: OpenCaseIn, idempotency_key: str | None) -> CaseView:
+async def start_case(svc: Services, body: OpenCaseIn, idempotency_key: str | None) -> CaseOut:
     """Open the case through the one service that does it (services.cases.open_case)."""
     try:
-        return await cases.open_case(
+        view = await cases.open_case(
             case_services(svc),
             new_report(body),
             datetime.now(UTC),
@@ -80,14 +80,15 @@ async def start_case(svc: Services, body: OpenCaseIn, idempotency_key: str | Non
         raise unprocessable(invalid.field, invalid.message) from None
     except RPCError as error:
         raise unavailable(error) from None
+    return case_out(view)
 
 
-@router.get("/cases/{reference}", response_model=CaseView, summary="The case's current view")
+@router.get("/cases/{reference}", response_model=CaseOut, summary="The case's current view")
 async def read_case(
     reference: str,
     principal: Principal = Depends(require_roles(*STAFF)),
     svc: Services = Depends(services),
-) -> CaseView:
+) -> CaseOut:
     """Stage, tier, officer, every deadline (due, met or breached), flags, approvals awaited."""
     await case_for(svc, principal, reference)
     try:
@@ -96,4 +97,4 @@ async def read_case(
         )
     except RPCError as error:
         raise unavailable(error) from None
-    return view
+    return case_out(view)
