@@ -10,7 +10,6 @@ commands (:mod:`domain.commands`) with deterministic business keys.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
 from pydantic import BaseModel
 
@@ -41,7 +40,7 @@ __all__ = [
 ]
 
 
-def _clone(value: Any) -> Any:
+def _clone(value: object) -> object:
     """Deep copy of mutable models, lists and dicts; immutable values (str, numbers, dates,
     enums, frozen models such as the policy profile) are shared. Much faster than deepcopy."""
     if isinstance(value, BaseModel):
@@ -57,7 +56,8 @@ def _clone(value: Any) -> Any:
 
 def _copy(state: CaseState) -> CaseState:
     """A new state to change, so the caller's state is never mutated."""
-    new: CaseState = _clone(state)
+    new = _clone(state)
+    assert isinstance(new, CaseState)
     return new
 
 

@@ -33,7 +33,7 @@ from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -407,7 +407,7 @@ class PolicyProfile(_Frozen):
 
     @model_validator(mode="before")
     @classmethod
-    def _set_notes_aside(cls, data: Any) -> Any:
+    def _set_notes_aside(cls, data: object) -> object:
         """A file's ``notes`` document it for people (see ``policy_notes``); they are no rule,
         so the snapshot fixed in each case's history leaves them out. Snapshots recorded before
         2026-11-22 still carry them."""
@@ -526,7 +526,7 @@ _PACKAGE = "domain"
 _DIR = "policies"
 
 
-def parse_policy(data: Mapping[str, Any], file: str) -> PolicyProfile:
+def parse_policy(data: Mapping[str, object], file: str) -> PolicyProfile:
     """Validate already-parsed TOML data; errors become PolicyFileError naming file and field."""
     try:
         return PolicyProfile.model_validate(data)
@@ -553,7 +553,7 @@ def _describe(error: ErrorDetails) -> tuple[str, str]:
     return ".".join(str(part) for part in error["loc"]) or "<root>", error["msg"]
 
 
-def _read_toml(text: str, file: str) -> dict[str, Any]:
+def _read_toml(text: str, file: str) -> dict[str, object]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -625,8 +625,9 @@ def policy_notes(code: str, version: str | None = None) -> tuple[str, ...]:
     wanted = load_policy(code, version).policy_version
     for f in _packaged_files():
         data = _read_toml(f.read_text(encoding="utf-8"), f.name)
-        if data.get("policy_version") == wanted:
-            return tuple(data.get("notes", ()))
+        notes = data.get("notes", ())
+        if data.get("policy_version") == wanted and isinstance(notes, list | tuple):
+            return tuple(str(note) for note in notes)
     return ()
 
 
