@@ -27,6 +27,7 @@ from domain.vocabulary import (
 )
 
 __all__ = [
+    "Awaited",
     "CaseReview",
     "CaseSetup",
     "CaseState",
@@ -72,7 +73,8 @@ OPEN_STAGES: frozenset[Stage] = frozenset(Stage) - {Stage.CLOSED, Stage.SURVEY, 
 
 
 class Clock(StrEnum):
-    """Case clocks. The first seven match ``domain.deadlines.Clock``; ``stall`` is ours."""
+    """Case clocks (docs/design.md, Timers): one enum for the deadline rules
+    (:mod:`domain.deadlines`), the case state, the commands and the read model."""
 
     ACKNOWLEDGEMENT = "acknowledgement"  # R13
     FIRST_CONTACT = "first_contact"  # R14
@@ -82,6 +84,10 @@ class Clock(StrEnum):
     RESOLUTION_TARGET = "resolution_target"  # R52
     SURVEY = "survey"  # R51
     STALL = "stall"  # no meaningful event for STALL_DAYS
+
+
+# Approvals and consultations a case can be waiting for (R43, R46).
+Awaited = Literal["peia_approval", "closure_consultation", "closure_approval"]
 
 
 class _Model(BaseModel):
@@ -368,7 +374,7 @@ class CaseView(_Model):
     deadlines: list[DeadlineView]
     next_due_at: datetime | None
     overdue_clocks: list[Clock]
-    awaiting: list[Literal["peia_approval", "closure_consultation", "closure_approval"]]
+    awaiting: list[Awaited]
     escalations: list[Escalation]
     closure_review_open: bool
     closure_reason: ClosureReason | None

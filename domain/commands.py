@@ -15,7 +15,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from domain.case import CaseView, Clock, OpenCase
 from domain.vocabulary import Actor, PartyRole, SharingBasis
@@ -24,6 +24,7 @@ __all__ = [
     "Command",
     "LetterKind",
     "MakeReferral",
+    "NotifyReason",
     "NotifySupervisor",
     "OpenLinkedCase",
     "RecordEvent",
@@ -32,6 +33,7 @@ __all__ = [
 ]
 
 Scalar = str | int | float | bool | None
+NotifyReason = Literal["deadline_missed", "closure_review_due", "approval_awaited", "safeguarding"]
 
 
 class LetterKind(StrEnum):
@@ -76,13 +78,21 @@ class SendLetter(_Command):
     kind: LetterKind
     to_role: PartyRole
     party_id: str
-    template: str  # f"{landlord}/{kind}", the letter layer picks the template version
     officer_id: str | None = None
     # R9: the complainant asked for confidentiality (or is anonymous, R8). A letter to anyone
     # other than the complainant must not include anything that identifies them.
     confidential_complainant: bool = False
     channel: str | None = None  # the recipient's preferred channel, where known
     data: dict[str, Scalar] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_template(cls, data: object) -> object:
+        """Letters recorded before 2026-12 carry a ``template`` nobody read; a retried activity
+        may still bring one."""
+        if isinstance(data, dict) and "template" in data:
+            data = {k: v for k, v in data.items() if k != "template"}
+        return data
 
 
 class MakeReferral(_Command):
@@ -100,7 +110,7 @@ class NotifySupervisor(_Command):
     """Tell the supervisor about a missed deadline, a review or an approval awaited."""
 
     type: Literal["notify_supervisor"] = "notify_supervisor"
-    reason: Literal["deadline_missed", "closure_review_due", "approval_awaited", "safeguarding"]
+    reason: NotifyReason
     officer_id: str | None
     clock: Clock | None = None
     due_at: datetime | None = None

@@ -19,9 +19,9 @@ Two kinds of clock (see ``domain.calendar`` for the time conventions):
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from enum import StrEnum
 
 from domain.calendar import WorkingCalendar, require_aware
+from domain.case import Clock  # one enum for every clock (re-exported here)
 from domain.errors import DomainError
 from domain.policy import PolicyProfile, SurveyTiming
 
@@ -36,18 +36,6 @@ __all__ = [
     "risk_review_due",
     "survey_due",
 ]
-
-
-class Clock(StrEnum):
-    """The case clocks (design.md, Timers)."""
-
-    ACKNOWLEDGEMENT = "acknowledgement"  # R13
-    FIRST_CONTACT = "first_contact"  # R14
-    NEXT_CONTACT = "next_contact"  # R37
-    RISK_REVIEW = "risk_review"  # R16, R18
-    CLOSURE_REVIEW = "closure_review"  # R47
-    RESOLUTION_TARGET = "resolution_target"  # R52
-    SURVEY = "survey"  # R51
 
 
 def acknowledgement_due(

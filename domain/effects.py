@@ -7,13 +7,13 @@ so the same history always yields the same keys (never random; design.md, Activi
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
 
 from domain.case import CaseState, CaseView, Clock, OpenCase, PartyRef
 from domain.commands import (
     Command,
     LetterKind,
     MakeReferral,
+    NotifyReason,
     NotifySupervisor,
     OpenLinkedCase,
     RecordEvent,
@@ -24,8 +24,6 @@ from domain.commands import (
 from domain.vocabulary import Actor, SharingBasis
 
 __all__ = ["Effects"]
-
-NotifyReason = Literal["deadline_missed", "closure_review_due", "approval_awaited", "safeguarding"]
 
 
 class Effects:
@@ -65,7 +63,6 @@ class Effects:
                 kind=kind,
                 to_role=party.role,
                 party_id=party.id,
-                template=f"{s.landlord}/{kind.value}",
                 officer_id=s.officer_id,
                 confidential_complainant=s.confidential and party.role != "complainant",
                 channel=party.preferred_channel,

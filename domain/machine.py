@@ -135,9 +135,9 @@ def _start_clocks(state: CaseState, now: datetime) -> None:
     cal = clocks.calendar(state)
     opening = dl.opening_deadlines(state.policy, cal, state.received_at, state.tier)
     for clock, due in opening.items():
-        if state.anonymous and clock in (dl.Clock.ACKNOWLEDGEMENT, dl.Clock.FIRST_CONTACT):
+        if state.anonymous and clock in (Clock.ACKNOWLEDGEMENT, Clock.FIRST_CONTACT):
             continue  # R8: no feedback to an anonymous complainant
-        clocks.set_deadline(state, Clock(clock.value), due, now)
+        clocks.set_deadline(state, clock, due, now)
     clocks.touch_report(state, state.received_at)
     clocks.touch_meaningful(state, now)
 

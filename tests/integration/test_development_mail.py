@@ -41,10 +41,10 @@ async def test_the_acknowledgement_is_an_eml_in_the_mail_folder_with_its_pdf(
                     actor=Actor(user_id="officer.jones", role="officer"), at=datetime.now(UTC)),
         SendLetter(key=f"{case.reference}:letter:1", reference=case.reference,
                    kind=LetterKind.ACKNOWLEDGEMENT, to_role="complainant",
-                   party_id=case.complainant_id, template="X/acknowledgement", channel="email"),
+                   party_id=case.complainant_id, channel="email"),
         SendLetter(key=f"{case.reference}:letter:2", reference=case.reference,
                    kind=LetterKind.WARNING, to_role="alleged_perpetrator",
-                   party_id=case.perpetrator_id, template="X/warning", channel="post"),
+                   party_id=case.perpetrator_id, channel="post"),
     ]  # fmt: skip
     activity = effects(sessions, mailer).carry_out
     await ActivityEnvironment().run(

@@ -44,7 +44,6 @@ def letter(case: Seeded, kind: LetterKind, to: str = "complainant", n: int = 1) 
         kind=kind,
         to_role=to,  # type: ignore[arg-type]
         party_id=party,
-        template=f"X/{kind.value}",
         officer_id="officer.jones",
         confidential_complainant=to != "complainant",
         channel="email",

@@ -4,6 +4,7 @@ workflow's payload (the case view in its history) and the read-model row (db/mod
 from __future__ import annotations
 
 from api.schemas import CaseOut, case_out
+from domain.commands import SendLetter
 from domain.machine import view
 from tests.unit.machine_support import T0, start
 
@@ -14,3 +15,18 @@ def test_the_api_response_is_converted_from_the_view_field_by_field() -> None:
     response = case_out(payload)
     assert isinstance(response, CaseOut)
     assert response.model_dump(mode="json") == payload.model_dump(mode="json")
+
+
+def test_a_letter_command_recorded_with_the_old_template_field_still_decodes() -> None:
+    # Histories and in-flight activities from before the field was dropped carry it.
+    old = {
+        "type": "send_letter",
+        "key": "ASB-1:letter:1",
+        "reference": "ASB-1",
+        "kind": "acknowledgement",
+        "to_role": "complainant",
+        "party_id": "ASB-1-P1",
+        "template": "C/acknowledgement",
+    }
+    letter = SendLetter.model_validate(old)
+    assert "template" not in letter.model_dump()
