@@ -16,7 +16,6 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from activities.compose import compose
@@ -36,6 +35,7 @@ from core.mailer import (
     PermanentMailError,
     TransientMailError,
 )
+from db import repository as repo
 from db.models import Case, Letter, LetterDocument, OfficerTask, Party
 from db.repository import insert_once
 from domain.commands import MakeReferral, NotifySupervisor, SendLetter
@@ -77,7 +77,7 @@ class LetterDispatcher:
         row goes back to ``rendered`` and the activity retries.
         """
         async with self._sessions() as session, session.begin():
-            letter = await _letter(session, command.key)
+            letter = await repo.letter(session, lock=True, key=command.key)
             if letter is None or letter.status not in ("pending", "rendered", "sending"):
                 return  # already sent, queued for post, suppressed or failed: never twice
             if letter.status == "sending":
@@ -112,7 +112,7 @@ class LetterDispatcher:
         self, key: str, outcome: Callable[[AsyncSession, Letter], Awaitable[None]]
     ) -> None:
         async with self._sessions() as session, session.begin():
-            letter = await _letter(session, key)
+            letter = await repo.letter(session, lock=True, key=key)
             if letter is not None:
                 await outcome(session, letter)
 
@@ -125,7 +125,7 @@ class LetterDispatcher:
         if case is None or recipient is None:
             await _fail(session, letter, "the case or the recipient is missing from the record")
             return None
-        complainant = await _complainant(session, command.reference)
+        complainant = await repo.complainant(session, command.reference)
         policy = load_policy(case.landlord)
         try:
             kind, context = compose(
@@ -216,22 +216,6 @@ async def _unconfirmed(session: AsyncSession, letter: Letter) -> None:
         "sending it. Check with the recipient and resend from the case if it did not arrive."
     )
     await insert_once(session, _task(f"{letter.key}:task", letter.reference, summary, "letter"))
-
-
-async def _letter(session: AsyncSession, key: str) -> Letter | None:
-    found: Letter | None = (
-        await session.execute(select(Letter).where(Letter.key == key).with_for_update())
-    ).scalar_one_or_none()
-    return found
-
-
-async def _complainant(session: AsyncSession, reference: str) -> Party | None:
-    found: Party | None = (
-        await session.execute(
-            select(Party).where(Party.reference == reference, Party.role == "complainant")
-        )
-    ).scalar_one_or_none()
-    return found
 
 
 def _today() -> Any:

@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 
@@ -42,6 +41,7 @@ from activities.letters import (
 from contracts.housekeeping import CHASE_OVERDUE_REFERRALS
 from core.agencies import Agency, AgencyCatalogue
 from core.mailer import Attachment, Mailer, OutgoingEmail, PermanentMailError
+from db import repository as repo
 from db.models import Case, CaseEvent, Letter, LetterDocument, OfficerTask, Referral
 from db.models import Party as PartyRow
 from db.repository import insert_once
@@ -88,7 +88,7 @@ class Referrals:
     async def refer(self, command: MakeReferral) -> None:
         """Email the referral recorded for ``command`` unless that is done (or set aside)."""
         async with self._sessions() as session, session.begin():
-            referral = await _locked(session, command.key)
+            referral = await repo.lock_referral(session, command.key)
             if referral is None or referral.status != "pending":
                 return  # sent, withheld, failed or answered: never twice
             await self._refer(session, referral)
@@ -102,7 +102,7 @@ class Referrals:
             await _set_aside(session, referral, refused)
             return
         assert case is not None and subject is not None and agency is not None  # by _refusal
-        complainant = await _complainant(session, referral.reference)
+        complainant = await repo.complainant(session, referral.reference)
         context = referral_context(referral, case, subject, complainant, agency, _today())
         letter = await _letter_row(session, f"{referral.key}:email", referral, "referral")
         try:
@@ -126,13 +126,7 @@ class Referrals:
     async def chase_overdue_referrals(self, now: datetime) -> list[str]:
         """Chase every referral unanswered past its chase date; returns the chase keys made."""
         async with self._sessions() as session:
-            keys = list(
-                await session.scalars(
-                    select(Referral.key)
-                    .where(_overdue(now))
-                    .order_by(Referral.chase_due_at, Referral.id)
-                )
-            )
+            keys = await repo.overdue_referrals(session, now)
         made: list[str] = []
         for key in keys:  # one transaction each: a failure leaves the others chased
             async with self._sessions() as session, session.begin():
@@ -142,7 +136,7 @@ class Referrals:
         return made
 
     async def _chase(self, session: AsyncSession, key: str, now: datetime) -> str | None:
-        referral = await _locked(session, key)
+        referral = await repo.lock_referral(session, key)
         if referral is None or not _is_overdue(referral, now):
             return None  # answered or chased meanwhile
         number = referral.chases + 1
@@ -313,7 +307,8 @@ async def _letter_row(session: AsyncSession, key: str, referral: Referral, kind:
     )
     if await insert_once(session, row):
         return row
-    found: Letter = (await session.execute(select(Letter).where(Letter.key == key))).scalar_one()
+    found = await repo.letter(session, key)
+    assert found is not None  # it was there: the insert met its key
     return found
 
 
@@ -370,15 +365,6 @@ def _task(key: str, reference: str, summary: str, now: datetime | None = None) -
     )
 
 
-def _overdue(now: datetime) -> Any:
-    return (
-        (Referral.status == "sent")
-        & Referral.responded_at.is_(None)
-        & Referral.chase_due_at.is_not(None)
-        & (Referral.chase_due_at <= now)
-    )
-
-
 def _is_overdue(referral: Referral, now: datetime) -> bool:
     due = referral.chase_due_at
     return (
@@ -387,22 +373,6 @@ def _is_overdue(referral: Referral, now: datetime) -> bool:
         and due is not None
         and due <= now
     )
-
-
-async def _locked(session: AsyncSession, key: str) -> Referral | None:
-    found: Referral | None = (
-        await session.execute(select(Referral).where(Referral.key == key).with_for_update())
-    ).scalar_one_or_none()
-    return found
-
-
-async def _complainant(session: AsyncSession, reference: str) -> PartyRow | None:
-    found: PartyRow | None = (
-        await session.execute(
-            select(PartyRow).where(PartyRow.reference == reference, PartyRow.role == "complainant")
-        )
-    ).scalar_one_or_none()
-    return found
 
 
 def _party(row: PartyRow) -> Party:

@@ -6,9 +6,9 @@ import asyncio
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
-from sqlalchemy import text
 
 from api.deps import Services, services
+from services.records import ping
 
 router = APIRouter(tags=["health"])
 
@@ -32,8 +32,8 @@ def _word(ok: bool) -> str:
 
 async def _database_ok(svc: Services) -> bool:
     try:
-        async with asyncio.timeout(3), svc.engine.connect() as connection:
-            await connection.execute(text("SELECT 1"))
+        async with asyncio.timeout(3):
+            await ping(svc.engine)
     except Exception:
         return False
     return True

@@ -13,7 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Base, Case, CaseEvent, Referral
+from db.models import Base, Case, CaseEvent, Letter, Party, Referral
 
 Row = dict[str, Any]
 
@@ -82,6 +82,48 @@ async def _open_sqlite_transaction(session: AsyncSession) -> None:
 
 async def get_case(session: AsyncSession, reference: str) -> Case | None:
     return await session.get(Case, reference)
+
+
+async def complainant(session: AsyncSession, reference: str) -> Party | None:
+    """The case's complainant as the record holds them (R8: may be anonymous)."""
+    found: Party | None = (
+        await session.execute(
+            select(Party).where(Party.reference == reference, Party.role == "complainant")
+        )
+    ).scalar_one_or_none()
+    return found
+
+
+async def letter(session: AsyncSession, key: str, *, lock: bool = False) -> Letter | None:
+    """A letter by its business key, locked for update when ``lock``."""
+    statement = select(Letter).where(Letter.key == key)
+    found: Letter | None = (
+        await session.execute(statement.with_for_update() if lock else statement)
+    ).scalar_one_or_none()
+    return found
+
+
+async def lock_referral(session: AsyncSession, key: str) -> Referral | None:
+    found: Referral | None = (
+        await session.execute(select(Referral).where(Referral.key == key).with_for_update())
+    ).scalar_one_or_none()
+    return found
+
+
+async def overdue_referrals(session: AsyncSession, now: datetime) -> list[str]:
+    """R38: keys of referrals sent, unanswered and past their chase date, earliest first."""
+    return list(
+        await session.scalars(
+            select(Referral.key)
+            .where(
+                (Referral.status == "sent")
+                & Referral.responded_at.is_(None)
+                & Referral.chase_due_at.is_not(None)
+                & (Referral.chase_due_at <= now)
+            )
+            .order_by(Referral.chase_due_at, Referral.id)
+        )
+    )
 
 
 async def record_referral_response(

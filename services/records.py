@@ -7,6 +7,6 @@ reaches them through this module, so that only services and activities touch the
 from __future__ import annotations
 
 from db import queries, reports
-from db.engine import create_engine, session_factory
+from db.engine import create_engine, ping, session_factory
 
-__all__ = ["create_engine", "queries", "reports", "session_factory"]
+__all__ = ["create_engine", "ping", "queries", "reports", "session_factory"]
