@@ -36,12 +36,15 @@ from core.mailer import (
     TransientMailError,
 )
 from db import repository as repo
-from db.models import Case, Letter, LetterDocument, OfficerTask, Party
+from db.models import Case, Letter, LetterDocument, LetterStatus, OfficerTask, Party
 from db.repository import insert_once
 from domain.commands import MakeReferral, NotifySupervisor, SendLetter
 from domain.policy import load_policy
 
 log = logging.getLogger(__name__)
+
+# A letter the dispatcher may (still) work on; the others are done or with an officer.
+_UNFINISHED = frozenset({LetterStatus.PENDING, LetterStatus.RENDERED, LetterStatus.SENDING})
 
 
 class LetterDispatcher:
@@ -78,15 +81,15 @@ class LetterDispatcher:
         """
         async with self._sessions() as session, session.begin():
             letter = await repo.letter(session, lock=True, key=command.key)
-            if letter is None or letter.status not in ("pending", "rendered", "sending"):
+            if letter is None or letter.status not in _UNFINISHED:
                 return  # already sent, queued for post, suppressed or failed: never twice
-            if letter.status == "sending":
+            if letter.status is LetterStatus.SENDING:
                 await _unconfirmed(session, letter)
                 return
             email = await self._render(session, command, letter)
             if email is None:
                 return
-            letter.status = "sending"
+            letter.status = LetterStatus.SENDING
         await self._send(command.key, email)
 
     async def _send(self, key: str, email: OutgoingEmail) -> None:
@@ -103,7 +106,7 @@ class LetterDispatcher:
         async def sent(_: AsyncSession, letter: Letter) -> None:
             letter.message_id = message_id
             letter.channel = "email"
-            letter.status = "sent"
+            letter.status = LetterStatus.SENT
             letter.sent_at = datetime.now(UTC)
 
         await self._settle(key, sent)
@@ -133,14 +136,14 @@ class LetterDispatcher:
             )
             rendered = render_letter(kind, context)
         except AnonymousRecipientError:
-            letter.status = "suppressed"  # R8: an anonymous complainant receives nothing
+            letter.status = LetterStatus.SUPPRESSED  # R8: an anonymous complainant receives nothing
             return None
         except (LetterError, ValueError) as refused:
             await _fail(session, letter, f"letter not produced: {refused}")
             return None
         pdf = await self._store(session, letter, rendered, policy.name)
         if recipient.preferred_channel != "email" or not recipient.email:
-            letter.status = "queued_for_post"
+            letter.status = LetterStatus.QUEUED_FOR_POST
             letter.channel = "post"
             return None
         return OutgoingEmail(
@@ -158,7 +161,7 @@ class LetterDispatcher:
     ) -> bytes:
         letter.subject = rendered.subject[:200]
         letter.body = rendered.text
-        letter.status = "rendered"
+        letter.status = LetterStatus.RENDERED
         # ~0.1 s of CPU: off the event loop, so other activities and workflows keep moving.
         pdf = await asyncio.to_thread(render_pdf, rendered, letterhead, created=letter.created_at)
         await insert_once(session, LetterDocument(letter_key=letter.key, pdf=pdf))
@@ -199,18 +202,18 @@ def _task(key: str, reference: str, summary: str = "", kind: str = "notification
 
 
 async def _fail(session: AsyncSession, letter: Letter, why: str) -> None:
-    letter.status = "failed"
+    letter.status = LetterStatus.FAILED
     letter.error = why
     summary = f"The {letter.kind.replace('_', ' ')} letter could not be sent: {why}"
     await insert_once(session, _task(f"{letter.key}:task", letter.reference, summary, "letter"))
 
 
 async def _back_to_rendered(_: AsyncSession, letter: Letter) -> None:
-    letter.status = "rendered"
+    letter.status = LetterStatus.RENDERED
 
 
 async def _unconfirmed(session: AsyncSession, letter: Letter) -> None:
-    letter.status = "unconfirmed"
+    letter.status = LetterStatus.UNCONFIRMED
     summary = (
         f"The {letter.kind.replace('_', ' ')} email may not have left: the system stopped while "
         "sending it. Check with the recipient and resend from the case if it did not arrive."

@@ -28,7 +28,7 @@ from contracts.case import (
     workflow_id,
 )
 from core.case_setup import case_setup
-from db.models import Base, CaseEvent, Escalation, Letter, Referral
+from db.models import Base, CaseEvent, Escalation, Letter, LetterStatus, Referral, ReferralStatus
 from db.repository import Row, insert_new, upsert_case
 from domain.case import CaseSetup, CaseView
 from domain.commands import (
@@ -125,7 +125,7 @@ def _letter_row(command: SendLetter, now: datetime) -> Row:
         "party_id": command.party_id,
         "kind": command.kind.value,
         "channel": command.channel or "post",
-        "status": "pending",
+        "status": LetterStatus.PENDING,
         "subject": "",
         "body": "",
         "created_at": now,
@@ -141,7 +141,7 @@ def _referral_row(command: MakeReferral, now: datetime) -> Row:
         "consent": command.consent,
         "sharing_basis": command.sharing_basis,
         "reason": command.reason,
-        "status": "pending",  # the dispatcher emails it, then "sent" / "withheld" / "failed"
+        "status": ReferralStatus.PENDING,  # the dispatcher emails it, then sent/withheld/failed
         "made_at": now,
     }
 

@@ -42,7 +42,16 @@ from contracts.housekeeping import CHASE_OVERDUE_REFERRALS
 from core.agencies import Agency, AgencyCatalogue
 from core.mailer import Attachment, Mailer, OutgoingEmail, PermanentMailError
 from db import repository as repo
-from db.models import Case, CaseEvent, Letter, LetterDocument, OfficerTask, Referral
+from db.models import (
+    Case,
+    CaseEvent,
+    Letter,
+    LetterDocument,
+    LetterStatus,
+    OfficerTask,
+    Referral,
+    ReferralStatus,
+)
 from db.models import Party as PartyRow
 from db.repository import insert_once
 from domain.commands import MakeReferral
@@ -62,7 +71,7 @@ CONSENT_SCOPE = "their contact details and the reason for this referral, for thi
 
 @dataclass(frozen=True)
 class _SetAside:
-    status: str  # "withheld" (the officer decides) or "failed"
+    status: ReferralStatus  # withheld (the officer decides) or failed
     why: str
 
 
@@ -89,7 +98,7 @@ class Referrals:
         """Email the referral recorded for ``command`` unless that is done (or set aside)."""
         async with self._sessions() as session, session.begin():
             referral = await repo.lock_referral(session, command.key)
-            if referral is None or referral.status != "pending":
+            if referral is None or referral.status is not ReferralStatus.PENDING:
                 return  # sent, withheld, failed or answered: never twice
             await self._refer(session, referral)
 
@@ -108,15 +117,19 @@ class Referrals:
         try:
             rendered = render_letter(LetterKind.REFERRAL, context)
         except LetterError as error:  # R9: the second lock found the complainant's details
-            await _set_aside(session, referral, _SetAside("failed", f"not produced: {error}"))
+            await _set_aside(
+                session, referral, _SetAside(ReferralStatus.FAILED, f"not produced: {error}")
+            )
             _mark_failed(letter, str(error))
             return
         if not await self._send(session, letter, agency, rendered, context.landlord_name):
             await _set_aside(
-                session, referral, _SetAside("failed", f"email refused: {letter.error}")
+                session,
+                referral,
+                _SetAside(ReferralStatus.FAILED, f"email refused: {letter.error}"),
             )
             return
-        referral.status = "sent"
+        referral.status = ReferralStatus.SENT
         referral.chase_due_at = datetime.now(UTC) + self._chase_after
         await insert_once(session, _disclosure_event(referral, agency, letter))
 
@@ -220,7 +233,7 @@ class Referrals:
         except PermanentMailError as bounced:
             _mark_failed(letter, str(bounced))
             return False
-        letter.status = "sent"
+        letter.status = LetterStatus.SENT
         letter.sent_at = datetime.now(UTC)
         return True
 
@@ -265,15 +278,17 @@ def _refusal(
     referral: Referral, case: Case | None, subject: PartyRow | None, agency: Agency | None
 ) -> _SetAside | None:
     if case is None:
-        return _SetAside("failed", "the case is missing from the record")
+        return _SetAside(ReferralStatus.FAILED, "the case is missing from the record")
     if agency is None:
-        return _SetAside("failed", f"the agency {referral.agency!r} is not in the catalogue")
+        return _SetAside(
+            ReferralStatus.FAILED, f"the agency {referral.agency!r} is not in the catalogue"
+        )
     if subject is None:
-        return _SetAside("failed", "no person to refer is recorded on the case")
+        return _SetAside(ReferralStatus.FAILED, "no person to refer is recorded on the case")
     if subject.role == "complainant" and not referral.consent:
         # R9, R38: the complainant's details leave the landlord only with their consent.
         return _SetAside(
-            "withheld",
+            ReferralStatus.WITHHELD,
             f"a referral of the complainant to {agency.name} would share their details and "
             "no consent is recorded; if sharing without consent is justified (safeguarding, "
             "R21, R38), make it through the agency's secure route and record it",
@@ -289,7 +304,7 @@ async def _set_aside(session: AsyncSession, referral: Referral, refusal: _SetAsi
 
 
 def _mark_failed(letter: Letter, why: str) -> None:
-    letter.status = "failed"
+    letter.status = LetterStatus.FAILED
     letter.error = why
 
 
@@ -300,7 +315,7 @@ async def _letter_row(session: AsyncSession, key: str, referral: Referral, kind:
         party_id=None,  # to an agency; the person referred is on the referral row
         kind=kind,
         channel="email",
-        status="pending",
+        status=LetterStatus.PENDING,
         subject="",
         body="",
         created_at=datetime.now(UTC),
@@ -368,7 +383,7 @@ def _task(key: str, reference: str, summary: str, now: datetime | None = None) -
 def _is_overdue(referral: Referral, now: datetime) -> bool:
     due = referral.chase_due_at
     return (
-        referral.status == "sent"
+        referral.status is ReferralStatus.SENT
         and referral.responded_at is None
         and due is not None
         and due <= now

@@ -8,6 +8,7 @@ unique constraint, so a retried activity can never write or send twice.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
@@ -15,6 +16,7 @@ from sqlalchemy import (
     Boolean,
     DateTime,
     Dialect,
+    Enum,
     Integer,
     LargeBinary,
     String,
@@ -41,6 +43,42 @@ class UtcDateTime(TypeDecorator[datetime]):
         if value is None or value.tzinfo is not None:
             return value
         return value.replace(tzinfo=UTC)
+
+
+class LetterStatus(StrEnum):
+    """Where a letter is on its way to its recipient (activities/dispatch.py)."""
+
+    PENDING = "pending"  # recorded by the decision, not produced yet
+    SENDING = "sending"  # an attempt is under way (a crash here leaves it unconfirmed)
+    SENT = "sent"
+    RENDERED = "rendered"  # produced; no email address: for the officer to send
+    QUEUED_FOR_POST = "queued_for_post"
+    SUPPRESSED = "suppressed"  # R8: an anonymous complainant receives nothing
+    UNCONFIRMED = "unconfirmed"  # an attempt was interrupted: the officer checks
+    FAILED = "failed"
+
+
+class ReferralStatus(StrEnum):
+    """A referral to a partner agency (R38)."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    WITHHELD = "withheld"  # the officer decides (no address, no basis to share)
+    FAILED = "failed"
+    RESPONDED = "responded"
+
+
+def _status(enum: type[StrEnum], name: str) -> Enum:
+    """Stored as its value, with a CHECK constraint listing the allowed ones."""
+    return Enum(
+        enum,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=20,
+        values_callable=lambda members: [member.value for member in members],
+        validate_strings=True,
+    )
 
 
 class Base(DeclarativeBase):
@@ -132,7 +170,7 @@ class Letter(Base):
     party_id: Mapped[str | None] = mapped_column(String(40))
     kind: Mapped[str] = mapped_column(String(40))
     channel: Mapped[str] = mapped_column(String(20))
-    status: Mapped[str] = mapped_column(String(20))
+    status: Mapped[LetterStatus] = mapped_column(_status(LetterStatus, "letter_status"))
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime]
@@ -182,7 +220,7 @@ class Referral(Base):
     consent: Mapped[bool] = mapped_column(Boolean)
     sharing_basis: Mapped[str] = mapped_column(String(40))
     reason: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(20))
+    status: Mapped[ReferralStatus] = mapped_column(_status(ReferralStatus, "referral_status"))
     made_at: Mapped[datetime]
     response: Mapped[str | None] = mapped_column(Text)
     responded_at: Mapped[datetime | None]

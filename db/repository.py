@@ -13,7 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Base, Case, CaseEvent, Letter, Party, Referral
+from db.models import Base, Case, CaseEvent, Letter, Party, Referral, ReferralStatus
 
 Row = dict[str, Any]
 
@@ -116,7 +116,7 @@ async def overdue_referrals(session: AsyncSession, now: datetime) -> list[str]:
         await session.scalars(
             select(Referral.key)
             .where(
-                (Referral.status == "sent")
+                (Referral.status == ReferralStatus.SENT)
                 & Referral.responded_at.is_(None)
                 & Referral.chase_due_at.is_not(None)
                 & (Referral.chase_due_at <= now)
@@ -149,7 +149,7 @@ async def record_referral_response(
     when = at or datetime.now(UTC)
     referral.response = response
     referral.responded_at = when
-    referral.status = "responded"
+    referral.status = ReferralStatus.RESPONDED
     referral.chase_due_at = None
     digest = hashlib.sha256(response.encode()).hexdigest()[:12]
     await insert_once(
