@@ -1,4 +1,4 @@
-"""Retention (DPA 2018 / UK GDPR storage limitation, asb-rules 3.7; R38 retention schedule).
+"""Retention (DPA 2018 / UK GDPR storage limitation, docs/rules.md; R38 retention schedule).
 
 A closed case keeps its personal data for ``ASB_RETENTION_DAYS`` (default 2190 days, six years)
 after closure. After that :func:`anonymise_closed_cases` blanks the names, addresses, emails and

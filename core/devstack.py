@@ -36,7 +36,7 @@ def dev_server_command(settings: Settings) -> list[str]:
         "--namespace", settings.temporal_namespace,
         "--db-filename", str(settings.temporal_db_file),
         # WAL: three times the throughput of the default journal, and it survives kill -9
-        # (design.md, measured figures).
+        # (docs/design.md, measured figures).
         "--sqlite-pragma", "journal_mode=wal", "--sqlite-pragma", "synchronous=normal",
         "--log-level", "error",
         *cli_flags(),

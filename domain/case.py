@@ -2,7 +2,8 @@
 
 Everything here is plain, JSON-serialisable data held in Temporal history, so it stays small and
 holds no personal data: parties are ids with a role and two flags, documents are ids, and the
-record proper (names, narratives, letters) lives in the database (design.md, Where state lives).
+record proper (names, narratives, letters) lives in the database (docs/design.md, Where state
+lives).
 """
 
 from __future__ import annotations

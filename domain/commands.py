@@ -3,9 +3,9 @@
 The stage machine (:mod:`domain.machine`) never performs I/O. It returns these commands and the
 workflow runs each one as an activity. Every command has a deterministic business ``key``
 (``f"{reference}:{kind}:{n}"``, ``n`` taken from counters in the case state, never random) so
-that the activity can be made idempotent with a unique constraint (design.md, Activities).
+that the activity can be made idempotent with a unique constraint (docs/design.md, Activities).
 
-Payloads carry ids, enums and dates only; never names, addresses or narratives (design.md,
+Payloads carry ids, enums and dates only; never names, addresses or narratives (docs/design.md,
 Where state lives).
 """
 

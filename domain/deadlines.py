@@ -102,7 +102,7 @@ def closure_review_due(
     """R47: when a closure *review* opens after no contact, incidents or reports.
 
     X: 4 weeks, B: 28 days (calendar days). Opens at the start of the first working day on or
-    after that date. The engine never closes a case on this clock (design.md). None when the
+    after that date. The engine never closes a case on this clock (docs/design.md). None when the
     policy sets no timeframe (C, Y silent; P "no set time frame").
     """
     days = policy.closure.inactivity_review_days

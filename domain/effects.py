@@ -1,7 +1,7 @@
 """Collects the commands one decision produces, with deterministic business keys.
 
 Keys are ``f"{reference}:{kind}:{n}"`` where ``n`` is a per-kind counter kept in the case state,
-so the same history always yields the same keys (never random; design.md, Activities).
+so the same history always yields the same keys (never random; docs/design.md, Activities).
 """
 
 from __future__ import annotations

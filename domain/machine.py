@@ -1,4 +1,4 @@
-"""The case stage machine: pure functions the Temporal workflow interprets (design.md).
+"""The case stage machine: pure functions the Temporal workflow interprets (docs/design.md).
 
 ``open_case`` starts a case, ``check`` validates an action (update validator), ``decide``
 applies it, ``next_due`` says when the deadline loop must wake, ``tick`` handles whatever is

@@ -332,7 +332,7 @@ def main() -> None:
         args.cases, args.rounds, args.actions, args.memory = 40, 2, 20, [200]
     with tempfile.TemporaryDirectory(prefix="asb-bench-") as folder:
         asyncio.run(run(args, Path(folder)))
-    os._exit(0)  # design.md: the SDK may abort at interpreter exit after the work is done
+    os._exit(0)  # docs/design.md: the SDK may abort at interpreter exit after the work is done
 
 
 if __name__ == "__main__":

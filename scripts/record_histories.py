@@ -278,7 +278,7 @@ def main() -> None:
     for path in asyncio.run(record(args.out)):
         print(f"{path}: {path.stat().st_size // 1024} KB")
     sys.stdout.flush()
-    os._exit(0)  # the Temporal client may abort at interpreter exit (design.md)
+    os._exit(0)  # the Temporal client may abort at interpreter exit (docs/design.md)
 
 
 if __name__ == "__main__":

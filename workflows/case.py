@@ -130,7 +130,7 @@ class CaseWorkflow:
     def _upsert_search_attributes(self) -> None:
         wanted = sa.values_for(machine.view(self.state, workflow.now()))
         # Only what changed: each upsert is a visibility write on the server, which is the
-        # bottleneck (design.md), and most officer actions change none of these.
+        # bottleneck (docs/design.md), and most officer actions change none of these.
         current = workflow.info().typed_search_attributes
         self._changes_only = self._changes_only or workflow.patched(UPSERT_CHANGES_ONLY)
         updates: list[SearchAttributeUpdate[Any]] = [

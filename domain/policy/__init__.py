@@ -4,7 +4,7 @@ Each landlord's ASB policy is one TOML file in ``domain/policies/`` (packaged wi
 read through :mod:`importlib.resources`, so it works from an installed wheel). The file is parsed
 with :mod:`tomllib` and validated into a frozen :class:`PolicyProfile`. Nothing in the case engine
 hard-codes a landlord's numbers: SLAs, tiers, category -> tier maps, closure and survey rules all
-come from here (asb-rules.md section 2.9; "the tier map must be per-landlord configuration,
+come from here (docs/rules.md section 2.9; "the tier map must be per-landlord configuration,
 versioned by policy date", section 2.2 notes; R58).
 
 Conventions
@@ -15,8 +15,8 @@ Conventions
 * Working-day (``*_wd``) values count working days of the landlord's calendar; ``*_days`` values
   count calendar days.
 * A case is stamped with ``policy_version`` when it opens; a changed number is a new file with a
-  new version, never an edit in place (design.md, Determinism). :func:`load_policy` accepts that
-  version so an old case keeps the rules it started under.
+  new version, never an edit in place (docs/design.md, Determinism). :func:`load_policy` accepts
+  that version so an old case keeps the rules it started under.
 
 This module is pure: standard library and pydantic only (it runs in the Temporal workflow
 sandbox).

@@ -129,7 +129,7 @@ class ContactPolicy(_Frozen):
 
 
 class ClosurePolicy(_Frozen):
-    """R46-R50: closing a case. The engine never auto-closes (design.md)."""
+    """R46-R50: closing a case. The engine never auto-closes (docs/design.md)."""
 
     # R47: calendar days without contact/incidents before a closure *review* opens; None: the
     # landlord sets no timeframe (C, Y silent; P "no set time frame").
@@ -231,7 +231,7 @@ class CaseReviewThreshold(_Frozen):
 
 
 class PolicyProfile(_Frozen):
-    """One version of one landlord's ASB policy (asb-rules.md table 2.9)."""
+    """One version of one landlord's ASB policy (docs/rules.md table 2.9)."""
 
     code: str = Field(pattern=r"^[A-Z][A-Z0-9]{0,7}$")
     name: str = Field(min_length=1)

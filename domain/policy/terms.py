@@ -19,7 +19,7 @@ __all__ = [
 
 
 class HolidayRegion(StrEnum):
-    """Which UK bank-holiday list applies (asb-rules.md 3.7: do not hard-code England)."""
+    """Which UK bank-holiday list applies (docs/rules.md 3.7: do not hard-code England)."""
 
     ENGLAND_AND_WALES = "england-and-wales"
     SCOTLAND = "scotland"

@@ -1,4 +1,5 @@
-"""The history a case leaves in the Temporal server is ciphertext (design.md: defence in depth).
+"""The history a case leaves in the Temporal server is ciphertext (docs/design.md: defence in
+depth).
 
 A real case workflow runs on the dev server with the product's converter. Its raw history is then
 read through a client *without* the codec: every payload is encrypted under the configured key

@@ -1,7 +1,7 @@
 """Cases whose flags change what the engine does, for each seed landlord: anonymous (R8),
 domestic abuse (R24), hate incidents (R25) and counter-allegations (R31).
 
-Rule numbers refer to asb-rules.md.
+Rule numbers refer to docs/rules.md.
 """
 
 from __future__ import annotations

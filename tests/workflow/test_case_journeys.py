@@ -1,7 +1,7 @@
 """Whole cases for each seed landlord, through months of simulated time on the time-skipping
 server, with a real worker writing the record to SQLite and PostgreSQL.
 
-Rule numbers refer to asb-rules.md.
+Rule numbers refer to docs/rules.md.
 """
 
 from __future__ import annotations

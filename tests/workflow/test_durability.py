@@ -272,7 +272,7 @@ async def test_case_carries_on_through_continue_as_new(
 ) -> None:
     """A long case's history is cut by continue-as-new (here after a few dozen events): the
     next run keeps the case, officers carry on, its search attributes still list it, and an
-    action retried with the same update id is not applied twice across the runs (design.md)."""
+    action retried with the same update id is not applied twice across the runs (docs/design.md)."""
     settings = Settings(environment="test", task_queue="long-cases", data_dir=tmp_path)
     mail = FolderMailer(tmp_path / "mail")
     env = await _start_server(
