@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint fmt lock token benchmark soak fuzz clean
+.PHONY: install run test lint fmt lock token benchmark soak fuzz letter-sample clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,10 @@ fuzz: install
 lock: install
 	$(BIN)/python -m pip install --quiet uv
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
+
+# The README's sample letter: a warning of a sample case, rendered by the product, as a PNG.
+letter-sample: install
+	$(BIN)/python -m scripts.letter_sample $(ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -13,15 +13,17 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from activities.compose import compose
+from activities.compose import LetterSources, compose, letterhead
 from activities.letters import (
     AnonymousRecipientError,
     LetterError,
+    MissingFactsError,
     RenderedLetter,
     render_letter,
     render_pdf,
@@ -38,8 +40,11 @@ from core.mailer import (
 from db import repository as repo
 from db.models import Case, Letter, LetterDocument, LetterStatus, OfficerTask, Party
 from db.repository import insert_once
+from db.staff import find_staff
 from domain.commands import MakeReferral, NotifySupervisor, SendLetter
+from domain.errors import DomainError
 from domain.policy import load_policy
+from domain.profile import load_profile
 
 log = logging.getLogger(__name__)
 
@@ -128,23 +133,42 @@ class LetterDispatcher:
         if case is None or recipient is None:
             await _fail(session, letter, "the case or the recipient is missing from the record")
             return None
-        complainant = await repo.complainant(session, command.reference)
-        policy = load_policy(case.landlord)
+        by_post = recipient.preferred_channel != "email" or not recipient.email
         try:
-            kind, context = compose(
-                command, case, recipient, complainant, policy, _today(), self._survey_url
-            )
+            policy = load_policy(case.landlord, case.policy_version)  # R58: the case's version
+            profile = load_profile(case.landlord)
+        except DomainError as unknown:
+            await _fail(session, letter, f"letter not produced: {unknown}")
+            return None
+        sources = LetterSources(
+            case=case,
+            recipient=recipient,
+            complainant=await repo.complainant(session, command.reference),
+            policy=policy,
+            profile=profile,
+            officer=await find_staff(session, case.landlord, case.officer_id or ""),
+            local_authority=await _local_authority(session, command.reference),
+            today=_today(policy.office_hours.timezone),
+            survey_url=self._survey_url,
+            by_post=by_post,
+        )
+        try:
+            kind, context = compose(command, sources)
             rendered = render_letter(kind, context)
+            pdf = await self._store(session, letter, rendered, letterhead(policy, profile))
         except AnonymousRecipientError:
             letter.status = LetterStatus.SUPPRESSED  # R8: an anonymous complainant receives nothing
+            return None
+        except MissingFactsError as missing:
+            await _missing_facts(session, letter, missing)
             return None
         except (LetterError, ValueError) as refused:
             await _fail(session, letter, f"letter not produced: {refused}")
             return None
-        pdf = await self._store(session, letter, rendered, policy.name)
-        if recipient.preferred_channel != "email" or not recipient.email:
+        if by_post or recipient.email is None:
             letter.status = LetterStatus.QUEUED_FOR_POST
             letter.channel = "post"
+            letter.batch_day = sources.today  # the day's print batch (api/letters.py)
             return None
         return OutgoingEmail(
             key=letter.key,
@@ -159,11 +183,11 @@ class LetterDispatcher:
     async def _store(
         self, session: AsyncSession, letter: Letter, rendered: RenderedLetter, letterhead: str
     ) -> bytes:
+        # ~0.1 s of CPU: off the event loop, so other activities and workflows keep moving.
+        pdf = await asyncio.to_thread(render_pdf, rendered, letterhead, created=letter.created_at)
         letter.subject = rendered.subject[:200]
         letter.body = rendered.text
         letter.status = LetterStatus.RENDERED
-        # ~0.1 s of CPU: off the event loop, so other activities and workflows keep moving.
-        pdf = await asyncio.to_thread(render_pdf, rendered, letterhead, created=letter.created_at)
         await insert_once(session, LetterDocument(letter_key=letter.key, pdf=pdf))
         return pdf
 
@@ -208,6 +232,20 @@ async def _fail(session: AsyncSession, letter: Letter, why: str) -> None:
     await insert_once(session, _task(f"{letter.key}:task", letter.reference, summary, "letter"))
 
 
+async def _missing_facts(session: AsyncSession, letter: Letter, missing: MissingFactsError) -> None:
+    """The letter is not sent: the officer is told exactly which facts the record lacks."""
+    letter.status = LetterStatus.MISSING_FACTS
+    letter.error = str(missing)
+    what = letter.kind.replace("_", " ")
+    summary = (
+        f"The {what} letter was not sent: the record lacks "
+        + "; ".join(missing.facts)
+        + ". Record them and take the action again so the letter is produced, or deal with it"
+        " another way and close this task saying how."
+    )
+    await insert_once(session, _task(f"{letter.key}:task", letter.reference, summary, "letter"))
+
+
 async def _back_to_rendered(_: AsyncSession, letter: Letter) -> None:
     letter.status = LetterStatus.RENDERED
 
@@ -221,5 +259,10 @@ async def _unconfirmed(session: AsyncSession, letter: Letter) -> None:
     await insert_once(session, _task(f"{letter.key}:task", letter.reference, summary, "letter"))
 
 
-def _today() -> Any:
-    return datetime.now(UTC).date()
+async def _local_authority(session: AsyncSession, reference: str) -> str | None:
+    return await repo.local_authority(session, reference)
+
+
+def _today(timezone: str) -> date:
+    """The letter's date: today where the landlord works (a letter dated tomorrow misleads)."""
+    return datetime.now(ZoneInfo(timezone)).date()

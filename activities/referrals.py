@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 
+from activities.compose import signature
 from activities.letters import (
     Consent,
     LetterContext,
@@ -54,8 +55,10 @@ from db.models import (
 )
 from db.models import Party as PartyRow
 from db.repository import insert_once
+from db.staff import find_staff
 from domain.commands import MakeReferral
 from domain.policy import load_policy
+from domain.profile import load_profile
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +115,8 @@ class Referrals:
             return
         assert case is not None and subject is not None and agency is not None  # by _refusal
         complainant = await repo.complainant(session, referral.reference)
-        context = referral_context(referral, case, subject, complainant, agency, _today())
+        signer = await _signer(session, case)
+        context = referral_context(referral, case, subject, complainant, agency, _today(), signer)
         letter = await _letter_row(session, f"{referral.key}:email", referral, "referral")
         try:
             rendered = render_letter(LetterKind.REFERRAL, context)
@@ -179,15 +183,14 @@ class Referrals:
         """Email the reminder; None when sent, else why not (for the officer's task)."""
         if case is None or agency is None:
             return f"no reminder could be emailed: {referral.agency!r} is not in the catalogue"
-        policy = load_policy(case.landlord)
+        policy = load_policy(case.landlord, case.policy_version)  # R58
         context = LetterContext(
             reference=case.reference,
             landlord_name=policy.name,
             letter_date=_today(),
             recipient=Recipient(name=agency.name, email=agency.email),
             recipient_role=RecipientRole.AGENCY,
-            officer_name=case.officer_id or "the ASB team",
-            officer_contact=f"{policy.name} ASB team, quoting {case.reference}",
+            **await _signer(session, case),
             agency_name=agency.name,
             referral_made_on=referral.made_at.date(),
         )
@@ -245,10 +248,11 @@ def referral_context(
     complainant: PartyRow | None,
     agency: Agency,
     today: date,
+    signer: dict[str, str],
 ) -> LetterContext:
     """The referral letter's context. R9: the complainant is protected unless they are the
     person referred, with consent (checked before this is called, and again by render)."""
-    policy = load_policy(case.landlord)
+    policy = load_policy(case.landlord, case.policy_version)  # R58: the case's own version
     role = RecipientRole(subject.role)
     protected = [] if complainant is None or complainant.id == subject.id else [_party(complainant)]
     consent = (
@@ -262,9 +266,8 @@ def referral_context(
         letter_date=today,
         recipient=Recipient(name=agency.name, email=agency.email),
         recipient_role=RecipientRole.AGENCY,
-        officer_name=case.officer_id or "the ASB team",
-        officer_contact=f"{policy.name} ASB team, quoting {case.reference}",
         confidential_parties=protected,
+        **signer,
         agency_name=agency.name,
         referral_reason=referral.reason,
         referral_subject=_party(subject),
@@ -393,6 +396,12 @@ def _is_overdue(referral: Referral, now: datetime) -> bool:
 def _party(row: PartyRow) -> Party:
     return Party(name=row.name or "Not recorded", address=row.address, email=row.email,
                  phone=row.phone)  # fmt: skip
+
+
+async def _signer(session: AsyncSession, case: Case) -> dict[str, str]:
+    """The case's officer from the staff directory, or the team: never a user name."""
+    officer = await find_staff(session, case.landlord, case.officer_id) if case.officer_id else None
+    return signature(load_profile(case.landlord), officer)
 
 
 def _today() -> date:

@@ -10,7 +10,8 @@ the workflow's reason, and changes nothing.
 from typing import Any, cast
 
 from fastapi import APIRouter, Depends, Header, HTTPException, status
-from pydantic import BaseModel, ConfigDict, create_model
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.service import RPCError, RPCStatusCode
 
@@ -22,6 +23,7 @@ from api.schemas import CaseOut, case_out
 from domain.actions import ACTIONS, ActionBase, ActionRules, Actor
 from domain.case import CaseView
 from services.errors import InvalidInput
+from services.records import is_active_staff
 from services.referrals import check_agency
 
 router = APIRouter(tags=["officer actions"])
@@ -88,6 +90,31 @@ def _check_agency(svc: Services, fields: dict[str, Any]) -> None:
             raise unprocessable(invalid.field, invalid.message) from None
 
 
+async def _check_officer(
+    svc: Services, principal: Principal, reference: str, action_type: str, fields: dict[str, Any]
+) -> None:
+    """A case is given only to an active member of its landlord's staff directory, so that
+    every letter can name its officer (R13, R19) and the CaseOfficer attribute is a person.
+    Reassign names the officer; acknowledging an unassigned case makes the actor its officer."""
+    if action_type == "reassign":
+        officer_id = str(fields["officer_id"])
+    elif action_type == "acknowledge":
+        case = await case_for(svc, principal, reference)
+        if case.officer_id is not None:
+            return
+        officer_id = principal.user_id
+    else:
+        return
+    async with svc.sessions() as session:
+        known = await is_active_staff(session, principal.landlord, officer_id)
+    if not known:
+        raise unprocessable(
+            "officer_id",
+            f"{officer_id!r} is not an active member of landlord {principal.landlord}'s staff "
+            "directory (GET /staff); add them with PUT /staff/{staff_id} first",
+        )
+
+
 def _register(rules: ActionRules) -> None:
     action_type, model = rules.name, rules.input_model
     body_model = _body_model(model)
@@ -102,7 +129,11 @@ def _register(rules: ActionRules) -> None:
         actor = actor_for(principal, rules)
         fields = cast(BaseModel, body).model_dump()
         _check_agency(svc, fields)
-        action = model.model_validate({**fields, "actor": actor, "type": action_type})
+        await _check_officer(svc, principal, reference, action_type, fields)
+        try:  # the action's own cross-field checks (e.g. warning terms only with a warning)
+            action = model.model_validate({**fields, "actor": actor, "type": action_type})
+        except ValidationError as invalid:
+            raise RequestValidationError(invalid.errors(include_url=False)) from None
         return await perform(svc, principal, reference, (action_type, action), idempotency_key)
 
     router.add_api_route(

@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from api import actions, cases, codec, health, intake, oversight, reports
+from api import actions, cases, codec, health, intake, letters, oversight, reports, staff, tasks
 from api.deps import Services
 from api.limits import BodySizeLimit
 from core.settings import Settings
@@ -45,5 +45,8 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     app.include_router(actions.router)
     app.include_router(reports.router)
     app.include_router(intake.router)
+    app.include_router(letters.router)
+    app.include_router(tasks.router)
+    app.include_router(staff.router)
     codec.install(app, settings)
     return app

@@ -51,6 +51,7 @@ def new_report(body: OpenCaseIn) -> cases.NewReport:
         parties=[_new_party(party) for party in body.parties],
         vulnerability=body.vulnerability,
         received_at=body.received_at,
+        local_authority=body.local_authority,
     )
 
 

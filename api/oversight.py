@@ -14,7 +14,7 @@ from api.auth import STAFF, SUPERVISORS, Principal, require_roles
 from api.deps import Services, services
 from api.errors import unavailable
 from domain.case import Stage
-from services.records import queries
+from services.records import case_letters, queries, status_sentence
 
 router = APIRouter(tags=["oversight"])
 
@@ -105,13 +105,27 @@ async def timeline(
     principal: Principal = Depends(require_roles(*STAFF)),
     svc: Services = Depends(services),
 ) -> list[TimelineEntry]:
+    """Each letter appears with what truly happened to it: sent, posted, queued for the post,
+    not sent and why, or unconfirmed; never "sent" unless it was."""
     await case_for(svc, principal, reference)
     async with svc.sessions() as session:
         events = await queries.timeline(session, reference)
-    return [
+        sent = await case_letters(session, reference)
+    entries = [
         TimelineEntry(at=e.occurred_at, actor=e.actor, action=e.action, summary=e.summary)
         for e in events
+        if e.action != "letter_posted"  # the letter's own entry says it was posted
     ]
+    entries += [
+        TimelineEntry(
+            at=letter.sent_at or letter.created_at,
+            actor=letter.posted_by or "system",
+            action=f"letter:{letter.status}",
+            summary=status_sentence(letter, role),
+        )
+        for letter, role in sent
+    ]
+    return sorted(entries, key=lambda entry: entry.at)
 
 
 @router.get("/cases/{reference}/history", summary="The raw Temporal history (JSON)")

@@ -64,6 +64,12 @@ class ReportIn(BaseModel):
     parties: list[PartyIn] = Field(
         ..., min_length=1, max_length=50, description="Exactly one complainant (may be anonymous)"
     )
+    local_authority: str | None = Field(
+        None,
+        max_length=200,
+        description="The local authority area of the ASB (R56: whose ASB Case Review applies);"
+        " one of the landlord's (GET /landlord); needed where it works with several",
+    )
 
     @field_validator("parties")
     @classmethod

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from core.bank_holidays import holiday_dates
-from domain.case import CaseSetup
+from domain.case import RULES_REVISION, CaseSetup
 from domain.policy import load_policy
 
 # Years of bank holidays fixed into a case at opening, counted from today: the longest case we
@@ -27,4 +27,5 @@ def case_setup(landlord: str, received_at: datetime, now: datetime) -> CaseSetup
         holidays=holidays,
         holidays_from=date(first, 1, 1),
         holidays_to=date(last, 12, 31),
+        rules_revision=RULES_REVISION,
     )

@@ -7,13 +7,14 @@ unique constraint, so a retried activity can never write or send twice.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     DateTime,
     Dialect,
     Enum,
@@ -53,6 +54,8 @@ class LetterStatus(StrEnum):
     SENT = "sent"
     RENDERED = "rendered"  # produced; no email address: for the officer to send
     QUEUED_FOR_POST = "queued_for_post"
+    POSTED = "posted"  # marked posted from the day's print batch
+    MISSING_FACTS = "missing_facts"  # the record lacks a fact the letter needs: an officer task
     SUPPRESSED = "suppressed"  # R8: an anonymous complainant receives nothing
     UNCONFIRMED = "unconfirmed"  # an attempt was interrupted: the officer checks
     FAILED = "failed"
@@ -124,6 +127,8 @@ class ReportDetails(Base):
 
     reference: Mapped[str] = mapped_column(String(40), primary_key=True)
     description: Mapped[str] = mapped_column(Text)
+    # R56: the local authority whose ASB Case Review applies, where the landlord has several.
+    local_authority: Mapped[str | None] = mapped_column(String(200))
     anonymised_at: Mapped[datetime | None]
 
 
@@ -177,6 +182,9 @@ class Letter(Base):
     sent_at: Mapped[datetime | None]
     message_id: Mapped[str | None] = mapped_column(String(300))
     error: Mapped[str | None] = mapped_column(Text)
+    # Post: the day's print batch it belongs to (UK date) and who marked the batch posted.
+    batch_day: Mapped[date | None] = mapped_column(Date, index=True)
+    posted_by: Mapped[str | None] = mapped_column(String(80))
 
 
 class LetterDocument(Base):
@@ -241,3 +249,22 @@ class OfficerTask(Base):
     summary: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime]
     done_at: Mapped[datetime | None]
+    # Who closed it and why (a task is never deleted: the record shows how it was dealt with).
+    closed_by: Mapped[str | None] = mapped_column(String(80))
+    close_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class StaffMember(Base):
+    """The staff directory: how letters name an officer (never by user name) and how residents
+    reach them. Kept in step with the identity provider's claims; managed through the API."""
+
+    __tablename__ = "staff"
+
+    landlord: Mapped[str] = mapped_column(String(8), primary_key=True)
+    staff_id: Mapped[str] = mapped_column(String(100), primary_key=True)  # the token's subject
+    display_name: Mapped[str] = mapped_column(String(200))
+    job_title: Mapped[str] = mapped_column(String(200))
+    phone: Mapped[str] = mapped_column(String(40))
+    email: Mapped[str] = mapped_column(String(320))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[datetime]

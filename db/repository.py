@@ -13,7 +13,16 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Base, Case, CaseEvent, Letter, Party, Referral, ReferralStatus
+from db.models import (
+    Base,
+    Case,
+    CaseEvent,
+    Letter,
+    Party,
+    Referral,
+    ReferralStatus,
+    ReportDetails,
+)
 
 Row = dict[str, Any]
 
@@ -94,6 +103,12 @@ async def complainant(session: AsyncSession, reference: str) -> Party | None:
     return found
 
 
+async def local_authority(session: AsyncSession, reference: str) -> str | None:
+    """The local authority the report names, for letters about the ASB Case Review (R56)."""
+    report = await session.get(ReportDetails, reference)
+    return report.local_authority if report is not None else None
+
+
 async def letter(session: AsyncSession, key: str, *, lock: bool = False) -> Letter | None:
     """A letter by its business key, locked for update when ``lock``."""
     statement = select(Letter).where(Letter.key == key)
@@ -101,6 +116,22 @@ async def letter(session: AsyncSession, key: str, *, lock: bool = False) -> Lett
         await session.execute(statement.with_for_update() if lock else statement)
     ).scalar_one_or_none()
     return found
+
+
+async def case_referrals(session: AsyncSession, reference: str) -> Sequence[Referral]:
+    """A case's referrals, in the order they were made (R38)."""
+    rows = await session.scalars(
+        select(Referral).where(Referral.reference == reference).order_by(Referral.id)
+    )
+    return rows.all()
+
+
+async def referral_of_case(session: AsyncSession, reference: str, key: str) -> bool:
+    """Whether the referral ``key`` belongs to the case (a key of another case is unknown)."""
+    found = await session.scalar(
+        select(Referral.key).where(Referral.key == key, Referral.reference == reference)
+    )
+    return found is not None
 
 
 async def lock_referral(session: AsyncSession, key: str) -> Referral | None:

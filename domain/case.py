@@ -148,6 +148,12 @@ class OpenCase(_Model):
     distinct_reporters_6m: int = Field(0, ge=0)
 
 
+# Revision 1 of the rules (CaseSetup.rules_revision): an anonymous case keeps the deadline for an
+# officer to assess it (R8, R13), a report logged late starts its inactivity clock when it is
+# logged (R47), and a hold needs a reason where the policy asks for one (R17).
+RULES_REVISION = 1
+
+
 class CaseSetup(_Model):
     """Computed by an activity outside the sandbox, so the values are fixed in history."""
 
@@ -156,6 +162,9 @@ class CaseSetup(_Model):
     # The period the holiday list covers (None: unchecked); see WorkingCalendar.covers_*.
     holidays_from: date | None = None
     holidays_to: date | None = None
+    # Which revision of the engine's rules the case opens under. A history recorded before a
+    # revision lacks the field and replays with 0, as it ran (docs/design.md, Determinism).
+    rules_revision: int = 0
 
     @model_validator(mode="after")
     def _share(self) -> CaseSetup:
@@ -168,6 +177,8 @@ class ContactState(_Model):
     last_contact_at: AwareDatetime | None = None
     failed_attempts: int = 0  # since the last contact made (R29)
     failed_channels: list[str] = Field(default_factory=list)  # B: variety of methods (R47)
+    # R29: each failed attempt since the last contact, "channel|ISO time", as the letter lists it.
+    failed_log: list[str] = Field(default_factory=list)
     failed_letter_sent: bool = False  # R29: once per run of failures
     agreed_interval_days: int | None = None  # R37
 
@@ -222,6 +233,7 @@ class ClosureRequest(_Model):
     reason: ClosureReason
     requested_at: AwareDatetime
     requested_by: str
+    actions_taken: list[str] = Field(default_factory=list)  # R46, R50: for the closure letter
     consultation: ConsultationOutcome | None = None
     consulted_at: AwareDatetime | None = None
     approved_by: str | None = None
@@ -265,6 +277,7 @@ class CaseState(_Model):
     holidays: tuple[date, ...]  # tuples: immutable, so copies of the state share them
     holidays_from: date | None = None
     holidays_to: date | None = None
+    rules_revision: int = 0  # from CaseSetup: the revision of the rules the case opened under
     received_at: AwareDatetime
     opened_at: AwareDatetime
     categories: tuple[str, ...]

@@ -5,8 +5,10 @@ workflow runs each one as an activity. Every command has a deterministic busines
 (``f"{reference}:{kind}:{n}"``, ``n`` taken from counters in the case state, never random) so
 that the activity can be made idempotent with a unique constraint (docs/design.md, Activities).
 
-Payloads carry ids, enums and dates only; never names, addresses or narratives (docs/design.md,
-Where state lives).
+Payloads carry ids, enums and dates; never names, addresses or narratives (docs/design.md, Where
+state lives). The one exception is a letter's ``data``: the wording an officer decided for it
+(a warning's behaviour and clauses, an ABC's terms, the actions taken), which the action carried
+in and which holds no names or addresses; like every payload it is encrypted (core/codec.py).
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ __all__ = [
 
 Scalar = str | int | float | bool | None
 NotifyReason = Literal["deadline_missed", "closure_review_due", "approval_awaited", "safeguarding"]
+# A letter's facts decided by the case: dates, counts, and lists of what the officer decided.
+LetterValue = Scalar | list[str]
 
 
 class LetterKind(StrEnum):
@@ -83,7 +87,7 @@ class SendLetter(_Command):
     # other than the complainant must not include anything that identifies them.
     confidential_complainant: bool = False
     channel: str | None = None  # the recipient's preferred channel, where known
-    data: dict[str, Scalar] = Field(default_factory=dict)
+    data: dict[str, LetterValue] = Field(default_factory=dict)
 
     @model_validator(mode="before")
     @classmethod

@@ -18,7 +18,8 @@ Two kinds of clock (see ``domain.calendar`` for the time conventions):
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+import calendar as _months
+from datetime import UTC, date, datetime, timedelta
 
 from domain.calendar import WorkingCalendar, require_aware
 from domain.case import Clock  # one enum for every clock (re-exported here)
@@ -29,6 +30,7 @@ __all__ = [
     "Clock",
     "acknowledgement_due",
     "closure_review_due",
+    "contract_end",
     "first_contact_due",
     "next_contact_due",
     "opening_deadlines",
@@ -130,6 +132,22 @@ def survey_due(
         target = closed_day + timedelta(days=survey.delay_days)
         return calendar.opening(calendar.working_day_on_or_after(target))
     return closed_at.astimezone(UTC)
+
+
+def contract_end(start: date, months: int) -> date:
+    """R40: the last day of an acceptable behaviour contract of ``months`` from ``start``.
+
+    Calendar months, the way a contract is read: the day before the same date ``months`` later
+    (3 months from 15 March end on 14 June), or that month's last day where it has no such
+    date (3 months from 31 January end on 30 April)."""
+    if months < 1:
+        raise DomainError("an acceptable behaviour contract lasts at least one month")
+    index = start.month - 1 + months
+    year, month = start.year + index // 12, index % 12 + 1
+    last = _months.monthrange(year, month)[1]
+    if start.day > last:
+        return date(year, month, last)
+    return date(year, month, start.day) - timedelta(days=1)
 
 
 def opening_deadlines(

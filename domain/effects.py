@@ -12,6 +12,7 @@ from domain.case import CaseState, CaseView, Clock, OpenCase, PartyRef
 from domain.commands import (
     Command,
     LetterKind,
+    LetterValue,
     MakeReferral,
     NotifyReason,
     NotifySupervisor,
@@ -53,7 +54,7 @@ class Effects:
             )
         )
 
-    def letter(self, kind: LetterKind, party: PartyRef, **data: Scalar) -> None:
+    def letter(self, kind: LetterKind, party: PartyRef, **data: LetterValue) -> None:
         """A letter to ``party``. R9: any letter not to the complainant is marked confidential."""
         s = self.state
         self.commands.append(
@@ -70,7 +71,7 @@ class Effects:
             )
         )
 
-    def to_complainant(self, kind: LetterKind, **data: Scalar) -> bool:
+    def to_complainant(self, kind: LetterKind, **data: LetterValue) -> bool:
         """R8: an anonymous complainant gets no letters. Returns whether a letter went."""
         party = self.state.complainant
         if party is None or self.state.anonymous:
@@ -78,7 +79,7 @@ class Effects:
         self.letter(kind, party, **data)
         return True
 
-    def to_perpetrator(self, kind: LetterKind, **data: Scalar) -> bool:
+    def to_perpetrator(self, kind: LetterKind, **data: LetterValue) -> bool:
         """A letter to the alleged perpetrator, if one is known (R32: may be unknown)."""
         party = self.state.perpetrator
         if party is None:

@@ -24,7 +24,7 @@ from domain.errors import DomainError
 from domain.guards import ActionRefused, refusal
 from domain.predicates import floor_tier
 from domain.stages import enter_review, finish, move
-from domain.steps import check_case_review
+from domain.steps import check_case_review, local_day
 from domain.triage import TriageResult, triage
 from domain.views import build_view
 from domain.vocabulary import SYSTEM
@@ -106,6 +106,7 @@ def _initial_state(
         holidays=tuple(sorted(setup.holidays)),
         holidays_from=setup.holidays_from,
         holidays_to=setup.holidays_to,
+        rules_revision=setup.rules_revision,
         received_at=opened.received_at,
         opened_at=now,
         categories=tuple(opened.categories),
@@ -134,12 +135,43 @@ def _initial_state(
 def _start_clocks(state: CaseState, now: datetime) -> None:
     cal = clocks.calendar(state)
     opening = dl.opening_deadlines(state.policy, cal, state.received_at, state.tier)
+    if state.anonymous and state.rules_revision >= 1:
+        opening = _anonymous_deadlines(opening)
     for clock, due in opening.items():
-        if state.anonymous and clock in (Clock.ACKNOWLEDGEMENT, Clock.FIRST_CONTACT):
+        if state.anonymous and clock in _silent_clocks(state):
             continue  # R8: no feedback to an anonymous complainant
         clocks.set_deadline(state, clock, due, now)
-    clocks.touch_report(state, state.received_at)
+    clocks.touch_report(state, _inactive_since(state, now))
     clocks.touch_meaningful(state, now)
+
+
+def _silent_clocks(state: CaseState) -> tuple[Clock, ...]:
+    """R8: an anonymous complainant is never contacted, so no first-contact clock runs. From
+    revision 1 the acknowledgement clock still does: it is the landlord's own deadline for an
+    officer to assess the report (R6, R13), and it escalates when missed like any other."""
+    if state.rules_revision >= 1:
+        return (Clock.FIRST_CONTACT,)
+    return (Clock.ACKNOWLEDGEMENT, Clock.FIRST_CONTACT)
+
+
+def _anonymous_deadlines(opening: dict[Clock, datetime]) -> dict[Clock, datetime]:
+    """R8, R13, R14: a landlord without a separate acknowledgement deadline (Y) answers a report
+    by first contact; for an anonymous report, that is its deadline for an officer to assess
+    it, kept as the acknowledgement clock since no one can be contacted."""
+    first = opening.get(Clock.FIRST_CONTACT)
+    if Clock.ACKNOWLEDGEMENT in opening or first is None:
+        return opening
+    return {**opening, Clock.ACKNOWLEDGEMENT: first}
+
+
+def _inactive_since(state: CaseState, now: datetime) -> datetime:
+    """R47: inactivity counts from the report. A report logged so late that the clock would
+    already have run out counts from when it was logged (revision 1): nobody has worked it
+    yet, and believe housing (14.4) will "not assume that a case has been resolved"."""
+    if state.rules_revision < 1:
+        return state.received_at
+    due = dl.closure_review_due(state.policy, clocks.calendar(state), state.received_at)
+    return now if due is not None and due <= now else state.received_at
 
 
 def _route_domestic_abuse(state: CaseState, fx: Effects) -> None:
@@ -269,11 +301,14 @@ def _open_closure_review(s: CaseState, now: datetime, fx: Effects) -> None:
 def _send_survey(s: CaseState, now: datetime, fx: Effects) -> None:
     """R51: the satisfaction survey goes out; the response window opens."""
     clocks.meet(s, Clock.SURVEY, now)
-    fx.to_complainant(LetterKind.SURVEY_INVITATION)
     move(s, Stage.SURVEY)
     s.survey.invited_at = now
     s.survey.closes_at = now + timedelta(days=clocks.SURVEY_RESPONSE_DAYS)
-    fx.event("tick:survey", "Satisfaction survey sent to the complainant (R51).")
+    fx.to_complainant(LetterKind.SURVEY_INVITATION, closes_on=local_day(s, s.survey.closes_at))
+    fx.event(
+        "tick:survey",
+        "Satisfaction survey due: invitation to the complainant requested (R51).",
+    )
 
 
 def _close_survey_window(s: CaseState, now: datetime, fx: Effects) -> None:

@@ -13,7 +13,7 @@ from typing import Literal
 from domain import clocks
 from domain import deadlines as dl
 from domain.case import CaseState, Clock, Stage
-from domain.commands import LetterKind
+from domain.commands import LetterKind, LetterValue
 from domain.effects import Effects
 from domain.policy import ConsultBeforeClose
 from domain.predicates import consultation_needed, floor_tier
@@ -21,7 +21,9 @@ from domain.stages import finish, leave_review, move
 
 __all__ = [
     "check_case_review",
+    "local_day",
     "maybe_close",
+    "open_due_day",
     "raise_to_floor",
     "report_activity",
     "set_tier",
@@ -85,6 +87,20 @@ def _case_review_limb(s: CaseState, now: datetime) -> CaseReviewLimb | None:
     return None
 
 
+def local_day(s: CaseState, at: datetime) -> str:
+    """The UK date of an instant, as a letter states it (ISO; the letter spells it out)."""
+    return clocks.calendar(s).local_date(at).isoformat()
+
+
+def open_due_day(s: CaseState, *wanted: Clock) -> str | None:
+    """The day the first of ``wanted`` open clocks falls due: the date a letter promises."""
+    for clock in wanted:
+        deadline = s.deadlines.get(clock)
+        if deadline is not None and deadline.open:
+            return local_day(s, deadline.due_at)
+    return None
+
+
 def maybe_close(s: CaseState, now: datetime, fx: Effects) -> None:
     """Close once every requirement of R46 is met; otherwise say what is awaited."""
     req = s.closure
@@ -112,15 +128,15 @@ def _close(s: CaseState, now: datetime, fx: Effects) -> None:
     clocks.meet(s, Clock.RESOLUTION_TARGET, now)  # R52
     clocks.stop_all(s, now)
     closure = s.policy.closure
+    told: dict[str, LetterValue] = {
+        "reason": req.reason.value,
+        "actions_taken": list(req.actions_taken),
+        "consulted_on": local_day(s, req.consulted_at) if req.consulted_at else None,
+    }
     if closure.written_confirmation:  # Y (R46): completed actions confirmed in writing
-        fx.to_complainant(
-            LetterKind.CLOSURE_CONFIRMATION,
-            reason=req.reason.value,
-            remedies=len(s.remedies),
-            legal_actions=len(s.legal_actions),
-        )
+        fx.to_complainant(LetterKind.CLOSURE_CONFIRMATION, **told)
     elif closure.notify_complainant:  # R50
-        fx.to_complainant(LetterKind.CLOSURE_NOTICE, reason=req.reason.value)
+        fx.to_complainant(LetterKind.CLOSURE_NOTICE, **told)
     fx.event(
         "closed",
         f"Case closed: {req.reason.value.replace('_', ' ')} (R49).",

@@ -26,6 +26,8 @@ __all__ = [
     "RemedyKind",
     "SharingBasis",
     "Text",
+    "Wording",
+    "WordingList",
 ]
 
 PartyRole = Literal["complainant", "alleged_perpetrator", "witness", "reporter"]
@@ -35,6 +37,9 @@ ConsultationOutcome = Literal["agrees", "objects", "unreachable"]  # R46
 ActorRole = Literal["officer", "supervisor", "admin", "system"]
 Text = Annotated[str, Field(max_length=500)]  # free text that must hold no personal data
 Ref = Annotated[str, Field(min_length=1, max_length=200)]  # id of a document in the record
+# What an officer decided, in words a letter can quote: never a name or an address.
+Wording = Annotated[str, Field(min_length=1, max_length=500, pattern=r"\S")]
+WordingList = Annotated[list[Wording], Field(max_length=20)]
 
 
 class Actor(BaseModel):

@@ -46,6 +46,8 @@ from core.settings import Settings
 from core.temporal import connect
 from db.engine import create_engine, session_factory
 from db.migrate import upgrade
+from db.staff import seed_development_staff
+from domain.policy import known_landlords
 from scripts.bench_floor import FLOOR_QUEUE, FloorWorkflow
 
 OP_TIMEOUT = 60.0
@@ -139,6 +141,8 @@ class Stack:
 
     async def start_server(self) -> None:
         await asyncio.to_thread(upgrade, self.settings.resolved_database_url)
+        # Officers the letters can name; a case is given only to someone in the directory.
+        await seed_development_staff(self.settings.resolved_database_url, known_landlords())
         command = dev_server_command(self.settings)
         self.children.append(subprocess.Popen(command))  # noqa: ASYNC220 - start-up only
         await asyncio.to_thread(wait_for_port, self.settings.temporal_address)
@@ -264,7 +268,7 @@ async def run(args: argparse.Namespace, folder: Path) -> None:
         engine = create_engine(stack.settings.resolved_database_url)
         services = Services(stack.settings, client, engine, session_factory(engine))
         app = create_app(stack.settings, services)
-        token = mint_token(stack.settings, "bench.officer", ["officer"], "X")
+        token = mint_token(stack.settings, "officer.jones", ["officer"], "X")
         headers = {"Authorization": f"Bearer {token}"}
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://bench") as api:

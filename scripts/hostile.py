@@ -11,6 +11,7 @@ token. Passes only if no response is a 5xx.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import subprocess
 import sys
@@ -20,6 +21,7 @@ from pathlib import Path
 from api.auth import mint_token
 from core.devstack import wait_for_port
 from db.migrate import upgrade
+from db.staff import seed_development_staff
 from scripts.benchmark import Stack, free_port
 
 QUICK_SEED = 20261122
@@ -47,6 +49,7 @@ def run(folder: Path, examples: int, extra: list[str]) -> int:
     port = free_port()
     stack.env.update({"ASB_API_PORT": str(port), "ASB_INTAKE_PER_MINUTE": "100000"})
     upgrade(stack.settings.resolved_database_url)
+    asyncio.run(seed_development_staff(stack.settings.resolved_database_url, ["X"]))
     try:
         stack.children.append(
             subprocess.Popen(
@@ -60,7 +63,7 @@ def run(folder: Path, examples: int, extra: list[str]) -> int:
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         )  # fmt: skip
         wait_for_port(f"127.0.0.1:{port}")
-        token = mint_token(stack.settings, "fuzz.supervisor", ["supervisor", "officer"], "X")
+        token = mint_token(stack.settings, "supervisor.khan", ["supervisor", "officer"], "X")
         command = [
             str(Path(sys.executable).parent / "schemathesis"), "run",
             f"http://127.0.0.1:{port}/openapi.json",

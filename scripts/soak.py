@@ -41,8 +41,10 @@ from core.temporal import connect
 from db.engine import create_engine, session_factory
 from db.migrate import upgrade_async
 from db.models import Letter
+from db.staff import seed_development_staff
 from scripts.benchmark import Stack, free_port
 
+OFFICER = "officer.jones"  # in the development staff directory (db/staff_seed.toml)
 ACTIONS: list[tuple[str, dict[str, Any]]] = [
     ("add_evidence", {"kind": "diary_sheet", "consent": True}),
     ("record_contact", {"outcome": "made", "channel": "phone"}),
@@ -106,7 +108,7 @@ class Soak:
             self.failed += 1
             return
         if response.status_code == 200:
-            self.succeeded.append((ref, name, f"{ref}:soak.officer:{key}"))
+            self.succeeded.append((ref, name, f"{ref}:{OFFICER}:{key}"))
         else:
             self.failed += 1
 
@@ -151,6 +153,7 @@ async def run(args: argparse.Namespace, folder: Path) -> int:
     soak = Soak(folder, smtp_port)
     settings = soak.stack.settings
     await upgrade_async(settings.resolved_database_url)
+    await seed_development_staff(settings.resolved_database_url, ["X"])  # OFFICER is in it
     soak.start_server()
     soak.start_worker()
     try:
@@ -158,7 +161,7 @@ async def run(args: argparse.Namespace, folder: Path) -> int:
         engine = create_engine(settings.resolved_database_url)
         services = Services(settings, client, engine, session_factory(engine))
         app = create_app(settings, services)
-        token = mint_token(settings, "soak.officer", ["officer"], "X")
+        token = mint_token(settings, OFFICER, ["officer"], "X")
         headers = {"Authorization": f"Bearer {token}"}
         async with httpx.AsyncClient(
             transport=httpx.ASGITransport(app=app), base_url="http://soak"

@@ -26,6 +26,7 @@ from domain import machine
 from domain.case import CaseView, OpenCase, PartyRef
 from domain.errors import DomainError, UnknownValueError
 from domain.policy import PolicyProfile, load_policy
+from domain.profile import load_profile
 from domain.triage import VulnerabilityAnswers
 from domain.vocabulary import PartyRole
 from services.errors import InvalidInput
@@ -68,6 +69,7 @@ class NewReport:
     parties: list[NewParty]
     vulnerability: VulnerabilityAnswers = field(default_factory=VulnerabilityAnswers)
     received_at: datetime | None = None
+    local_authority: str | None = None  # R56: whose ASB Case Review applies
 
 
 def new_reference(landlord: str, idempotency_key: str | None, now: datetime) -> str:
@@ -87,6 +89,13 @@ def check_policy(report: NewReport) -> PolicyProfile:
             policy.category(code)
         except UnknownValueError as unknown:
             raise InvalidInput("categories", str(unknown)) from None
+    if report.local_authority is not None:
+        profile = load_profile(report.landlord)
+        if profile.case_review_for(report.local_authority) is None:
+            not_known = UnknownValueError(
+                "local_authority", report.local_authority, profile.local_authorities
+            )
+            raise InvalidInput("local_authority", str(not_known))
     return policy
 
 
@@ -167,7 +176,11 @@ async def _save_report(deps: CaseServices, reference: str, report: NewReport) ->
         }
         for n, party in enumerate(report.parties, start=1)
     ]
-    details = {"reference": reference, "description": report.description}
+    details = {
+        "reference": reference,
+        "description": report.description,
+        "local_authority": report.local_authority,
+    }
     async with deps.sessions() as session, session.begin():
         if await insert_new(session, ReportDetails, [details]):
             await insert_new(session, Party, parties)

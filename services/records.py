@@ -1,12 +1,39 @@
-"""The record as staff read it: case lists, timelines, escalations, approvals and reports.
+"""The record as staff read and keep it: case lists, timelines, escalations, approvals, reports,
+letters, officer tasks and the staff directory.
 
-The queries themselves are repositories in :mod:`db` (``db.queries``, ``db.reports``); the API
-reaches them through this module, so that only services and activities touch the database.
+The statements themselves are repositories in :mod:`db` (``db.queries``, ``db.reports``,
+``db.letters``, ``db.staff``); the API reaches them through this module, so that only services
+and activities touch the database.
 """
 
 from __future__ import annotations
 
-from db import queries, reports
+from db import letters, queries, reports
 from db.engine import create_engine, ping, session_factory
+from db.letters import case_letters, status_sentence
+from db.models import Case as CaseRow
+from db.models import Letter, OfficerTask, Referral
+from db.repository import case_referrals, record_referral_response, referral_of_case
+from db.staff import find_staff, is_active_staff, list_staff, put_staff
 
-__all__ = ["create_engine", "ping", "queries", "reports", "session_factory"]
+__all__ = [
+    "CaseRow",
+    "Letter",
+    "OfficerTask",
+    "Referral",
+    "case_letters",
+    "case_referrals",
+    "create_engine",
+    "find_staff",
+    "is_active_staff",
+    "letters",
+    "list_staff",
+    "ping",
+    "put_staff",
+    "queries",
+    "record_referral_response",
+    "referral_of_case",
+    "reports",
+    "session_factory",
+    "status_sentence",
+]

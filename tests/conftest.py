@@ -20,6 +20,8 @@ from core.settings import Settings
 from core.temporal import data_converter
 from db.engine import create_engine, session_factory
 from db.migrate import upgrade_async
+from db.staff import seed_staff
+from domain.policy import known_landlords
 
 POSTGRES_ADMIN_URL = os.environ.get("ASB_TEST_POSTGRES", "postgresql://127.0.0.1:5432/test")
 # The product's converter: pydantic payloads, encrypted (core/codec.py), as production uses.
@@ -118,8 +120,12 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
 
 
 @pytest.fixture(scope="session")
-def sessions(engine: AsyncEngine) -> async_sessionmaker[Any]:
-    return session_factory(engine)
+async def sessions(engine: AsyncEngine) -> async_sessionmaker[Any]:
+    """Sessions on a database holding the development staff directory (db/staff_seed.toml),
+    so the officers the tests act as can be named in letters."""
+    factory = session_factory(engine)
+    await seed_staff(factory, known_landlords())
+    return factory
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from activities.letters.errors import (
     AnonymousRecipientError,
     ConfidentialityError,
     LetterError,
+    MissingFactsError,
     MissingLetterFieldError,
     WrongRecipientError,
 )
@@ -36,6 +37,7 @@ __all__ = [
     "LetterContext",
     "LetterError",
     "LetterKind",
+    "MissingFactsError",
     "MissingLetterFieldError",
     "Party",
     "Recipient",

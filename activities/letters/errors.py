@@ -21,3 +21,11 @@ class WrongRecipientError(LetterError):
 
 class MissingLetterFieldError(LetterError):
     """The context lacks a field this kind of letter needs, or breaks a rule it must meet."""
+
+
+class MissingFactsError(LetterError):
+    """The record lacks facts the letter must state; each is named for the officer's task."""
+
+    def __init__(self, facts: list[str]) -> None:
+        self.facts = list(facts)
+        super().__init__("the record lacks " + "; ".join(self.facts))

@@ -111,6 +111,8 @@ class LetterContext(_Model):
     officer_name: Text
     officer_contact: Text
     officer_title: Text | None = None
+    # False where the policy says this letter names no contact (R13): the team signs it.
+    names_officer: bool = True
 
     # Only ever printable in letters to the complainant, or to an agency or reporter holding
     # the complainant's consent (R4, R9).
@@ -131,6 +133,7 @@ class LetterContext(_Model):
     behaviour: Text | None = None
     # warning
     effect: Text | None = None
+    incident_dates: Annotated[list[date], Field(min_length=1)] | None = None
     tenancy_clauses: Items | None = None
     # failed_contact
     contact_attempts: Items | None = None
@@ -141,7 +144,9 @@ class LetterContext(_Model):
     signpost: Text | None = None
     # acceptable_behaviour_contract
     abc_terms: Items | None = None
+    contract_start_date: date | None = None
     contract_end_date: date | None = None
+    review_date: date | None = None
     # noise_monitoring_notice
     monitoring_method: Text | None = None
     monitoring_start: date | None = None
@@ -181,3 +186,6 @@ class RenderedLetter(_Model):
     subject: str
     text: str
     html: str
+    # The recipient's name and address lines, which open the text; a printed letter places
+    # them in the envelope window. Empty when the recipient has no postal address.
+    address: tuple[str, ...] = ()

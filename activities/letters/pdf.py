@@ -21,6 +21,11 @@ _SIZE = 10.5  # pt, body text
 _LINE = 5.0  # mm, body line height
 _GAP = 3.0  # mm between paragraphs
 _ADDRESS_TOP = 50.0  # mm: where the letter starts, below the letterhead (window envelope)
+# The window of a C5 envelope holding the A4 sheet folded once: 90 x 45 mm, 20 mm from the left
+# edge and 45 mm from the top. The address sits inside it with a margin all round.
+WINDOW = (20.0, 45.0, 90.0, 45.0)  # x, y, width, height in mm
+ADDRESS_BOX = (22.0, _ADDRESS_TOP, 85.0, 38.0)  # where the address lines are typeset
+_ADDRESS_SIZES = (10.5, 9.5, 8.5)  # pt: the largest that fits the box
 _CREATOR = "asb-case-engine"
 
 _PUNCTUATION = str.maketrans(
@@ -65,8 +70,38 @@ def render_pdf(
         pdf.set_creation_date(created)
     pdf.add_page()
     _letterhead(pdf, head)
-    _body(pdf, letter)
+    text = letter.text
+    if letter.address:
+        _window_address(pdf, letter.address)
+        text = _without_address(text, letter.address)
+    _body(pdf, letter.subject, text)
     return bytes(pdf.output())
+
+
+def _window_address(pdf: FPDF, lines: tuple[str, ...]) -> None:
+    """Typeset the address inside the envelope window, or refuse: a letter whose address
+    would not show through the window cannot be posted."""
+    x, y, width, height = ADDRESS_BOX
+    for size in _ADDRESS_SIZES:
+        pdf.set_font(_FONT, size=size)
+        step = size * 0.45  # mm per line
+        fits = all(pdf.get_string_width(latin1(line)) <= width for line in lines)
+        if fits and len(lines) * step <= height:
+            break
+    else:
+        raise ValueError("the address does not fit an envelope window: shorten it on the record")
+    for n, line in enumerate(lines):
+        pdf.set_xy(x, y + n * step)
+        pdf.cell(width, step, latin1(line))
+    pdf.set_xy(_MARGIN, WINDOW[1] + WINDOW[3] + 4)
+
+
+def _without_address(text: str, address: tuple[str, ...]) -> str:
+    """The text version opens with the address block; on paper it is in the window instead."""
+    lines = text.splitlines()
+    if [line.strip() for line in lines[: len(address)]] == list(address):
+        return "\n".join(lines[len(address) :]).lstrip("\n")
+    return text
 
 
 def latin1(text: str) -> str:
@@ -104,13 +139,15 @@ def _letterhead(pdf: FPDF, lines: list[str]) -> None:
     for line in lines[1:]:
         pdf.cell(0, 4.5, latin1(line), align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     rule = pdf.get_y() + 2
+    if rule > WINDOW[1]:
+        raise ValueError("the letterhead runs into the envelope window: shorten it")
     pdf.set_draw_color(160)
     pdf.line(_MARGIN, rule, pdf.w - _MARGIN, rule)
     pdf.set_y(max(rule + 8, _ADDRESS_TOP))
 
 
-def _body(pdf: FPDF, letter: RenderedLetter) -> None:
-    blocks = _text_blocks(letter.text)
+def _body(pdf: FPDF, subject: str, text: str) -> None:
+    blocks = _text_blocks(text)
     if len(blocks) >= 2:  # keep "Yours sincerely," with the name under it
         blocks[-2:] = [[*blocks[-2], "", *blocks[-1]]]
     for number, block in enumerate(blocks):
@@ -121,7 +158,7 @@ def _body(pdf: FPDF, letter: RenderedLetter) -> None:
             if not line.strip():
                 pdf.ln(_GAP)
                 continue
-            pdf.set_font(_FONT, "B" if line.strip() == letter.subject else "", _SIZE)
+            pdf.set_font(_FONT, "B" if line.strip() == subject else "", _SIZE)
             pdf.multi_cell(0, _LINE, latin1(line.rstrip()), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 

@@ -65,12 +65,12 @@ ALLOWED_ROLES: dict[LetterKind, frozenset[RecipientRole]] = {
 # recipient, recipient_role, officer_name, officer_contact).
 REQUIRED_FIELDS: dict[LetterKind, tuple[str, ...]] = {
     LetterKind.ACKNOWLEDGEMENT: (),
-    LetterKind.ACTION_PLAN: ("actions", "next_contact_date"),
+    LetterKind.ACTION_PLAN: ("actions",),
     LetterKind.INTERVIEW_INVITATION_COMPLAINANT: ("appointment",),
     LetterKind.INTERVIEW_INVITATION_PERPETRATOR: ("appointment", "behaviour"),
     LetterKind.FAILED_CONTACT: ("contact_attempts",),
     LetterKind.ROUTE_DECISION: ("route", "route_reason"),
-    LetterKind.WARNING: ("behaviour", "effect", "tenancy_clauses"),
+    LetterKind.WARNING: ("behaviour", "incident_dates", "tenancy_clauses"),
     LetterKind.ACCEPTABLE_BEHAVIOUR_CONTRACT: ("behaviour", "abc_terms", "contract_end_date"),
     LetterKind.NOISE_MONITORING_NOTICE: ("monitoring_method", "monitoring_start"),
     LetterKind.CLOSURE: ("closure_reason", "actions_taken"),
@@ -149,7 +149,11 @@ def _render(kind: LetterKind, context: LetterContext) -> RenderedLetter:
         body = _environment(html=True).get_template(name).render(variables)
     except UndefinedError as error:
         raise MissingLetterFieldError(f"{kind} template: {error.message}") from error
-    return RenderedLetter(subject=subject, text=text, html=_html_document(subject, body))
+    recipient = context.recipient
+    address = (recipient.name, *recipient.address_lines) if recipient.address else ()
+    return RenderedLetter(
+        subject=subject, text=text, html=_html_document(subject, body), address=address
+    )
 
 
 def _template_variables(context: LetterContext) -> dict[str, Any]:

@@ -36,7 +36,7 @@ from domain.actions.investigation import (
 )
 from domain.actions.legal import ApprovePeia, CompletePeia, RecordLegalOutcome, StartLegalAction
 from domain.actions.registry import ACTION_TYPES, ACTIONS, Action, bind, rules_for
-from domain.actions.remedies import ApplyRemedy, MakeReferralAction
+from domain.actions.remedies import AbcTerms, ApplyRemedy, MakeReferralAction, WarningTerms
 from domain.actions.spec import ActionBase, ActionRules, ActionSpec
 from domain.actions.supervision import Hold, Reassign, Recategorise, Resume
 from domain.vocabulary import (
@@ -60,6 +60,7 @@ __all__ = [
     "ENFORCEMENT_REMEDIES",
     "SUPPORT_REMEDIES",
     "SYSTEM",
+    "AbcTerms",
     "Acknowledge",
     "Action",
     "ActionBase",
@@ -97,6 +98,7 @@ __all__ = [
     "ReviseActionPlan",
     "SharingBasis",
     "StartLegalAction",
+    "WarningTerms",
     "WithdrawClosure",
     "bind",
     "rules_for",

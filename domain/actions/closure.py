@@ -16,7 +16,7 @@ from domain.policy import ClosureReason
 from domain.predicates import approval_needed, consultation_needed, first, unreachable_reason
 from domain.stages import enter_review, finish, leave_review
 from domain.steps import maybe_close
-from domain.vocabulary import ConsultationOutcome, Text
+from domain.vocabulary import ConsultationOutcome, Text, WordingList
 
 __all__ = [
     "APPROVE_CLOSURE",
@@ -33,8 +33,8 @@ __all__ = [
 
 # R46, R50: the letters a closing decision may send.
 CLOSING_LETTERS = (
-    LetterFacts(LetterKind.CLOSURE_CONFIRMATION, ("reason", "remedies", "legal_actions")),
-    LetterFacts(LetterKind.CLOSURE_NOTICE, ("reason",)),
+    LetterFacts(LetterKind.CLOSURE_CONFIRMATION, ("reason", "actions_taken", "consulted_on")),
+    LetterFacts(LetterKind.CLOSURE_NOTICE, ("reason", "actions_taken", "consulted_on")),
 )
 
 
@@ -52,6 +52,8 @@ class RequestClosure(ActionBase):
 
     type: Literal["request_closure"] = "request_closure"
     reason: ClosureReason
+    # R46, R50: what was done, as the closure letter confirms it to the complainant.
+    actions_taken: WordingList = Field(default_factory=list)
 
 
 def _request_closure_stage(s: CaseState) -> Reason:
@@ -82,7 +84,12 @@ def _request_closure_content(s: CaseState, a: RequestClosure, now: datetime) -> 
 
 
 def _request_closure(s: CaseState, a: RequestClosure, now: datetime, fx: Effects) -> None:
-    s.closure = ClosureRequest(reason=a.reason, requested_at=now, requested_by=a.actor.user_id)
+    s.closure = ClosureRequest(
+        reason=a.reason,
+        requested_at=now,
+        requested_by=a.actor.user_id,
+        actions_taken=list(a.actions_taken),
+    )
     if s.stage is not Stage.CLOSURE_REVIEW:
         enter_review(s)
     fx.event(

@@ -11,12 +11,12 @@ from domain import clocks
 from domain import deadlines as dl
 from domain.actions.spec import ActionBase, ActionSpec, LetterFacts, Reason
 from domain.case import CaseState, Clock, RiskAssessmentRecord, Stage
-from domain.commands import LetterKind
+from domain.commands import LetterKind, LetterValue
 from domain.effects import Effects
 from domain.predicates import acknowledged, first, plan_agreed, tier_refusal
 from domain.stages import advance
-from domain.steps import report_activity, set_tier
-from domain.vocabulary import Ref
+from domain.steps import open_due_day, report_activity, set_tier
+from domain.vocabulary import Ref, WordingList
 
 __all__ = [
     "ACKNOWLEDGE",
@@ -42,7 +42,10 @@ class Acknowledge(ActionBase):
 
 
 def _acknowledge_stage(s: CaseState) -> Reason:
-    if s.stage is not Stage.RECEIVED:
+    # A closure review opened before anyone acknowledged the case does not stand in for the
+    # acknowledgement (believe housing 14.4: never assume a case is resolved).
+    working = s.stage_before_review if s.stage is Stage.CLOSURE_REVIEW else s.stage
+    if (working or s.stage) is not Stage.RECEIVED:
         return f"The case was already acknowledged; it is at the {s.stage.value} stage."
     return None
 
@@ -61,8 +64,10 @@ def _acknowledge(s: CaseState, a: Acknowledge, now: datetime, fx: Effects) -> No
     s.acknowledged_at = now
     clocks.meet(s, Clock.ACKNOWLEDGEMENT, now)
     advance(s, Stage.RISK_ASSESSMENT)
-    fx.to_complainant(
-        LetterKind.ACKNOWLEDGEMENT, names_contact=s.policy.contact.acknowledgement_names_contact
+    fx.to_complainant(  # R13, R14: the letter promises the first-contact deadline
+        LetterKind.ACKNOWLEDGEMENT,
+        names_contact=s.policy.contact.acknowledgement_names_contact,
+        contact_by=open_due_day(s, Clock.FIRST_CONTACT, Clock.NEXT_CONTACT),
     )
     fx.event(
         a.type,
@@ -76,7 +81,7 @@ ACKNOWLEDGE = ActionSpec(
     stage=_acknowledge_stage,
     content=_acknowledge_content,
     handler=_acknowledge,
-    letters=(LetterFacts(LetterKind.ACKNOWLEDGEMENT, ("names_contact",)),),
+    letters=(LetterFacts(LetterKind.ACKNOWLEDGEMENT, ("names_contact", "contact_by")),),
 )
 
 
@@ -101,6 +106,7 @@ def _record_contact(s: CaseState, a: RecordContact, now: datetime, fx: Effects) 
     c = s.contact
     if a.outcome == "made":
         c.last_contact_at, c.failed_attempts, c.failed_channels = now, 0, []
+        c.failed_log = []
         c.failed_letter_sent = False
         clocks.meet(s, Clock.FIRST_CONTACT, now)
         clocks.reset_cadence(s, now)
@@ -113,6 +119,7 @@ def _record_contact(s: CaseState, a: RecordContact, now: datetime, fx: Effects) 
         return
     c.failed_attempts += 1
     c.failed_channels = sorted({*c.failed_channels, a.channel})
+    c.failed_log = [*c.failed_log, f"{a.channel}|{now.isoformat()}"]
     fx.event(
         a.type,
         f"Contact attempt {c.failed_attempts} by {a.channel} failed.",
@@ -122,8 +129,8 @@ def _record_contact(s: CaseState, a: RecordContact, now: datetime, fx: Effects) 
     needed = s.policy.contact.failed_attempts_before_letter
     if needed and c.failed_attempts >= needed and not c.failed_letter_sent:
         c.failed_letter_sent = fx.to_complainant(
-            LetterKind.FAILED_CONTACT, attempts=c.failed_attempts
-        )  # R29
+            LetterKind.FAILED_CONTACT, attempts=list(c.failed_log)
+        )  # R29: the attempts as recorded
 
 
 RECORD_CONTACT = ActionSpec(
@@ -202,6 +209,8 @@ class AgreeActionPlan(ActionBase):
     type: Literal["agree_action_plan"] = "agree_action_plan"
     agreed_contact_interval_days: int = Field(ge=1, le=365)
     summary_ref: Ref
+    # R28: the actions agreed, as the letter lists them; none given, the letter waits for them.
+    actions: WordingList = Field(default_factory=list)
 
 
 def _agree_plan_stage(s: CaseState) -> Reason:
@@ -220,7 +229,7 @@ def _agree_action_plan(s: CaseState, a: AgreeActionPlan, now: datetime, fx: Effe
     s.contact.agreed_interval_days = a.agreed_contact_interval_days
     clocks.reset_cadence(s, now)
     advance(s, Stage.INVESTIGATION)
-    fx.to_complainant(LetterKind.ACTION_PLAN, version=1, summary_ref=a.summary_ref)  # R28
+    fx.to_complainant(LetterKind.ACTION_PLAN, **_plan_letter(s, 1, a.actions))  # R28
     fx.event(
         a.type,
         f"Action plan agreed; contact every {a.agreed_contact_interval_days} "
@@ -229,11 +238,25 @@ def _agree_action_plan(s: CaseState, a: AgreeActionPlan, now: datetime, fx: Effe
     )
 
 
+def _plan_letter(s: CaseState, version: int, actions: list[str]) -> dict[str, LetterValue]:
+    """R28, R37: the agreed actions and the next contact the cadence clock set."""
+    return {
+        "version": version,
+        "actions": list(actions),
+        "interval_days": s.contact.agreed_interval_days,
+        "next_contact_by": open_due_day(s, Clock.NEXT_CONTACT),
+    }
+
+
+PLAN_LETTER = LetterFacts(
+    LetterKind.ACTION_PLAN, ("version", "actions", "interval_days", "next_contact_by")
+)
+
 AGREE_ACTION_PLAN = ActionSpec(
     model=AgreeActionPlan,
     stage=_agree_plan_stage,
     handler=_agree_action_plan,
-    letters=(LetterFacts(LetterKind.ACTION_PLAN, ("version", "summary_ref")),),
+    letters=(PLAN_LETTER,),
 )
 
 
@@ -243,6 +266,7 @@ class ReviseActionPlan(ActionBase):
     type: Literal["revise_action_plan"] = "revise_action_plan"
     agreed_contact_interval_days: int | None = Field(None, ge=1, le=365)
     summary_ref: Ref
+    actions: WordingList = Field(default_factory=list)  # R28
 
 
 def _revise_action_plan(s: CaseState, a: ReviseActionPlan, now: datetime, fx: Effects) -> None:
@@ -250,9 +274,9 @@ def _revise_action_plan(s: CaseState, a: ReviseActionPlan, now: datetime, fx: Ef
     if a.agreed_contact_interval_days is not None:
         s.contact.agreed_interval_days = a.agreed_contact_interval_days
         clocks.reset_cadence(s, now)
-    fx.to_complainant(
-        LetterKind.ACTION_PLAN, version=s.action_plan_version, summary_ref=a.summary_ref
-    )  # R28
+    fx.to_complainant(  # R28
+        LetterKind.ACTION_PLAN, **_plan_letter(s, s.action_plan_version, a.actions)
+    )
     fx.event(
         a.type,
         f"Action plan revised to version {s.action_plan_version} (R36).",
@@ -264,5 +288,5 @@ REVISE_ACTION_PLAN = ActionSpec(
     model=ReviseActionPlan,
     stage=plan_agreed,
     handler=_revise_action_plan,
-    letters=(LetterFacts(LetterKind.ACTION_PLAN, ("version", "summary_ref")),),
+    letters=(PLAN_LETTER,),
 )

@@ -9,11 +9,11 @@ from pydantic import AwareDatetime, Field
 
 from domain.actions.spec import ActionBase, ActionSpec, LetterFacts, Reason
 from domain.case import CaseState, Incident, OpenCase, PartyRef
-from domain.commands import LetterKind
+from domain.commands import LetterKind, LetterValue
 from domain.effects import Effects
 from domain.policy import CounterAllegation
 from domain.predicates import acknowledged, perpetrator_known
-from domain.steps import check_case_review, raise_to_floor, report_activity
+from domain.steps import check_case_review, local_day, raise_to_floor, report_activity
 from domain.triage import VulnerabilityAnswers
 from domain.vocabulary import EvidenceKind, InterviewParty, PartyRole, Ref, Text
 
@@ -76,7 +76,8 @@ def _invite_to_interview(s: CaseState, a: InviteToInterview, now: datetime, fx: 
     s.interviews_invited.append(a.party)
     fx.event(
         a.type,
-        f"Interview invitation sent to the {a.party.replace('_', ' ')} (R26, R30).",
+        f"Interview invitation to the {a.party.replace('_', ' ')} requested; the letters "
+        "list shows whether it went (R26, R30).",
         party=a.party,
     )
 
@@ -192,7 +193,8 @@ def _add_evidence(s: CaseState, a: AddEvidence, now: datetime, fx: Effects) -> N
     # R34 (B): the perpetrator is told in writing when monitoring is deployed or the Noise App
     # is first used.
     notify = a.kind is EvidenceKind.NOISE_MONITORING or (a.kind in NOISE_KINDS and first_of_kind)
-    if notify and fx.to_perpetrator(LetterKind.NOISE_MONITORING_NOTICE, evidence_kind=a.kind.value):
+    notice: dict[str, LetterValue] = {"evidence_kind": a.kind.value, "from": local_day(s, now)}
+    if notify and fx.to_perpetrator(LetterKind.NOISE_MONITORING_NOTICE, **notice):
         s.noise_notices_sent += 1
     report_activity(s, now, fx)
 
@@ -202,7 +204,7 @@ ADD_EVIDENCE = ActionSpec(
     content=_add_evidence_content,
     handler=_add_evidence,
     on_hold=True,
-    letters=(LetterFacts(LetterKind.NOISE_MONITORING_NOTICE, ("evidence_kind",)),),
+    letters=(LetterFacts(LetterKind.NOISE_MONITORING_NOTICE, ("evidence_kind", "from")),),
 )
 
 

@@ -9,12 +9,12 @@ from pydantic import Field
 
 from domain import clocks
 from domain.actions.spec import SUPERVISORS, ActionBase, ActionSpec, LetterFacts, Reason
-from domain.case import CaseState, HoldState
+from domain.case import CaseState, Clock, HoldState
 from domain.commands import LetterKind
 from domain.effects import Effects
 from domain.errors import DomainError
 from domain.predicates import tier_refusal
-from domain.steps import set_tier
+from domain.steps import open_due_day, set_tier
 from domain.triage import recategorise
 from domain.vocabulary import Text
 
@@ -48,8 +48,12 @@ def _reassign_content(s: CaseState, a: Reassign, now: datetime) -> Reason:
 
 def _reassign(s: CaseState, a: Reassign, now: datetime, fx: Effects) -> None:
     old, s.officer_id = s.officer_id, a.officer_id
-    if s.acknowledged_at is not None:
-        fx.to_complainant(LetterKind.OFFICER_CHANGED)  # R19: the named contact changed
+    if s.acknowledged_at is not None:  # R19: the named contact changed
+        fx.to_complainant(
+            LetterKind.OFFICER_CHANGED,
+            names_contact=True,
+            contact_by=open_due_day(s, Clock.FIRST_CONTACT, Clock.NEXT_CONTACT),
+        )
     fx.event(
         a.type,
         f"Case reassigned from {old or 'nobody'} to {a.officer_id} (R19).",
@@ -65,7 +69,7 @@ REASSIGN = ActionSpec(
     handler=_reassign,
     progress=False,
     on_hold=True,
-    letters=(LetterFacts(LetterKind.OFFICER_CHANGED),),
+    letters=(LetterFacts(LetterKind.OFFICER_CHANGED, ("names_contact", "contact_by")),),
 )
 
 
@@ -124,13 +128,29 @@ def _hold_stage(s: CaseState) -> Reason:
     return None if s.hold is None else "The case is already on hold (R17)."
 
 
+def _hold_content(s: CaseState, a: Hold, now: datetime) -> Reason:
+    if s.rules_revision >= 1 and s.policy.missed_sla_explanation_required and not a.reason.strip():
+        return (
+            f"Policy {s.landlord} requires the reason for a delay to be recorded (R17): "
+            "give the reason for the hold."
+        )
+    return None
+
+
 def _hold(s: CaseState, a: Hold, now: datetime, fx: Effects) -> None:
     s.hold = HoldState(since=now, reason=a.reason.strip(), by=a.actor.user_id)
     clocks.pause_all(s)
     fx.event(a.type, f"Case put on hold: {a.reason.strip()}; all clocks paused (R17).")
 
 
-HOLD = ActionSpec(model=Hold, stage=_hold_stage, handler=_hold, progress=False, on_hold=True)
+HOLD = ActionSpec(
+    model=Hold,
+    stage=_hold_stage,
+    content=_hold_content,
+    handler=_hold,
+    progress=False,
+    on_hold=True,
+)
 
 
 class Resume(ActionBase):

@@ -12,9 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from temporalio.testing import WorkflowEnvironment
 
 from api.app import create_app
-from api.auth import Role, mint_token
+from api.auth import ROLES, Role, mint_token
 from api.deps import Services
 from core.settings import Settings
+from db.staff import seed_staff
+from domain.policy import known_landlords
 from workers.build import build_worker
 
 Headers = Callable[..., dict[str, str]]
@@ -32,6 +34,9 @@ async def api(
     sessions: async_sessionmaker[Any],
     settings: Settings,
 ) -> AsyncIterator[httpx.AsyncClient]:
+    # The development directory, plus the users the `auth` tokens act as (role.landlord).
+    tokens = [_token_user(f"{role}.{code.lower()}") for role in ROLES for code in known_landlords()]
+    await seed_staff(sessions, known_landlords(), tokens)
     app = create_app(settings, Services(settings, dev_env.client, engine, sessions))
     async with build_worker(dev_env.client, settings, sessions):
         transport = httpx.ASGITransport(app=app)
@@ -46,6 +51,12 @@ def auth(settings: Settings) -> Headers:
         return {"Authorization": f"Bearer {token}"}
 
     return headers
+
+
+def _token_user(staff_id: str) -> dict[str, Any]:
+    name = staff_id.split(".")[0].capitalize()
+    return {"staff_id": staff_id, "display_name": f"Test {name}", "job_title": name,
+            "phone": "01632 960 999", "email": f"{staff_id}@asb.example"}  # fmt: skip
 
 
 def report(landlord: str = "X", **overrides: Any) -> dict[str, Any]:

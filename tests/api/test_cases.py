@@ -36,9 +36,10 @@ async def test_open_case_then_read_it_back(
 async def test_acknowledging_emails_the_letter_naming_the_officer_with_its_pdf(
     api: httpx.AsyncClient, auth: Headers, sessions: Any, settings: Any
 ) -> None:
-    """R13: the acknowledgement tells the complainant who is dealing with the case."""
-    officer = auth(user="officer.jones")
-    reference = (await api.post("/cases", json=report("X"), headers=officer)).json()["reference"]
+    """R13: Connect's acknowledgement tells the complainant who is dealing with the case, by
+    the name and contact details in the staff directory, never by user name."""
+    officer = auth(user="officer.jones", landlord="C")
+    reference = (await api.post("/cases", json=report("C"), headers=officer)).json()["reference"]
     acted = await api.post(f"/cases/{reference}/actions/acknowledge", json={}, headers=officer)
     assert acted.status_code == 200, acted.text
     assert acted.json()["officer_id"] == "officer.jones"
@@ -46,10 +47,59 @@ async def test_acknowledging_emails_the_letter_naming_the_officer_with_its_pdf(
         letter = (await session.scalars(select(Letter).where(Letter.reference == reference))).one()
         pdf = await session.get(LetterDocument, letter.key)
     assert (letter.kind, letter.status, letter.channel) == ("acknowledgement", "sent", "email")
-    assert "officer.jones" in letter.body
+    flat = " ".join(letter.body.split())
+    assert "Sam Jones, Neighbourhood ASB Officer, is dealing with your case" in flat
+    assert "01632 960 911 or sam.jones@asb.example" in flat
+    assert "officer.jones" not in letter.body
     assert pdf is not None and pdf.pdf.startswith(b"%PDF")
     emails = list((settings.mail_dir).glob("*.eml"))
     assert any(reference in path.read_text() for path in emails)
+    listed = (await api.get(f"/cases/{reference}/letters", headers=officer)).json()
+    assert [(x["kind"], x["status"]) for x in listed] == [("acknowledgement", "sent")]
+    download = await api.get(listed[0]["pdf"], headers=officer)
+    assert download.headers["content-type"] == "application/pdf"
+    assert download.content == pdf.pdf
+
+
+async def test_connexus_acknowledgement_names_no_contact_as_its_policy_says_r13(
+    api: httpx.AsyncClient, auth: Headers, sessions: Any
+) -> None:
+    """Connexus's policy: the acknowledgement does not name a contact; its team signs it."""
+    officer = auth(user="officer.jones")
+    reference = (await api.post("/cases", json=report("X"), headers=officer)).json()["reference"]
+    await api.post(f"/cases/{reference}/actions/acknowledge", json={}, headers=officer)
+    async with sessions() as session:
+        letter = (await session.scalars(select(Letter).where(Letter.reference == reference))).one()
+    flat = " ".join(letter.body.split())
+    assert "Sam Jones" not in flat and "officer.jones" not in flat
+    assert "Our ASB team is dealing with your case" in flat
+    assert "01632 960 400 or asb@connexus.example" in flat
+
+
+async def test_only_a_member_of_the_staff_directory_can_be_given_a_case(
+    api: httpx.AsyncClient, auth: Headers
+) -> None:
+    """The officer id assigned to a case (and the CaseOfficer attribute) is a known person."""
+    reference = (await api.post("/cases", json=report("X"), headers=auth())).json()["reference"]
+    stranger = await api.post(f"/cases/{reference}/actions/acknowledge", json={},
+                              headers=auth(user="temp.agency"))  # fmt: skip
+    assert stranger.status_code == 422
+    assert stranger.json()["detail"][0]["loc"] == ["body", "officer_id"]
+    reassign = f"/cases/{reference}/actions/reassign"
+    moved = await api.post(
+        reassign, json={"officer_id": "officer.nobody"}, headers=auth("supervisor")
+    )
+    assert moved.status_code == 422 and "officer.nobody" in moved.text
+    assert (await api.get(f"/cases/{reference}", headers=auth())).json()["officer_id"] is None
+    added = await api.put("/staff/officer.nobody", headers=auth("supervisor"), json={
+        "display_name": "Nia Body", "job_title": "ASB Officer", "phone": "01632 960 950",
+        "email": "nia.body@asb.example"})  # fmt: skip
+    assert added.status_code == 201
+    reassign = f"/cases/{reference}/actions/reassign"
+    moved = await api.post(
+        reassign, json={"officer_id": "officer.nobody"}, headers=auth("supervisor")
+    )
+    assert moved.status_code == 200 and moved.json()["officer_id"] == "officer.nobody"
 
 
 async def test_report_logged_after_the_fact_keeps_its_received_time(
@@ -110,5 +160,25 @@ async def test_an_invitation_without_an_appointment_becomes_the_officers_task(
         letters = (await session.scalars(select(Letter).where(Letter.reference == ref))).all()
         tasks = await session.scalar(select(func.count()).where(OfficerTask.reference == ref))
     [invitation] = [letter for letter in letters if letter.kind == "interview_invitation"]
-    assert invitation.status == "failed" and "appointment" in (invitation.error or "")
+    assert invitation.status == "missing_facts"
+    assert "the interview's date, time and place" in (invitation.error or "")
     assert tasks == 1
+    # The officer sees the task naming the missing fact, and closes it saying why.
+    [task] = (await api.get("/tasks", params={"reference": ref}, headers=officer)).json()
+    assert "the interview's date, time and place (R26, R30)" in task["summary"]
+    closed = await api.post(f"/tasks/{task['id']}/close", json={"reason": "  "}, headers=officer)
+    assert closed.status_code == 422 and "reason" in closed.text
+    reason = {"reason": "Arranged by phone instead"}
+    closed = await api.post(f"/tasks/{task['id']}/close", json=reason, headers=officer)
+    assert closed.status_code == 200
+    assert closed.json()["close_reason"] == "Arranged by phone instead"
+    assert closed.json()["closed_by"] == "officer.x"
+    assert (await api.get("/tasks", params={"reference": ref}, headers=officer)).json() == []
+    again = await api.post(f"/tasks/{task['id']}/close", json={"reason": "x"}, headers=officer)
+    assert again.status_code == 409
+    timeline = (await api.get(f"/cases/{ref}/timeline", headers=officer)).json()
+    said = [entry["summary"] for entry in timeline]
+    assert not any("sent" in line and "nterview" in line and "not sent" not in line
+                   for line in said), said  # fmt: skip
+    assert any(line.startswith("Interview invitation letter to the alleged perpetrator: not "
+                               "sent: facts are missing") for line in said), said  # fmt: skip

@@ -16,6 +16,7 @@ from activities.dispatch import LetterDispatcher
 from activities.effects import CaseEffects
 from core.mailer import Mailer
 from db.models import Case, Party, ReportDetails
+from domain.policy import load_policy
 from tests.integration.test_mailer_smtp import BUSY, REFUSED
 
 __all__ = ["BUSY", "REFUSED", "CountingHandler", "Seeded", "body_text", "effects", "seed_case"]
@@ -119,7 +120,8 @@ async def seed_case(
     async with sessions() as session, session.begin():
         session.add(
             Case(
-                reference=reference, landlord=landlord, policy_version="test",
+                reference=reference, landlord=landlord,
+                policy_version=load_policy(landlord).policy_version,
                 stage="investigation", tier="standard", categories=["noise"], channel="phone",
                 officer_id="officer.jones",
                 hate_incident=False, domestic_abuse=False, anonymous=anonymous, escalated=False,

@@ -44,7 +44,10 @@ async def test_the_acknowledgement_is_an_eml_in_the_mail_folder_with_its_pdf(
                    party_id=case.complainant_id, channel="email"),
         SendLetter(key=f"{case.reference}:letter:2", reference=case.reference,
                    kind=LetterKind.WARNING, to_role="alleged_perpetrator",
-                   party_id=case.perpetrator_id, channel="post"),
+                   party_id=case.perpetrator_id, channel="post",
+                   data={"behaviour": "loud music after midnight",
+                         "incident_dates": ["2026-11-20"],
+                         "tenancy_clauses": ["Clause 4.1: not to cause nuisance"]}),
     ]  # fmt: skip
     activity = effects(sessions, mailer).carry_out
     await ActivityEnvironment().run(

@@ -47,7 +47,16 @@ def letter(case: Seeded, kind: LetterKind, to: str = "complainant", n: int = 1) 
         officer_id="officer.jones",
         confidential_complainant=to != "complainant",
         channel="email",
+        data=WARNING_FACTS if kind is LetterKind.WARNING else {},
     )
+
+
+# R40: what the officer decided, carried by the action into the command.
+WARNING_FACTS: dict[str, Any] = {
+    "behaviour": "loud music after midnight",
+    "incident_dates": ["2026-11-20"],
+    "tenancy_clauses": ["Clause 4.1: not to cause nuisance"],
+}
 
 
 def batch(case: Seeded, *commands: Command) -> CommandBatch:
@@ -91,7 +100,8 @@ async def test_carry_out_twice_writes_one_letter_and_sends_one_email(
     [email] = handler.to(COMPLAINANT["email"])
     assert len(handler.received) == 1
     assert email["Message-ID"] == row.message_id
-    assert "officer.jones" in body_text(email)  # R13: names who is dealing with the case
+    # R13: names who is dealing with the case, from the staff directory, never by user name
+    assert "Sam Jones" in body_text(email) and "officer.jones" not in body_text(email)
     [pdf] = [part.get_content() for part in email.iter_attachments()]
     async with sessions() as session:
         stored = await session.get(LetterDocument, row.key)

@@ -98,6 +98,7 @@ async def test_a_referral_is_emailed_once_with_its_sharing_basis_and_audited(
     text = body_text(email)
     assert "Mr Dale Hughes" in text and "16 Acacia Avenue" in text  # the person referred
     assert "section 115 of the Crime and Disorder Act 1998" in text  # R38: the basis
+    assert "Sam Jones" in text and "officer.jones" not in text  # the directory, no user name
     for secret in COMPLAINANT_DETAILS:  # R9: never the complainant's details
         assert secret.lower() not in text.lower(), secret
     assert [part.get_content_type() for part in email.iter_attachments()] == ["application/pdf"]

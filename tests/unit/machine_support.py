@@ -22,7 +22,7 @@ from domain.actions import (
     RecordRiskAssessment,
     rules_for,
 )
-from domain.case import CaseSetup, CaseState, OpenCase, PartyRef
+from domain.case import RULES_REVISION, CaseSetup, CaseState, OpenCase, PartyRef
 from domain.commands import Command, SendLetter
 from domain.machine import ActionRefused, check, decide, next_due, open_case, tick
 from domain.policy import PolicyProfile, load_policy
@@ -58,6 +58,7 @@ def setup(code: str, policy: PolicyProfile | None = None) -> CaseSetup:
         holidays=HOLIDAYS,
         holidays_from=date(2026, 1, 1),
         holidays_to=date(2027, 12, 31),
+        rules_revision=RULES_REVISION,
     )
 
 

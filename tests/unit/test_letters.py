@@ -81,6 +81,7 @@ SAMPLES: dict[LetterKind, dict[str, Any]] = {
     K.WARNING: {
         "behaviour": "loud music and shouting between midnight and 3am on several nights",
         "effect": "neighbours have been kept awake and a child in the block is frightened",
+        "incident_dates": [date(2026, 2, 20), date(2026, 2, 27)],
         "tenancy_clauses": [
             "Clause 4.1: not to cause nuisance or annoyance",
             "Clause 4.3: not to make noise that can be heard outside the home between 11pm and 7am",
@@ -249,7 +250,8 @@ def test_every_kind_signs_off_with_the_officer(kind: LetterKind) -> None:
 
 def test_acknowledgement_names_the_officer_and_next_contact_r13() -> None:
     text = render_letter(K.ACKNOWLEDGEMENT, context(K.ACKNOWLEDGEMENT)).text
-    assert "Tom Reid is dealing with your case" in text
+    flat = " ".join(text.split())
+    assert "Tom Reid, Neighbourhood Housing Officer, is dealing with your case" in flat
     assert "named contact" in text
     assert "5 March 2026" in text
     assert "Dear Ms O'Brien," in text
@@ -398,8 +400,8 @@ def test_strict_undefined_catches_a_field_the_checks_missed(
 ) -> None:
     """Even if the required-field table forgot one, the template refuses to print a blank."""
     monkeypatch.setitem(REQUIRED_FIELDS, K.WARNING, ("behaviour",))
-    with pytest.raises(MissingLetterFieldError, match="effect") as caught:
-        render_letter(K.WARNING, perpetrator_context(K.WARNING, effect=None))
+    with pytest.raises(MissingLetterFieldError, match="incident_dates") as caught:
+        render_letter(K.WARNING, perpetrator_context(K.WARNING, incident_dates=None))
     assert isinstance(caught.value.__cause__, UndefinedError)
 
 

@@ -112,11 +112,15 @@ def test_b_needs_a_variety_of_contact_methods_r47() -> None:
 def test_y_confirms_completed_actions_in_writing_r46_r50() -> None:
     state = through_plan(start("Y")[0])
     state, _ = decide(state, ApplyRemedy(actor=OFFICER, kind=RemedyKind.WRITTEN_WARNING), at(2))
-    state, _ = decide(state, RequestClosure(actor=OFFICER, reason=STOPPED), at(5))
+    done = ["Written warning given to the household responsible"]
+    closing = RequestClosure(actor=OFFICER, reason=STOPPED, actions_taken=done)
+    state, _ = decide(state, closing, at(5))
     state, commands = decide(state, _consult("agrees"), at(6))
     (letter,) = letters(commands)
     assert letter.kind == "closure_confirmation" and letter.to_role == "complainant"
-    assert letter.data == {"reason": "asb_stopped", "remedies": 1, "legal_actions": 0}
+    # The letter confirms what the officer recorded as done, and the day of the consultation.
+    assert letter.data == {"reason": "asb_stopped", "actions_taken": done,
+                           "consulted_on": "2026-03-08"}  # fmt: skip
 
 
 @pytest.mark.parametrize(

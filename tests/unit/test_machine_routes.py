@@ -66,8 +66,7 @@ def _flag_tier(code: str, flag: str) -> str:
 def test_anonymous_gets_no_letters_cadence_or_survey_r8(code: str) -> None:
     state, opening = start(code, parties=[ANONYMOUS, PERPETRATOR])
     assert state.anonymous and state.confidential
-    assert Clock.ACKNOWLEDGEMENT not in state.deadlines
-    assert Clock.FIRST_CONTACT not in state.deadlines
+    assert Clock.FIRST_CONTACT not in state.deadlines  # nobody to contact (R8)
     state, commands = apply(
         state,
         [

@@ -12,9 +12,10 @@ import shutil
 import sys
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -50,8 +51,11 @@ from domain.actions import (
     Action,
     Actor,
     AgreeActionPlan,
+    ApplyRemedy,
     RecordContact,
     RecordRiskAssessment,
+    RemedyKind,
+    WarningTerms,
 )
 from domain.case import CaseView, DeadlineView
 from domain.policy import ClosureReason
@@ -387,7 +391,37 @@ async def through_action_plan(d: CaseDriver, case: OpenedCase, interval_days: in
     return await d.act(
         case,
         AgreeActionPlan(
-            actor=OFFICER, agreed_contact_interval_days=interval_days, summary_ref="plan-1"
+            actor=OFFICER,
+            agreed_contact_interval_days=interval_days,
+            summary_ref="plan-1",
+            actions=PLAN_ACTIONS,
+        ),
+    )
+
+
+# R28: the actions an officer agrees with the complainant, as the action-plan letter lists them.
+PLAN_ACTIONS = [
+    "We will write to the household at the address you gave about the noise.",
+    "You will keep diary sheets for the next two weeks.",
+]
+# R46, R50: what the closure letter confirms was done.
+ACTIONS_TAKEN = ["We interviewed the household responsible and gave a written warning."]
+
+
+def report_day(case: OpenedCase) -> date:
+    """The UK date of the report: the case's first logged incident (R56)."""
+    return case.intake.received_at.astimezone(ZoneInfo("Europe/London")).date()
+
+
+def written_warning(case: OpenedCase) -> ApplyRemedy:
+    """R40: a written warning as an officer gives one: behaviour, incidents, clauses breached."""
+    return ApplyRemedy(
+        actor=OFFICER,
+        kind=RemedyKind.WRITTEN_WARNING,
+        warning=WarningTerms(
+            behaviour="loud music played after midnight",
+            incident_dates=[report_day(case)],
+            tenancy_clauses=["Clause 4.1: not to cause a nuisance or annoyance to neighbours"],
         ),
     )
 

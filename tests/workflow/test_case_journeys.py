@@ -12,7 +12,6 @@ from temporalio.api.enums.v1 import EventType
 from domain.actions import (
     Acknowledge,
     AddEvidence,
-    ApplyRemedy,
     ApprovePeia,
     CompletePeia,
     EvidenceKind,
@@ -26,13 +25,13 @@ from domain.actions import (
     RecordInterview,
     RecordLegalOutcome,
     RecordSurveyResponse,
-    RemedyKind,
     RequestClosure,
     Resume,
     StartLegalAction,
 )
 from domain.case import Stage
 from tests.workflow.support import (
+    ACTIONS_TAKEN,
     CLOSE_REASON,
     CLOSURE_LETTER,
     CONSULT_BEFORE_CLOSE,
@@ -45,6 +44,7 @@ from tests.workflow.support import (
     deadline,
     through_action_plan,
     weekly_contact,
+    written_warning,
 )
 
 
@@ -57,12 +57,17 @@ async def _investigate(cases: CaseDriver, case: OpenedCase) -> None:
     await cases.act(case, RecordContact(actor=OFFICER, outcome="made", channel="email"))
     await cases.act(case, LogIncident(actor=OFFICER, occurred_at=await cases.now()))
     await cases.act(case, AddEvidence(actor=OFFICER, kind=EvidenceKind.DIARY_SHEET, consent=True))
-    await cases.act(case, ApplyRemedy(actor=OFFICER, kind=RemedyKind.WRITTEN_WARNING))
+    await cases.act(case, written_warning(case))
 
 
 async def _close(cases: CaseDriver, case: OpenedCase) -> None:
     """R46-R48: closure requested for the policy's reason, the complainant agrees where asked."""
-    await cases.act(case, RequestClosure(actor=OFFICER, reason=CLOSE_REASON[case.landlord]))
+    await cases.act(
+        case,
+        RequestClosure(
+            actor=OFFICER, reason=CLOSE_REASON[case.landlord], actions_taken=ACTIONS_TAKEN
+        ),
+    )
     if CONSULT_BEFORE_CLOSE[case.landlord]:
         await cases.act(case, RecordConsultation(actor=OFFICER, outcome="agrees"))
 
@@ -142,7 +147,7 @@ async def test_legal_action_waits_for_remedies_and_the_peia_the_policy_requires_
             f"Policy {landlord} requires non-legal remedies first (R42) and none has been "
             "applied; apply one, or claim an exception the policy allows."
         )
-        await cases.act(case, ApplyRemedy(actor=OFFICER, kind=RemedyKind.WRITTEN_WARNING))
+        await cases.act(case, written_warning(case))
         await cases.skip(days=7)
     if PEIA_REQUIRED[landlord]:
         refused = await cases.refuse(case, start)

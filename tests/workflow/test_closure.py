@@ -10,6 +10,7 @@ from domain.actions import Acknowledge, ApproveClosure, RecordConsultation, Requ
 from domain.case import Stage
 from domain.policy import ClosureReason
 from tests.workflow.support import (
+    ACTIONS_TAKEN,
     CLOSE_REASON,
     CLOSURE_LETTER,
     OFFICER,
@@ -34,7 +35,10 @@ async def test_closure_is_refused_until_the_complainant_agrees_r46_r50_r51(
     """C, Y and P close only after consulting the complainant, and never against them: not
     even a supervisor can close over an objection."""
     case = await _acknowledged(cases, landlord)
-    view = await cases.act(case, RequestClosure(actor=OFFICER, reason=CLOSE_REASON[landlord]))
+    view = await cases.act(
+        case,
+        RequestClosure(actor=OFFICER, reason=CLOSE_REASON[landlord], actions_taken=ACTIONS_TAKEN),
+    )
     assert view.stage is Stage.CLOSURE_REVIEW and view.closed_at is None
     assert view.awaiting == ["closure_consultation"]
     refused = await cases.refuse(case, ApproveClosure(actor=SUPERVISOR))

@@ -1,19 +1,19 @@
 """Letter and referral statuses are enums, stored as their values with a CHECK constraint.
 
 Revision ID: 0005_i14
-Revises: 0004
+Revises: 0005
 Create Date: 2026-12-02
 """
 
 from alembic import op
 
 revision = "0005_i14"
-down_revision = "0004"
+down_revision = "0005"  # 0005_i12_letters_staff
 branch_labels = None
 depends_on = None
 
-LETTER = ("pending", "sending", "sent", "rendered", "queued_for_post", "suppressed",
-          "unconfirmed", "failed")  # fmt: skip
+LETTER = ("pending", "sending", "sent", "rendered", "queued_for_post", "posted", "suppressed",
+          "unconfirmed", "missing_facts", "failed")  # fmt: skip
 REFERRAL = ("pending", "sent", "withheld", "failed", "responded")
 
 

@@ -1,0 +1,116 @@
+"""The staff directory: how letters name officers (display name, job title, phone, email).
+
+Supervisors and admins manage it; the identity provider will keep it in step from claims.
+A case can be given only to an active member of its landlord's directory (api/actions.py).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Path, Response, status
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+
+from api.auth import STAFF, SUPERVISORS, Principal, require_roles
+from api.deps import Services, services
+from domain.policy import load_policy
+from domain.profile import load_profile
+from services.records import find_staff, list_staff, put_staff
+
+router = APIRouter(tags=["staff directory"])
+Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+StaffId = Annotated[str, Path(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9._@-]+$")]
+
+
+class StaffIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    display_name: Line = Field(examples=["Sam Jones"])
+    job_title: Line = Field(examples=["Neighbourhood ASB Officer"])
+    phone: Annotated[
+        str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9 ()-]{6,40}$")
+    ] = Field(examples=["01632 960 911"])
+    email: EmailStr
+    active: bool = True
+
+
+class StaffOut(StaffIn):
+    staff_id: str
+    landlord: str
+    updated_at: datetime
+
+
+@router.get("/staff", response_model=list[StaffOut], summary="Your landlord's staff directory")
+async def directory(
+    principal: Principal = Depends(require_roles(*STAFF)),
+    svc: Services = Depends(services),
+) -> list[StaffOut]:
+    async with svc.sessions() as session:
+        found = await list_staff(session, principal.landlord)
+    return [StaffOut.model_validate(m, from_attributes=True) for m in found]
+
+
+@router.get("/staff/{staff_id}", response_model=StaffOut, summary="One directory entry")
+async def entry(
+    staff_id: StaffId,
+    principal: Principal = Depends(require_roles(*STAFF)),
+    svc: Services = Depends(services),
+) -> StaffOut:
+    async with svc.sessions() as session:
+        member = await find_staff(session, principal.landlord, staff_id)
+    if member is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no staff member {staff_id}")
+    return StaffOut.model_validate(member, from_attributes=True)
+
+
+@router.put(
+    "/staff/{staff_id}",
+    response_model=StaffOut,
+    summary="Add or update a directory entry",
+    responses={201: {"description": "Added"}},
+)
+async def put_entry(
+    staff_id: StaffId,
+    body: StaffIn,
+    response: Response,
+    principal: Principal = Depends(require_roles(*SUPERVISORS)),
+    svc: Services = Depends(services),
+) -> StaffOut:
+    """``staff_id`` is the user's id in bearer tokens (the ``sub`` claim)."""
+    async with svc.sessions() as session, session.begin():
+        member, created = await put_staff(
+            session, principal.landlord, staff_id, body.model_dump(mode="json")
+        )
+    if created:
+        response.status_code = status.HTTP_201_CREATED
+    return StaffOut.model_validate(member, from_attributes=True)
+
+
+class CaseReviewOut(BaseModel):
+    local_authority: str
+    contact: str
+
+
+class LandlordOut(BaseModel):
+    """How residents reach the landlord, as its letters print it (domain/profiles/)."""
+
+    code: str
+    name: str
+    profile_version: str
+    team: str
+    phone: str
+    email: str
+    website: str | None
+    address: list[str]
+    office_hours: str
+    case_review: list[CaseReviewOut]
+
+
+@router.get("/landlord", response_model=LandlordOut, summary="Your landlord's contact details")
+async def landlord(principal: Principal = Depends(require_roles(*STAFF))) -> LandlordOut:
+    profile = load_profile(principal.landlord)
+    return LandlordOut(
+        name=load_policy(principal.landlord).name,
+        **profile.model_dump(mode="json", exclude={"effective_from"}),
+    )

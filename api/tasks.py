@@ -1,0 +1,137 @@
+"""Officer tasks (a letter not sent, an unconfirmed email, a referral chased too often) and
+agencies' answers to referrals (R38)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, status
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from api.access import case_for
+from api.auth import STAFF, Principal, require_roles
+from api.deps import Services, services
+from services.records import (
+    OfficerTask,
+    case_referrals,
+    record_referral_response,
+    referral_of_case,
+)
+from services.records import letters as store
+
+router = APIRouter(tags=["tasks and referrals"])
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+
+
+class TaskOut(BaseModel):
+    id: int
+    reference: str
+    kind: str
+    summary: str
+    created_at: datetime
+    done_at: datetime | None
+    closed_by: str | None
+    close_reason: str | None
+
+
+class CloseTaskIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Reason = Field(description="What was done, e.g. 'posted by hand on 3 March'")
+
+
+class ReferralOut(BaseModel):
+    key: str
+    agency: str
+    sharing_basis: str
+    consent: bool
+    status: str
+    made_at: datetime
+    chases: int
+    response: str | None
+    responded_at: datetime | None
+
+
+class ReferralResponseIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    response: Reason = Field(description="The agency's answer, as it gave it")
+
+
+def _task_out(task: OfficerTask) -> TaskOut:
+    return TaskOut.model_validate(task, from_attributes=True)
+
+
+@router.get("/tasks", response_model=list[TaskOut], summary="Officer tasks of your landlord")
+async def list_tasks(
+    reference: str | None = Query(None, max_length=40, description="Only this case's tasks"),
+    open_only: bool = Query(True, description="Leave out tasks already closed"),
+    principal: Principal = Depends(require_roles(*STAFF)),
+    svc: Services = Depends(services),
+) -> list[TaskOut]:
+    async with svc.sessions() as session:
+        found = await store.tasks(session, principal.landlord, reference, open_only)
+    return [_task_out(task) for task in found]
+
+
+@router.post("/tasks/{task_id}/close", response_model=TaskOut, summary="Close a task, saying why")
+async def close_task(
+    task_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
+    body: CloseTaskIn,
+    principal: Principal = Depends(require_roles(*STAFF)),
+    svc: Services = Depends(services),
+) -> TaskOut:
+    """The reason is kept on the task; the case's timeline records that it was closed."""
+    async with svc.sessions() as session, session.begin():
+        task = await store.find_task(session, principal.landlord, task_id)
+        if task is None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, f"no task {task_id}")
+        if task.done_at is not None:
+            raise HTTPException(
+                status.HTTP_409_CONFLICT,
+                {"reason": f"Task {task_id} is already closed ({task.close_reason or 'done'})."},
+            )
+        await store.close_task(session, task, principal.user_id, body.reason)
+    return _task_out(task)
+
+
+@router.get(
+    "/cases/{reference}/referrals", response_model=list[ReferralOut], summary="Referrals (R38)"
+)
+async def list_referrals(
+    reference: str,
+    principal: Principal = Depends(require_roles(*STAFF)),
+    svc: Services = Depends(services),
+) -> list[ReferralOut]:
+    await case_for(svc, principal, reference)
+    async with svc.sessions() as session:
+        rows = await case_referrals(session, reference)
+    return [ReferralOut.model_validate(r, from_attributes=True) for r in rows]
+
+
+@router.post(
+    "/cases/{reference}/referrals/{key}/response",
+    response_model=ReferralOut,
+    summary="Record an agency's answer to a referral (R38)",
+)
+async def record_response(
+    reference: str,
+    key: str,
+    body: ReferralResponseIn,
+    principal: Principal = Depends(require_roles(*STAFF)),
+    svc: Services = Depends(services),
+) -> ReferralOut:
+    """The referral is no longer chased. The same answer again changes nothing; a different one
+    replaces it and is audited."""
+    await case_for(svc, principal, reference)
+    async with svc.sessions() as session, session.begin():
+        owned = await referral_of_case(session, reference, key)
+        referral = (
+            await record_referral_response(session, key, body.response, actor=principal.user_id)
+            if owned
+            else None
+        )
+        if referral is None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, f"no referral {key} on {reference}")
+    return ReferralOut.model_validate(referral, from_attributes=True)
