@@ -410,7 +410,7 @@ ACTIONS_TAKEN = ["We interviewed the household responsible and gave a written wa
 
 def report_day(case: OpenedCase) -> date:
     """The UK date of the report: the case's first logged incident (R56)."""
-    return case.intake.received_at.astimezone(ZoneInfo("Europe/London")).date()
+    return case.view.received_at.astimezone(ZoneInfo("Europe/London")).date()
 
 
 def written_warning(case: OpenedCase) -> ApplyRemedy:
