@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint fmt lock token benchmark soak fuzz letter-sample clean
+.PHONY: install tools run test lint deploy-check fmt lock token benchmark soak fuzz letter-sample clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -16,10 +16,14 @@ $(STAMP): pyproject.toml requirements.lock
 
 install: $(STAMP)
 
+# Debian packages the tests use: docker-compose (config check), pg_dump/pg_restore (backups).
+tools:
+	@scripts/install_tools.sh
+
 run: install
 	$(BIN)/python -m core.devstack
 
-test: install
+test: install tools
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
@@ -29,6 +33,19 @@ lint: install
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	$(BIN)/python -m scripts.probe_layers
+	@$(MAKE) --no-print-directory deploy-check
+
+# The deployment files: hadolint on the Dockerfile; the kustomize manifests rendered (kubectl
+# from PyPI) and validated against the Kubernetes API schemas; checkov on all of them.
+KUSTOMIZED := build/kubernetes.yaml
+deploy-check: install
+	$(BIN)/hadolint Dockerfile
+	@mkdir -p build
+	$(BIN)/kubectl kustomize deploy/kubernetes > $(KUSTOMIZED)
+	$(BIN)/kubernetes-validate --quiet --strict -k 1.30.0 $(KUSTOMIZED)
+	$(BIN)/kubernetes-validate --quiet --strict $(KUSTOMIZED)
+	$(BIN)/checkov --quiet --compact --skip-download --framework dockerfile kubernetes secrets \
+		-f Dockerfile -f docker-compose.yml -f $(KUSTOMIZED)
 
 fmt: install
 	$(BIN)/ruff format .
@@ -54,6 +71,9 @@ fuzz: install
 lock: install
 	$(BIN)/python -m pip install --quiet uv
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
+	# The image's lock: the same versions, without the development tools.
+	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 -c requirements.lock \
+		-o requirements.runtime.lock
 
 # The README's sample letter: a warning of a sample case, rendered by the product, as a PNG.
 letter-sample: install

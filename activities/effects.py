@@ -176,6 +176,7 @@ def _case_row(view: CaseView, now: datetime) -> Row:
         "domestic_abuse": view.domestic_abuse,
         "anonymous": view.anonymous,
         "escalated": bool(view.overdue_clocks),
+        "overdue_clocks": ",".join(sorted(view.overdue_clocks)),
         "received_at": view.received_at,
         # The earliest deadline not yet met (past once missed), as the search attribute:
         # "overdue" is next_deadline_at < now, which the engine's next wake-up would never be.

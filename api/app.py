@@ -7,7 +7,19 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from api import actions, cases, codec, health, intake, letters, oversight, reports, staff, tasks
+from api import (
+    actions,
+    cases,
+    codec,
+    health,
+    intake,
+    letters,
+    observability,
+    oversight,
+    reports,
+    staff,
+    tasks,
+)
 from api.deps import Services
 from api.limits import BodySizeLimit
 from core.settings import Settings
@@ -37,6 +49,7 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.add_middleware(BodySizeLimit)
+    observability.install(app)
     if services is not None:
         app.state.services = services
     app.include_router(health.router)

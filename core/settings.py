@@ -30,9 +30,20 @@ class Settings(BaseSettings):
     temporal_address: str = Field("127.0.0.1:7233", description="Temporal frontend host:port")
     temporal_namespace: str = Field("default", description="Temporal namespace")
     task_queue: str = Field("asb-cases", description="Task queue of the case worker")
+    temporal_tls: bool = Field(
+        False, description="Connect to Temporal over TLS (implied by an API key)"
+    )
+    temporal_api_key: SecretStr = Field(
+        SecretStr(""), description="API key for Temporal Cloud; empty means none"
+    )
     temporal_ui_port: int = Field(8233, description="Port of the dev server's Web UI (run command)")
     api_host: str = Field("127.0.0.1", description="Address the API listens on")
     api_port: int = Field(8000, description="Port the API listens on")
+    worker_metrics_address: str = Field(
+        "",
+        description="host:port where the worker serves Prometheus metrics (Temporal SDK "
+        "telemetry) at /metrics; empty means none",
+    )
     token_secret: SecretStr = Field(
         SecretStr(DEV_TOKEN_SECRET), description="HMAC secret that signs bearer tokens"
     )
@@ -80,7 +91,9 @@ class Settings(BaseSettings):
             raise ValueError(f"environment must be one of {', '.join(allowed)}, not {value!r}")
         return value
 
-    @field_validator("agencies_file", mode="before")
+    # An empty variable (compose passes ``${ASB_SMTP_USERNAME:-}``) means "not set", so no
+    # SMTP login is attempted with an empty name.
+    @field_validator("agencies_file", "smtp_username", "smtp_password", mode="before")
     @classmethod
     def _empty_is_default(cls, value: object) -> object:
         return None if value == "" else value

@@ -113,6 +113,8 @@ class Case(Base):
     linked_reference: Mapped[str | None] = mapped_column(String(40))
     # Comma-separated approvals the case waits on (peia_approval, closure_approval, ...).
     awaiting: Mapped[str] = mapped_column(String(120), default="")
+    # Comma-separated clocks now overdue (escalated is true exactly while this is not empty).
+    overdue_clocks: Mapped[str] = mapped_column(String(200), default="")
     first_contact_due_at: Mapped[datetime | None]
     first_contact_met_at: Mapped[datetime | None]
     updated_at: Mapped[datetime]

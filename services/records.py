@@ -11,16 +11,19 @@ from __future__ import annotations
 from db import letters, queries, reports
 from db.engine import create_engine, ping, session_factory
 from db.letters import case_letters, status_sentence
+from db.metrics import CaseFigures, case_figures
 from db.models import Case as CaseRow
 from db.models import Letter, OfficerTask, Referral
 from db.repository import case_referrals, record_referral_response, referral_of_case
 from db.staff import find_staff, is_active_staff, list_staff, put_staff
 
 __all__ = [
+    "CaseFigures",
     "CaseRow",
     "Letter",
     "OfficerTask",
     "Referral",
+    "case_figures",
     "case_letters",
     "case_referrals",
     "create_engine",

@@ -6,8 +6,9 @@ import asyncio
 import logging
 import signal
 
+from core import logs
 from core.settings import get_settings
-from core.temporal import connect
+from core.temporal import connect, metrics_runtime
 from services.housekeeping import ensure_schedule
 from services.records import create_engine, session_factory
 from workers.build import build_worker
@@ -16,21 +17,24 @@ from workers.build import build_worker
 async def run() -> None:
     settings = get_settings()
     engine = create_engine(settings.resolved_database_url)
-    client = await connect(settings)
+    address = settings.worker_metrics_address
+    client = await connect(settings, metrics_runtime(address) if address else None)
     worker = build_worker(client, settings, session_factory(engine))
     await ensure_schedule(client, settings.task_queue)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    logging.info("worker polling task queue %s", settings.task_queue)
     async with worker:
+        logging.info(
+            "worker polling task queue %s", settings.task_queue, extra={"metrics": address or None}
+        )
         await stop.wait()
     await engine.dispose()
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s worker %(levelname)s %(message)s")
+    logs.configure("worker")
     asyncio.run(run())
 
 

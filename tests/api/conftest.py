@@ -35,7 +35,7 @@ async def api(
     settings: Settings,
 ) -> AsyncIterator[httpx.AsyncClient]:
     # The development directory, plus the users the `auth` tokens act as (role.landlord).
-    tokens = [_token_user(f"{role}.{code.lower()}") for role in ROLES for code in known_landlords()]
+    tokens = [token_user(f"{role}.{code.lower()}") for role in ROLES for code in known_landlords()]
     await seed_staff(sessions, known_landlords(), tokens)
     app = create_app(settings, Services(settings, dev_env.client, engine, sessions))
     async with build_worker(dev_env.client, settings, sessions):
@@ -53,7 +53,7 @@ def auth(settings: Settings) -> Headers:
     return headers
 
 
-def _token_user(staff_id: str) -> dict[str, Any]:
+def token_user(staff_id: str) -> dict[str, Any]:
     name = staff_id.split(".")[0].capitalize()
     return {"staff_id": staff_id, "display_name": f"Test {name}", "job_title": name,
             "phone": "01632 960 999", "email": f"{staff_id}@asb.example"}  # fmt: skip

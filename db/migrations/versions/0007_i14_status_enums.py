@@ -1,14 +1,14 @@
 """Letter and referral statuses are enums, stored as their values with a CHECK constraint.
 
-Revision ID: 0005_i14
-Revises: 0005
+Revision ID: 0007_i14
+Revises: 0006
 Create Date: 2026-12-02
 """
 
 from alembic import op
 
-revision = "0005_i14"
-down_revision = "0005"  # 0005_i12_letters_staff
+revision = "0007_i14"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
