@@ -10,8 +10,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from temporalio.testing import ActivityEnvironment
-from workflows.contracts import CommandBatch
 
+from contracts.case import CommandBatch
 from core.mailer import FolderMailer
 from db.metrics import CaseFigures, case_figures
 from domain.actions import Acknowledge, RecordContact
