@@ -32,6 +32,7 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+	$(BIN)/python -m scripts.probe_layers
 	@$(MAKE) --no-print-directory deploy-check
 
 # The deployment files: hadolint on the Dockerfile; the kustomize manifests rendered (kubectl

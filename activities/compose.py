@@ -5,7 +5,7 @@ Every fact comes from one of three places, and from nowhere else (issue 12):
 * the case record: the case row, its parties, the report's local authority;
 * the policy version stamped on the case (R58), the landlord's profile and the staff directory;
 * the command's ``data``: what the officer decided in the action, and the dates the domain's
-  deadline rules set (``domain/handlers.py``: next contact, review, survey, contract end).
+  deadline rules set (``domain/actions/``: next contact, review, survey, contract end).
 
 Where a fact is missing, :class:`MissingFactsError` names each one; the dispatcher then sends
 nothing and gives the officer a task. A plausible default never stands in for a fact.

@@ -17,7 +17,6 @@ from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from activities.compose import LetterSources, compose, letterhead
@@ -38,7 +37,8 @@ from core.mailer import (
     PermanentMailError,
     TransientMailError,
 )
-from db.models import Case, Letter, LetterDocument, OfficerTask, Party, ReportDetails
+from db import repository as repo
+from db.models import Case, Letter, LetterDocument, LetterStatus, OfficerTask, Party
 from db.repository import insert_once
 from db.staff import find_staff
 from domain.commands import MakeReferral, NotifySupervisor, SendLetter
@@ -47,6 +47,9 @@ from domain.policy import load_policy
 from domain.profile import load_profile
 
 log = logging.getLogger(__name__)
+
+# A letter the dispatcher may (still) work on; the others are done or with an officer.
+_UNFINISHED = frozenset({LetterStatus.PENDING, LetterStatus.RENDERED, LetterStatus.SENDING})
 
 
 class LetterDispatcher:
@@ -82,16 +85,16 @@ class LetterDispatcher:
         row goes back to ``rendered`` and the activity retries.
         """
         async with self._sessions() as session, session.begin():
-            letter = await _letter(session, command.key)
-            if letter is None or letter.status not in ("pending", "rendered", "sending"):
+            letter = await repo.letter(session, lock=True, key=command.key)
+            if letter is None or letter.status not in _UNFINISHED:
                 return  # already sent, queued for post, suppressed or failed: never twice
-            if letter.status == "sending":
+            if letter.status is LetterStatus.SENDING:
                 await _unconfirmed(session, letter)
                 return
             email = await self._render(session, command, letter)
             if email is None:
                 return
-            letter.status = "sending"
+            letter.status = LetterStatus.SENDING
         await self._send(command.key, email)
 
     async def _send(self, key: str, email: OutgoingEmail) -> None:
@@ -108,7 +111,7 @@ class LetterDispatcher:
         async def sent(_: AsyncSession, letter: Letter) -> None:
             letter.message_id = message_id
             letter.channel = "email"
-            letter.status = "sent"
+            letter.status = LetterStatus.SENT
             letter.sent_at = datetime.now(UTC)
 
         await self._settle(key, sent)
@@ -117,7 +120,7 @@ class LetterDispatcher:
         self, key: str, outcome: Callable[[AsyncSession, Letter], Awaitable[None]]
     ) -> None:
         async with self._sessions() as session, session.begin():
-            letter = await _letter(session, key)
+            letter = await repo.letter(session, lock=True, key=key)
             if letter is not None:
                 await outcome(session, letter)
 
@@ -140,7 +143,7 @@ class LetterDispatcher:
         sources = LetterSources(
             case=case,
             recipient=recipient,
-            complainant=await _complainant(session, command.reference),
+            complainant=await repo.complainant(session, command.reference),
             policy=policy,
             profile=profile,
             officer=await find_staff(session, case.landlord, case.officer_id or ""),
@@ -154,7 +157,7 @@ class LetterDispatcher:
             rendered = render_letter(kind, context)
             pdf = await self._store(session, letter, rendered, letterhead(policy, profile))
         except AnonymousRecipientError:
-            letter.status = "suppressed"  # R8: an anonymous complainant receives nothing
+            letter.status = LetterStatus.SUPPRESSED  # R8: an anonymous complainant receives nothing
             return None
         except MissingFactsError as missing:
             await _missing_facts(session, letter, missing)
@@ -163,7 +166,7 @@ class LetterDispatcher:
             await _fail(session, letter, f"letter not produced: {refused}")
             return None
         if by_post or recipient.email is None:
-            letter.status = "queued_for_post"
+            letter.status = LetterStatus.QUEUED_FOR_POST
             letter.channel = "post"
             letter.batch_day = sources.today  # the day's print batch (api/letters.py)
             return None
@@ -184,7 +187,7 @@ class LetterDispatcher:
         pdf = await asyncio.to_thread(render_pdf, rendered, letterhead, created=letter.created_at)
         letter.subject = rendered.subject[:200]
         letter.body = rendered.text
-        letter.status = "rendered"
+        letter.status = LetterStatus.RENDERED
         await insert_once(session, LetterDocument(letter_key=letter.key, pdf=pdf))
         return pdf
 
@@ -223,7 +226,7 @@ def _task(key: str, reference: str, summary: str = "", kind: str = "notification
 
 
 async def _fail(session: AsyncSession, letter: Letter, why: str) -> None:
-    letter.status = "failed"
+    letter.status = LetterStatus.FAILED
     letter.error = why
     summary = f"The {letter.kind.replace('_', ' ')} letter could not be sent: {why}"
     await insert_once(session, _task(f"{letter.key}:task", letter.reference, summary, "letter"))
@@ -231,7 +234,7 @@ async def _fail(session: AsyncSession, letter: Letter, why: str) -> None:
 
 async def _missing_facts(session: AsyncSession, letter: Letter, missing: MissingFactsError) -> None:
     """The letter is not sent: the officer is told exactly which facts the record lacks."""
-    letter.status = "missing_facts"
+    letter.status = LetterStatus.MISSING_FACTS
     letter.error = str(missing)
     what = letter.kind.replace("_", " ")
     summary = (
@@ -244,11 +247,11 @@ async def _missing_facts(session: AsyncSession, letter: Letter, missing: Missing
 
 
 async def _back_to_rendered(_: AsyncSession, letter: Letter) -> None:
-    letter.status = "rendered"
+    letter.status = LetterStatus.RENDERED
 
 
 async def _unconfirmed(session: AsyncSession, letter: Letter) -> None:
-    letter.status = "unconfirmed"
+    letter.status = LetterStatus.UNCONFIRMED
     summary = (
         f"The {letter.kind.replace('_', ' ')} email may not have left: the system stopped while "
         "sending it. Check with the recipient and resend from the case if it did not arrive."
@@ -256,25 +259,8 @@ async def _unconfirmed(session: AsyncSession, letter: Letter) -> None:
     await insert_once(session, _task(f"{letter.key}:task", letter.reference, summary, "letter"))
 
 
-async def _letter(session: AsyncSession, key: str) -> Letter | None:
-    found: Letter | None = (
-        await session.execute(select(Letter).where(Letter.key == key).with_for_update())
-    ).scalar_one_or_none()
-    return found
-
-
-async def _complainant(session: AsyncSession, reference: str) -> Party | None:
-    found: Party | None = (
-        await session.execute(
-            select(Party).where(Party.reference == reference, Party.role == "complainant")
-        )
-    ).scalar_one_or_none()
-    return found
-
-
 async def _local_authority(session: AsyncSession, reference: str) -> str | None:
-    report = await session.get(ReportDetails, reference)
-    return report.local_authority if report is not None else None
+    return await repo.local_authority(session, reference)
 
 
 def _today(timezone: str) -> date:

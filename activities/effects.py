@@ -11,16 +11,25 @@ from collections import defaultdict
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 from temporalio.client import Client
 from temporalio.common import WorkflowIDConflictPolicy
 
 from activities.dispatch import LetterDispatcher
+from contracts import search_attributes
+from contracts.case import (
+    CARRY_OUT,
+    CASE_WORKFLOW,
+    PREPARE_CASE,
+    CommandBatch,
+    PrepareCase,
+    new_case,
+    workflow_id,
+)
 from core.case_setup import case_setup
-from db.models import Base, Case, CaseEvent, Escalation, Letter, Referral
-from db.repository import Row, insert_new, upsert_case
+from db.models import Base, CaseEvent, Escalation, Letter, LetterStatus, Referral, ReferralStatus
+from db.repository import Row, case_landlord, insert_new, upsert_case
 from domain.case import CaseSetup, CaseView
 from domain.commands import (
     Command,
@@ -31,8 +40,6 @@ from domain.commands import (
     SendLetter,
     UpdateReadModel,
 )
-from workflows import search_attributes
-from workflows.contracts import CommandBatch, PrepareCase, new_case
 
 log = logging.getLogger(__name__)
 
@@ -45,12 +52,12 @@ class CaseEffects:
         self._dispatcher = dispatcher
         self._client = client
 
-    @activity.defn(name="prepare_case")
+    @activity.defn(name=PREPARE_CASE)
     async def prepare_case(self, request: PrepareCase) -> CaseSetup:
         """Policy and bank holidays, computed outside the sandbox so they are fixed in history."""
         return case_setup(request.landlord, request.received_at, datetime.now(UTC))
 
-    @activity.defn(name="carry_out")
+    @activity.defn(name=CARRY_OUT)
     async def carry_out(self, batch: CommandBatch) -> None:
         async with self._sessions() as session, session.begin():
             await _record(session, batch.commands)
@@ -71,9 +78,9 @@ class CaseEffects:
         case = command.case
         setup = case_setup(case.landlord, case.received_at, datetime.now(UTC))
         await self._client.start_workflow(
-            "CaseWorkflow",
+            CASE_WORKFLOW,
             new_case(case, setup),
-            id=f"case-{command.case.reference}",
+            id=workflow_id(command.case.reference),
             task_queue=info.task_queue,
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
         )
@@ -97,7 +104,7 @@ async def _record(session: AsyncSession, commands: list[Command]) -> None:
                 rows[Escalation].append(_escalation_row(command, now))
     if Escalation in rows:  # the case row is written above, in this transaction
         reference = rows[Escalation][0]["reference"]  # a batch is one case's
-        landlord = await session.scalar(select(Case.landlord).where(Case.reference == reference))
+        landlord = await case_landlord(session, reference)
         for row in rows[Escalation]:
             row["landlord"] = landlord
     for model, batch in rows.items():
@@ -123,7 +130,7 @@ def _letter_row(command: SendLetter, now: datetime) -> Row:
         "party_id": command.party_id,
         "kind": command.kind.value,
         "channel": command.channel or "post",
-        "status": "pending",
+        "status": LetterStatus.PENDING,
         "subject": "",
         "body": "",
         "created_at": now,
@@ -139,7 +146,7 @@ def _referral_row(command: MakeReferral, now: datetime) -> Row:
         "consent": command.consent,
         "sharing_basis": command.sharing_basis,
         "reason": command.reason,
-        "status": "pending",  # the dispatcher emails it, then "sent" / "withheld" / "failed"
+        "status": ReferralStatus.PENDING,  # the dispatcher emails it, then sent/withheld/failed
         "made_at": now,
     }
 

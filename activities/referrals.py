@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 
@@ -40,9 +39,20 @@ from activities.letters import (
     render_letter,
     render_pdf,
 )
+from contracts.housekeeping import CHASE_OVERDUE_REFERRALS
 from core.agencies import Agency, AgencyCatalogue
 from core.mailer import Attachment, Mailer, OutgoingEmail, PermanentMailError
-from db.models import Case, CaseEvent, Letter, LetterDocument, OfficerTask, Referral
+from db import repository as repo
+from db.models import (
+    Case,
+    CaseEvent,
+    Letter,
+    LetterDocument,
+    LetterStatus,
+    OfficerTask,
+    Referral,
+    ReferralStatus,
+)
 from db.models import Party as PartyRow
 from db.repository import insert_once
 from db.staff import find_staff
@@ -64,7 +74,7 @@ CONSENT_SCOPE = "their contact details and the reason for this referral, for thi
 
 @dataclass(frozen=True)
 class _SetAside:
-    status: str  # "withheld" (the officer decides) or "failed"
+    status: ReferralStatus  # withheld (the officer decides) or failed
     why: str
 
 
@@ -90,8 +100,8 @@ class Referrals:
     async def refer(self, command: MakeReferral) -> None:
         """Email the referral recorded for ``command`` unless that is done (or set aside)."""
         async with self._sessions() as session, session.begin():
-            referral = await _locked(session, command.key)
-            if referral is None or referral.status != "pending":
+            referral = await repo.lock_referral(session, command.key)
+            if referral is None or referral.status is not ReferralStatus.PENDING:
                 return  # sent, withheld, failed or answered: never twice
             await self._refer(session, referral)
 
@@ -104,38 +114,36 @@ class Referrals:
             await _set_aside(session, referral, refused)
             return
         assert case is not None and subject is not None and agency is not None  # by _refusal
-        complainant = await _complainant(session, referral.reference)
+        complainant = await repo.complainant(session, referral.reference)
         signer = await _signer(session, case)
         context = referral_context(referral, case, subject, complainant, agency, _today(), signer)
         letter = await _letter_row(session, f"{referral.key}:email", referral, "referral")
         try:
             rendered = render_letter(LetterKind.REFERRAL, context)
         except LetterError as error:  # R9: the second lock found the complainant's details
-            await _set_aside(session, referral, _SetAside("failed", f"not produced: {error}"))
+            await _set_aside(
+                session, referral, _SetAside(ReferralStatus.FAILED, f"not produced: {error}")
+            )
             _mark_failed(letter, str(error))
             return
         if not await self._send(session, letter, agency, rendered, context.landlord_name):
             await _set_aside(
-                session, referral, _SetAside("failed", f"email refused: {letter.error}")
+                session,
+                referral,
+                _SetAside(ReferralStatus.FAILED, f"email refused: {letter.error}"),
             )
             return
-        referral.status = "sent"
+        referral.status = ReferralStatus.SENT
         referral.chase_due_at = datetime.now(UTC) + self._chase_after
         await insert_once(session, _disclosure_event(referral, agency, letter))
 
     # ---- chasing ----------------------------------------------------------------------------
 
-    @activity.defn(name="chase_overdue_referrals")
+    @activity.defn(name=CHASE_OVERDUE_REFERRALS)
     async def chase_overdue_referrals(self, now: datetime) -> list[str]:
         """Chase every referral unanswered past its chase date; returns the chase keys made."""
         async with self._sessions() as session:
-            keys = list(
-                await session.scalars(
-                    select(Referral.key)
-                    .where(_overdue(now))
-                    .order_by(Referral.chase_due_at, Referral.id)
-                )
-            )
+            keys = await repo.overdue_referrals(session, now)
         made: list[str] = []
         for key in keys:  # one transaction each: a failure leaves the others chased
             async with self._sessions() as session, session.begin():
@@ -145,7 +153,7 @@ class Referrals:
         return made
 
     async def _chase(self, session: AsyncSession, key: str, now: datetime) -> str | None:
-        referral = await _locked(session, key)
+        referral = await repo.lock_referral(session, key)
         if referral is None or not _is_overdue(referral, now):
             return None  # answered or chased meanwhile
         number = referral.chases + 1
@@ -228,7 +236,7 @@ class Referrals:
         except PermanentMailError as bounced:
             _mark_failed(letter, str(bounced))
             return False
-        letter.status = "sent"
+        letter.status = LetterStatus.SENT
         letter.sent_at = datetime.now(UTC)
         return True
 
@@ -273,15 +281,17 @@ def _refusal(
     referral: Referral, case: Case | None, subject: PartyRow | None, agency: Agency | None
 ) -> _SetAside | None:
     if case is None:
-        return _SetAside("failed", "the case is missing from the record")
+        return _SetAside(ReferralStatus.FAILED, "the case is missing from the record")
     if agency is None:
-        return _SetAside("failed", f"the agency {referral.agency!r} is not in the catalogue")
+        return _SetAside(
+            ReferralStatus.FAILED, f"the agency {referral.agency!r} is not in the catalogue"
+        )
     if subject is None:
-        return _SetAside("failed", "no person to refer is recorded on the case")
+        return _SetAside(ReferralStatus.FAILED, "no person to refer is recorded on the case")
     if subject.role == "complainant" and not referral.consent:
         # R9, R38: the complainant's details leave the landlord only with their consent.
         return _SetAside(
-            "withheld",
+            ReferralStatus.WITHHELD,
             f"a referral of the complainant to {agency.name} would share their details and "
             "no consent is recorded; if sharing without consent is justified (safeguarding, "
             "R21, R38), make it through the agency's secure route and record it",
@@ -297,7 +307,7 @@ async def _set_aside(session: AsyncSession, referral: Referral, refusal: _SetAsi
 
 
 def _mark_failed(letter: Letter, why: str) -> None:
-    letter.status = "failed"
+    letter.status = LetterStatus.FAILED
     letter.error = why
 
 
@@ -308,14 +318,15 @@ async def _letter_row(session: AsyncSession, key: str, referral: Referral, kind:
         party_id=None,  # to an agency; the person referred is on the referral row
         kind=kind,
         channel="email",
-        status="pending",
+        status=LetterStatus.PENDING,
         subject="",
         body="",
         created_at=datetime.now(UTC),
     )
     if await insert_once(session, row):
         return row
-    found: Letter = (await session.execute(select(Letter).where(Letter.key == key))).scalar_one()
+    found = await repo.letter(session, key)
+    assert found is not None  # it was there: the insert met its key
     return found
 
 
@@ -372,39 +383,14 @@ def _task(key: str, reference: str, summary: str, now: datetime | None = None) -
     )
 
 
-def _overdue(now: datetime) -> Any:
-    return (
-        (Referral.status == "sent")
-        & Referral.responded_at.is_(None)
-        & Referral.chase_due_at.is_not(None)
-        & (Referral.chase_due_at <= now)
-    )
-
-
 def _is_overdue(referral: Referral, now: datetime) -> bool:
     due = referral.chase_due_at
     return (
-        referral.status == "sent"
+        referral.status is ReferralStatus.SENT
         and referral.responded_at is None
         and due is not None
         and due <= now
     )
-
-
-async def _locked(session: AsyncSession, key: str) -> Referral | None:
-    found: Referral | None = (
-        await session.execute(select(Referral).where(Referral.key == key).with_for_update())
-    ).scalar_one_or_none()
-    return found
-
-
-async def _complainant(session: AsyncSession, reference: str) -> PartyRow | None:
-    found: PartyRow | None = (
-        await session.execute(
-            select(PartyRow).where(PartyRow.reference == reference, PartyRow.role == "complainant")
-        )
-    ).scalar_one_or_none()
-    return found
 
 
 def _party(row: PartyRow) -> Party:

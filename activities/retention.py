@@ -1,4 +1,4 @@
-"""Retention (DPA 2018 / UK GDPR storage limitation, asb-rules 3.7; R38 retention schedule).
+"""Retention (DPA 2018 / UK GDPR storage limitation, docs/rules.md; R38 retention schedule).
 
 A closed case keeps its personal data for ``ASB_RETENTION_DAYS`` (default 2190 days, six years)
 after closure. After that :func:`anonymise_closed_cases` blanks the names, addresses, emails and
@@ -22,19 +22,19 @@ import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case as when
-from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 
+from contracts.housekeeping import ANONYMISE_CLOSED_CASES
 from core.settings import get_settings
 from db.engine import create_engine, session_factory
-from db.models import Case, CaseEvent, Letter, LetterDocument, Party, Referral, ReportDetails
+from db.models import CaseEvent
 from db.repository import insert_once
+from db.retention import ANONYMISED, blank_personal_data, closed_before, lock_case
 
 log = logging.getLogger(__name__)
 
-ANONYMISED = "[anonymised]"
+__all__ = ["ANONYMISED", "Retention", "anonymise_closed_cases"]
 
 
 class Retention:
@@ -44,7 +44,7 @@ class Retention:
         self._sessions = sessions
         self._retention_days = retention_days
 
-    @activity.defn(name="anonymise_closed_cases")
+    @activity.defn(name=ANONYMISE_CLOSED_CASES)
     async def anonymise_closed_cases(self, now: datetime) -> list[str]:
         return await anonymise_closed_cases(self._sessions, now, self._retention_days)
 
@@ -58,14 +58,7 @@ async def anonymise_closed_cases(
     Each case is its own transaction, so a failure leaves the others done."""
     cutoff = now - timedelta(days=retention_days)
     async with sessions() as session:
-        due = list(
-            await session.scalars(
-                select(Case.reference)
-                .where(Case.closed_at.is_not(None), Case.closed_at < cutoff)
-                .where(Case.anonymised_at.is_(None))
-                .order_by(Case.closed_at)
-            )
-        )
+        due = await closed_before(session, cutoff)
     done: list[str] = []
     for reference in due:
         async with sessions() as session, session.begin():
@@ -77,55 +70,14 @@ async def anonymise_closed_cases(
 async def _anonymise(
     session: AsyncSession, reference: str, cutoff: datetime, now: datetime
 ) -> bool:
-    case = (
-        await session.execute(select(Case).where(Case.reference == reference).with_for_update())
-    ).scalar_one_or_none()
+    case = await lock_case(session, reference)
     if case is None or case.anonymised_at is not None:
         return False  # done meanwhile
     if case.closed_at is None or case.closed_at >= cutoff:
         return False  # re-opened meanwhile
-    counts = await _blank(session, reference, now)
+    counts = await blank_personal_data(session, reference, now)
     case.anonymised_at = now
     return await insert_once(session, _audit(reference, case.closed_at, now, counts))
-
-
-async def _blank(session: AsyncSession, reference: str, now: datetime) -> dict[str, int]:
-    """Blank every personal field of the case's record; the counts go to the audit entry."""
-    parties = await _update(
-        session,
-        update(Party)
-        .where(Party.reference == reference)
-        .values(name=None, address=None, email=None, phone=None),
-    )
-    await _update(
-        session,
-        update(ReportDetails)
-        .where(ReportDetails.reference == reference)
-        .values(description=ANONYMISED, anonymised_at=now),
-    )
-    letter_keys = select(Letter.key).where(Letter.reference == reference).scalar_subquery()
-    documents = await _update(
-        session, delete(LetterDocument).where(LetterDocument.letter_key.in_(letter_keys))
-    )
-    letters = await _update(
-        session,
-        update(Letter)
-        .where(Letter.reference == reference)
-        # An error may quote an address from a mail server's reply.
-        .values(body=ANONYMISED, error=when((Letter.error.is_(None), None), else_=ANONYMISED)),
-    )
-    await _update(
-        session,
-        update(Referral)
-        .where(Referral.reference == reference, Referral.response.is_not(None))
-        .values(response=ANONYMISED),  # an agency's reply may name people
-    )
-    return {"parties": parties, "letters": letters, "documents_deleted": documents}
-
-
-async def _update(session: AsyncSession, statement: Any) -> int:
-    result = await session.execute(statement.execution_options(synchronize_session=False))
-    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def _audit(reference: str, closed_at: datetime, now: datetime, counts: dict[str, int]) -> CaseEvent:

@@ -7,7 +7,7 @@ without ``type`` (that is the path). The case's workflow validates it: a refusal
 the workflow's reason, and changes nothing.
 """
 
-from typing import Any, cast, get_args
+from typing import Any, cast
 
 from fastapi import APIRouter, Depends, HTTPException, status
 from fastapi.exceptions import RequestValidationError
@@ -20,18 +20,14 @@ from api.auth import Principal, authenticated
 from api.deps import Services, services
 from api.errors import forbidden, refused, unavailable, unprocessable
 from api.idempotency import Attempt, KeyHeader, fingerprint, once, staff_scope
-from core.agencies import agency_codes
-from db.staff import is_active_staff
-from domain.actions import Action, Actor
+from api.schemas import CaseOut, case_out
+from domain.actions import ACTIONS, ActionBase, ActionRules, Actor
 from domain.case import CaseView
+from services.errors import InvalidInput
+from services.records import is_active_staff
+from services.referrals import check_agency
 
 router = APIRouter(tags=["officer actions"])
-
-# Supervisors also approve and reassign (issue: roles); the domain checks again (R43, R46, R19).
-SUPERVISOR_ACTIONS = frozenset({"approve_peia", "approve_closure", "reassign"})
-ACTION_MODELS: dict[str, type[BaseModel]] = {
-    model.model_fields["type"].default: model for model in get_args(get_args(Action)[0])
-}
 
 
 def _body_model(model: type[BaseModel]) -> type[BaseModel]:
@@ -48,10 +44,11 @@ def _body_model(model: type[BaseModel]) -> type[BaseModel]:
     )
 
 
-def actor_for(principal: Principal, action_type: str) -> Actor:
-    if action_type in SUPERVISOR_ACTIONS:
+def actor_for(principal: Principal, rules: ActionRules) -> Actor:
+    """The roles come from the action's declaration; the domain checks again (R19, R43, R46)."""
+    if rules.supervisor_only:
         if not principal.has_any("supervisor", "admin"):
-            raise forbidden(f"{action_type} needs a supervisor")
+            raise forbidden(f"{rules.name} needs a supervisor")
         return Actor(user_id=principal.user_id, role="supervisor")
     if not principal.has_any("officer", "supervisor", "admin"):
         raise forbidden("officer actions need the officer, supervisor or admin role")
@@ -60,23 +57,32 @@ def actor_for(principal: Principal, action_type: str) -> Actor:
 
 
 async def perform(
-    svc: Services, principal: Principal, reference: str, action: Any, key: str | None
-) -> CaseView:
+    svc: Services,
+    principal: Principal,
+    reference: str,
+    action: tuple[str, ActionBase],
+    key: str | None,
+) -> CaseOut:
+    """Send the action as an update named after its type; the workflow validates it."""
+    action_type, payload = action
     await case_for(svc, principal, reference)
-    request = fingerprint(f"{reference}/{action.type}", action.model_dump(mode="json"))
+    request = fingerprint(f"{reference}/{action_type}", payload.model_dump(mode="json"))
 
     async def act(attempt: Attempt) -> CaseView:
         # The update id carries the hashed key, never the key: it is stored in the history.
         update_id = f"{reference}:{attempt.key_hash}" if attempt.key_hash else None
         return await _update(svc, reference, action, update_id)
 
-    return await once(svc, staff_scope(principal), key, request, reference, act)
+    return case_out(await once(svc, staff_scope(principal), key, request, reference, act))
 
 
-async def _update(svc: Services, reference: str, action: Any, update_id: str | None) -> CaseView:
+async def _update(
+    svc: Services, reference: str, action: tuple[str, ActionBase], update_id: str | None
+) -> CaseView:
+    action_type, payload = action
     try:
         view: CaseView = await case_handle(svc, reference).execute_update(
-            action.type, action, id=update_id, result_type=CaseView, rpc_timeout=svc.wait
+            action_type, payload, id=update_id, result_type=CaseView, rpc_timeout=svc.wait
         )
     except WorkflowUpdateFailedError as error:
         raise refused(error) from None
@@ -90,15 +96,12 @@ async def _update(svc: Services, reference: str, action: Any, update_id: str | N
 
 
 def _check_agency(svc: Services, fields: dict[str, Any]) -> None:
-    """R38: a referral names an agency of the catalogue; any other is refused before the case
-    records it (the dispatcher could only set it aside for the officer)."""
     agency = fields.get("agency")
     if agency is not None:
-        allowed = agency_codes(svc.settings.agencies_file)
-        if agency not in allowed:
-            raise unprocessable(
-                "agency", f"unknown agency {agency!r}; allowed values: {', '.join(allowed)}"
-            )
+        try:
+            check_agency(svc.settings.agencies_file, agency)  # R38
+        except InvalidInput as invalid:
+            raise unprocessable(invalid.field, invalid.message) from None
 
 
 async def _check_officer(
@@ -126,7 +129,8 @@ async def _check_officer(
         )
 
 
-def _register(action_type: str, model: type[BaseModel]) -> None:
+def _register(rules: ActionRules) -> None:
+    action_type, model = rules.name, rules.input_model
     body_model = _body_model(model)
 
     async def endpoint(
@@ -135,8 +139,8 @@ def _register(action_type: str, model: type[BaseModel]) -> None:
         principal: Principal = Depends(authenticated),
         idempotency_key: str | None = KeyHeader,
         svc: Services = Depends(services),
-    ) -> CaseView:
-        actor = actor_for(principal, action_type)
+    ) -> CaseOut:
+        actor = actor_for(principal, rules)
         fields = cast(BaseModel, body).model_dump()
         _check_agency(svc, fields)
         await _check_officer(svc, principal, reference, action_type, fields)
@@ -144,16 +148,16 @@ def _register(action_type: str, model: type[BaseModel]) -> None:
             action = model.model_validate({**fields, "actor": actor, "type": action_type})
         except ValidationError as invalid:
             raise RequestValidationError(invalid.errors(include_url=False)) from None
-        return await perform(svc, principal, reference, action, idempotency_key)
+        return await perform(svc, principal, reference, (action_type, action), idempotency_key)
 
     router.add_api_route(
         f"/cases/{{reference}}/actions/{action_type}",
         endpoint,
         methods=["POST"],
-        response_model=CaseView,
+        response_model=CaseOut,
         status_code=status.HTTP_200_OK,
         summary=action_type.replace("_", " ").capitalize(),
-        description=(model.__doc__ or "").strip(),
+        description=rules.summary,
         operation_id=f"action_{action_type}",
         responses={
             409: {
@@ -167,5 +171,5 @@ def _register(action_type: str, model: type[BaseModel]) -> None:
     )
 
 
-for _type, _model in ACTION_MODELS.items():
-    _register(_type, _model)
+for _rules in ACTIONS:
+    _register(_rules)

@@ -26,7 +26,7 @@ from api.deps import Services
 from api.limits import BodySizeLimit
 from core.settings import Settings
 from core.temporal import connect
-from db.engine import create_engine, session_factory
+from services.records import create_engine, session_factory
 
 
 def create_app(settings: Settings, services: Services | None = None) -> FastAPI:

@@ -20,7 +20,6 @@ from collections.abc import Awaitable, Callable, Iterable
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request, status
 from fastapi.responses import JSONResponse
 from google.protobuf import json_format
-from sqlalchemy import select
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 from temporalio.api.common.v1 import Payload, Payloads
@@ -29,7 +28,7 @@ from api.auth import SUPERVISORS, Principal, require_roles
 from api.deps import Services, services
 from core.codec import ENCODING, CodecError, EncryptionCodec, MalformedPayload, workflow_of
 from core.settings import Settings
-from db.models import Case
+from services.records import landlords_of
 
 log = logging.getLogger(__name__)
 PREFIX = "/codec"
@@ -85,10 +84,8 @@ async def _landlords(svc: Services, payloads: list[Payload]) -> dict[str, str]:
     if not references:
         return {}
     async with svc.sessions() as session:
-        rows = await session.execute(
-            select(Case.reference, Case.landlord).where(Case.reference.in_(references))
-        )
-    return {f"{CASE_PREFIX}{reference}": landlord for reference, landlord in rows}
+        landlords = await landlords_of(session, references)
+    return {f"{CASE_PREFIX}{reference}": landlord for reference, landlord in landlords.items()}
 
 
 def _decode_each(

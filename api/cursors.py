@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from fastapi import HTTPException, status
 
-from db.queries import Position
+from services.records import Position
 
 VERSION = 1
 MAX_REFERENCE = 64

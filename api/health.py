@@ -6,10 +6,10 @@ import asyncio
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
-from sqlalchemy import text
 
 from api.deps import Services, services
 from api.errors import RETRY_AFTER_SECONDS
+from services.records import ping
 
 router = APIRouter(tags=["health"])
 
@@ -35,8 +35,8 @@ def _word(ok: bool) -> str:
 
 async def _database_ok(svc: Services) -> bool:
     try:
-        async with asyncio.timeout(3), svc.engine.connect() as connection:
-            await connection.execute(text("SELECT 1"))
+        async with asyncio.timeout(3):
+            await ping(svc.engine)
     except Exception:
         return False
     return True

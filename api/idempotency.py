@@ -27,8 +27,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from api.auth import Principal
 from api.deps import Services
-from db import idempotency
 from domain.case import CaseView
+from services import idempotency
 
 KEY_HEADER = "Idempotency-Key"
 KeyHeader = Header(

@@ -17,8 +17,8 @@ from api.auth import STAFF, Principal, require_roles
 from api.deps import Services, services
 from api.errors import unprocessable
 from core.print_batch import merge_pdfs
-from db import letters as store
-from db.models import Letter
+from services.records import Letter
+from services.records import letters as store
 
 router = APIRouter(tags=["letters"])
 PDF: dict[int | str, dict[str, Any]] = {

@@ -44,7 +44,7 @@ def add_links(schema: dict[str, Any]) -> dict[str, Any]:
 def _answers_a_case(path: str, code: str, response: dict[str, Any]) -> bool:
     """An action (or a read) of one case that answers with the case's view."""
     schema = response.get("content", {}).get("application/json", {}).get("schema", {})
-    return REFERENCE in path and code == "200" and schema.get("$ref", "").endswith("/CaseView")
+    return REFERENCE in path and code == "200" and schema.get("$ref", "").endswith("/CaseOut")
 
 
 def install(app: FastAPI) -> None:

@@ -36,7 +36,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.deps import Services, services
 from core.logs import CASE_REFERENCE, REQUEST_ID
-from db.metrics import CaseFigures, case_figures
+from services.records import CaseFigures, case_figures
 
 log = logging.getLogger("api.requests")
 REQUESTS = Counter("asb_http_requests", "HTTP requests answered", ["method", "route", "status"])

@@ -14,9 +14,8 @@ from api.access import case_for, case_handle
 from api.auth import STAFF, SUPERVISORS, Principal, require_roles
 from api.deps import Services, services
 from api.errors import unavailable
-from db import queries
-from db.letters import case_letters, status_sentence
 from domain.case import Stage
+from services.records import case_letters, queries, status_sentence
 
 router = APIRouter(tags=["oversight"])
 # Far beyond any landlord's caseload, and within every database's integer (2**63 was a 500).

@@ -19,7 +19,7 @@ from typing import Any, Protocol
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from core.settings import Settings
-from db.intake_windows import count_hit
+from services.intake import count_hit
 
 WINDOW_SECONDS = 60
 

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query
 from api.auth import Principal, require_roles
 from api.deps import Services, services
 from api.errors import unprocessable
-from db import reports
+from services.records import reports
 
 router = APIRouter(tags=["reports"])
 

@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, JsonValue, field_validator
 
+from domain.case import CaseView
 from domain.policy import known_landlords, load_policy
 from domain.triage import VulnerabilityAnswers
 
@@ -129,3 +130,67 @@ class OpenCaseIn(ReportIn):
         if value < now - MAX_LATE_LOGGING:
             raise ValueError("received_at is more than a year ago; record it as a past incident")
         return value
+
+
+# ---- responses: the API's own models, converted explicitly from the workflow's payload ---------
+# A field renamed in the case state or the workflow's view must be renamed here too (or mapped
+# in case_out), so the HTTP contract never changes by accident.
+
+
+class DeadlineOut(BaseModel):
+    clock: str
+    due_at: datetime
+    met_at: datetime | None
+    breached_at: datetime | None
+    escalations: int
+    paused: bool
+    stopped: bool
+    overdue: bool
+
+
+class EscalationOut(BaseModel):
+    clock: str
+    due_at: datetime
+    breached_by_seconds: int
+    level: int
+    at: datetime
+
+
+class CaseOut(BaseModel):
+    """A case as staff see it: stage, clocks, flags, approvals awaited, allowed next actions."""
+
+    reference: str
+    landlord: str
+    policy_version: str
+    stage: str
+    tier: str
+    categories: list[str]
+    channel: str | None
+    linked_reference: str | None
+    officer_id: str | None
+    hate: bool
+    domestic_abuse: bool
+    anonymous: bool
+    confidential: bool
+    on_hold: bool
+    hold_reason: str | None
+    paused_seconds: int
+    deadlines: list[DeadlineOut]
+    next_due_at: datetime | None
+    overdue_clocks: list[str]
+    awaiting: list[str]
+    escalations: list[EscalationOut]
+    closure_review_open: bool
+    closure_reason: str | None
+    case_review_threshold_met: bool
+    incidents: int
+    action_plan_version: int
+    received_at: datetime
+    closed_at: datetime | None
+    finished: bool
+    allowed_actions: list[str]
+
+
+def case_out(view: CaseView) -> CaseOut:
+    """The workflow's view (a payload in its history) as the API's response."""
+    return CaseOut.model_validate(view.model_dump(mode="json"))

@@ -14,9 +14,9 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
 from api.auth import STAFF, SUPERVISORS, Principal, require_roles
 from api.deps import Services, services
-from db.staff import find_staff, list_staff, put_staff
 from domain.policy import load_policy
 from domain.profile import load_profile
+from services.records import find_staff, list_staff, put_staff
 
 router = APIRouter(tags=["staff directory"])
 Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]

@@ -8,14 +8,17 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, status
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
-from sqlalchemy import select
 
 from api.access import case_for
 from api.auth import STAFF, Principal, require_roles
 from api.deps import Services, services
-from db import letters as store
-from db.models import OfficerTask, Referral
-from db.repository import record_referral_response
+from services.records import (
+    OfficerTask,
+    case_referrals,
+    record_referral_response,
+    referral_of_case,
+)
+from services.records import letters as store
 
 router = APIRouter(tags=["tasks and referrals"])
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
@@ -103,10 +106,8 @@ async def list_referrals(
 ) -> list[ReferralOut]:
     await case_for(svc, principal, reference)
     async with svc.sessions() as session:
-        rows = await session.execute(
-            select(Referral).where(Referral.reference == reference).order_by(Referral.id)
-        )
-    return [ReferralOut.model_validate(r, from_attributes=True) for r in rows.scalars()]
+        rows = await case_referrals(session, reference)
+    return [ReferralOut.model_validate(r, from_attributes=True) for r in rows]
 
 
 @router.post(
@@ -125,9 +126,7 @@ async def record_response(
     replaces it and is audited."""
     await case_for(svc, principal, reference)
     async with svc.sessions() as session, session.begin():
-        owned = await session.scalar(
-            select(Referral.key).where(Referral.key == key, Referral.reference == reference)
-        )
+        owned = await referral_of_case(session, reference, key)
         referral = (
             await record_referral_response(session, key, body.response, actor=principal.user_id)
             if owned

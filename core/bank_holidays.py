@@ -1,8 +1,9 @@
 """UK bank holidays for working-day calendars.
 
 Lives outside ``domain`` because it imports the ``holidays`` package, which does not import
-inside the Temporal workflow sandbox (design.md). Call it from an activity, the API or a worker,
-and pass the resulting :class:`~domain.calendar.WorkingCalendar` (plain data) into the workflow.
+inside the Temporal workflow sandbox (docs/design.md). Call it from an activity, the API or a
+worker, and pass the resulting :class:`~domain.calendar.WorkingCalendar` (plain data) into the
+workflow.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The data a case is opened with: its landlord's policy and the bank holidays it will use.
 
 Computed outside the workflow sandbox (the ``holidays`` package does not import there) and
-passed into the workflow, so the values a case used are fixed in its history (design.md).
+passed into the workflow, so the values a case used are fixed in its history (docs/design.md).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Encryption of every Temporal payload (design.md "Where state lives": defence in depth).
+"""Encryption of every Temporal payload (docs/design.md "Where state lives": defence in depth).
 
 Workflow payloads carry ids, enums and dates only, never personal data; this codec makes sure
 that even those (and anything that slips in, such as an error message quoting an address) are

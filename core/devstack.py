@@ -8,7 +8,6 @@ Only Ctrl-C (or SIGTERM) stops everything; running it again resumes the same cas
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import shutil
 import signal
@@ -21,11 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from contracts.search_attributes import cli_flags
 from core.settings import Settings, get_settings
-from db.migrate import upgrade
-from db.staff import seed_development_staff
-from domain.policy import known_landlords
-from workflows.search_attributes import cli_flags
 
 MAX_BACKOFF_SECONDS = 30
 GRACE_SECONDS = 5.0  # for children to finish on the Ctrl-C they got themselves
@@ -48,7 +44,7 @@ def dev_server_command(settings: Settings) -> list[str]:
         "--namespace", settings.temporal_namespace,
         "--db-filename", str(settings.temporal_db_file),
         # WAL: three times the throughput of the default journal, and it survives kill -9
-        # (design.md, measured figures).
+        # (docs/design.md, measured figures).
         "--sqlite-pragma", "journal_mode=wal", "--sqlite-pragma", "synchronous=normal",
         "--log-level", "error",
         *cli_flags(),
@@ -138,9 +134,9 @@ class Supervisor:
 def main() -> None:
     settings = get_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    upgrade(settings.resolved_database_url)
-    if settings.environment == "development":
-        asyncio.run(seed_development_staff(settings.resolved_database_url, known_landlords()))
+    # Migrated (and, in development, the staff directory seeded) by a child like the others:
+    # core stays below the database layer (no import of db).
+    subprocess.run([sys.executable, "-m", "db.migrate"], check=True)
     python = sys.executable
     dev_server = Component("Temporal dev server", dev_server_command(settings))
     supervisor = Supervisor(

@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Case, CaseEvent, Letter, LetterDocument, OfficerTask, Party
+from db.models import Case, CaseEvent, Letter, LetterDocument, LetterStatus, OfficerTask, Party
 from db.repository import insert_once
 
 SENT = frozenset({"sent", "posted"})
@@ -109,7 +109,7 @@ async def mark_posted(
     for key in keys:
         letter = batch[key]
         if letter.status == "queued_for_post":  # marking twice changes nothing
-            letter.status, letter.sent_at, letter.posted_by = "posted", now, by
+            letter.status, letter.sent_at, letter.posted_by = LetterStatus.POSTED, now, by
             await insert_once(session, _posted_event(letter, by, now))
         posted.append(letter)
     return posted, []

@@ -9,6 +9,8 @@ from alembic import command
 from alembic.config import Config
 
 from core.settings import get_settings
+from db.staff import seed_development_staff
+from domain.policy import known_landlords
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -32,6 +34,8 @@ async def upgrade_async(url: str) -> None:
 def main() -> None:
     settings = get_settings()
     upgrade(settings.resolved_database_url)
+    if settings.environment == "development":  # make run: the development staff directory
+        asyncio.run(seed_development_staff(settings.resolved_database_url, known_landlords()))
     print(f"database migrated: {settings.resolved_database_url.split('@')[-1]}")
 
 

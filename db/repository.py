@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from functools import cache
 from typing import Any
@@ -13,7 +13,16 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Base, Case, CaseEvent, Referral
+from db.models import (
+    Base,
+    Case,
+    CaseEvent,
+    Letter,
+    Party,
+    Referral,
+    ReferralStatus,
+    ReportDetails,
+)
 
 Row = dict[str, Any]
 
@@ -84,6 +93,80 @@ async def get_case(session: AsyncSession, reference: str) -> Case | None:
     return await session.get(Case, reference)
 
 
+async def case_landlord(session: AsyncSession, reference: str) -> str | None:
+    return await session.scalar(select(Case.landlord).where(Case.reference == reference))
+
+
+async def landlords_of(session: AsyncSession, references: Iterable[str]) -> dict[str, str]:
+    """Each known case's landlord, by reference (the codec decodes only the caller's)."""
+    statement = select(Case.reference, Case.landlord).where(Case.reference.in_(list(references)))
+    return {reference: landlord for reference, landlord in await session.execute(statement)}
+
+
+async def complainant(session: AsyncSession, reference: str) -> Party | None:
+    """The case's complainant as the record holds them (R8: may be anonymous)."""
+    found: Party | None = (
+        await session.execute(
+            select(Party).where(Party.reference == reference, Party.role == "complainant")
+        )
+    ).scalar_one_or_none()
+    return found
+
+
+async def local_authority(session: AsyncSession, reference: str) -> str | None:
+    """The local authority the report names, for letters about the ASB Case Review (R56)."""
+    report = await session.get(ReportDetails, reference)
+    return report.local_authority if report is not None else None
+
+
+async def letter(session: AsyncSession, key: str, *, lock: bool = False) -> Letter | None:
+    """A letter by its business key, locked for update when ``lock``."""
+    statement = select(Letter).where(Letter.key == key)
+    found: Letter | None = (
+        await session.execute(statement.with_for_update() if lock else statement)
+    ).scalar_one_or_none()
+    return found
+
+
+async def case_referrals(session: AsyncSession, reference: str) -> Sequence[Referral]:
+    """A case's referrals, in the order they were made (R38)."""
+    rows = await session.scalars(
+        select(Referral).where(Referral.reference == reference).order_by(Referral.id)
+    )
+    return rows.all()
+
+
+async def referral_of_case(session: AsyncSession, reference: str, key: str) -> bool:
+    """Whether the referral ``key`` belongs to the case (a key of another case is unknown)."""
+    found = await session.scalar(
+        select(Referral.key).where(Referral.key == key, Referral.reference == reference)
+    )
+    return found is not None
+
+
+async def lock_referral(session: AsyncSession, key: str) -> Referral | None:
+    found: Referral | None = (
+        await session.execute(select(Referral).where(Referral.key == key).with_for_update())
+    ).scalar_one_or_none()
+    return found
+
+
+async def overdue_referrals(session: AsyncSession, now: datetime) -> list[str]:
+    """R38: keys of referrals sent, unanswered and past their chase date, earliest first."""
+    return list(
+        await session.scalars(
+            select(Referral.key)
+            .where(
+                (Referral.status == ReferralStatus.SENT)
+                & Referral.responded_at.is_(None)
+                & Referral.chase_due_at.is_not(None)
+                & (Referral.chase_due_at <= now)
+            )
+            .order_by(Referral.chase_due_at, Referral.id)
+        )
+    )
+
+
 async def record_referral_response(
     session: AsyncSession,
     key: str,
@@ -107,7 +190,7 @@ async def record_referral_response(
     when = at or datetime.now(UTC)
     referral.response = response
     referral.responded_at = when
-    referral.status = "responded"
+    referral.status = ReferralStatus.RESPONDED
     referral.chase_due_at = None
     digest = hashlib.sha256(response.encode()).hexdigest()[:12]
     await insert_once(

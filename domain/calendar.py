@@ -3,7 +3,7 @@
 Pure (standard library and pydantic), so it imports inside the Temporal workflow sandbox. Bank
 holidays are *data*: the ``holidays`` package does not import inside the sandbox, and a deadline
 must not change when a case replays, so holiday dates are computed outside (``core.bank_holidays``)
-and passed in (design.md, Determinism).
+and passed in (docs/design.md, Determinism).
 
 Inside a Temporal workflow, import this package within
 ``workflow.unsafe.imports_passed_through()``: the sandbox proxies ``zoneinfo.ZoneInfo`` and

@@ -2,7 +2,8 @@
 
 Everything here is plain, JSON-serialisable data held in Temporal history, so it stays small and
 holds no personal data: parties are ids with a role and two flags, documents are ids, and the
-record proper (names, narratives, letters) lives in the database (design.md, Where state lives).
+record proper (names, narratives, letters) lives in the database (docs/design.md, Where state
+lives).
 """
 
 from __future__ import annotations
@@ -13,7 +14,10 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
-from domain.actions import (
+from domain.policy import ClosureReason, LegalGateException, PolicyProfile
+from domain.sharing import shared_holidays, shared_policy
+from domain.triage import VulnerabilityAnswers
+from domain.vocabulary import (
     ConsultationOutcome,
     EvidenceKind,
     LegalActionKind,
@@ -22,12 +26,9 @@ from domain.actions import (
     RemedyKind,
     SharingBasis,
 )
-from domain.policy import ClosureReason, LegalGateException, PolicyProfile
-from domain.sharing import shared_holidays, shared_policy
-from domain.triage import VulnerabilityAnswers
 
 __all__ = [
-    "STAGE_ORDER",
+    "Awaited",
     "CaseReview",
     "CaseSetup",
     "CaseState",
@@ -68,12 +69,13 @@ class Stage(StrEnum):
     FINISHED = "finished"
 
 
-STAGE_ORDER: tuple[Stage, ...] = tuple(Stage)
-OPEN_STAGES: frozenset[Stage] = frozenset(STAGE_ORDER[: STAGE_ORDER.index(Stage.CLOSED)])
+# Stages in which officers still work the case (the moves between stages: domain/stages.py).
+OPEN_STAGES: frozenset[Stage] = frozenset(Stage) - {Stage.CLOSED, Stage.SURVEY, Stage.FINISHED}
 
 
 class Clock(StrEnum):
-    """Case clocks. The first seven match ``domain.deadlines.Clock``; ``stall`` is ours."""
+    """Case clocks (docs/design.md, Timers): one enum for the deadline rules
+    (:mod:`domain.deadlines`), the case state, the commands and the read model."""
 
     ACKNOWLEDGEMENT = "acknowledgement"  # R13
     FIRST_CONTACT = "first_contact"  # R14
@@ -83,6 +85,10 @@ class Clock(StrEnum):
     RESOLUTION_TARGET = "resolution_target"  # R52
     SURVEY = "survey"  # R51
     STALL = "stall"  # no meaningful event for STALL_DAYS
+
+
+# Approvals and consultations a case can be waiting for (R43, R46).
+Awaited = Literal["peia_approval", "closure_consultation", "closure_approval"]
 
 
 class _Model(BaseModel):
@@ -157,7 +163,7 @@ class CaseSetup(_Model):
     holidays_from: date | None = None
     holidays_to: date | None = None
     # Which revision of the engine's rules the case opens under. A history recorded before a
-    # revision lacks the field and replays with 0, as it ran (design.md, Determinism).
+    # revision lacks the field and replays with 0, as it ran (docs/design.md, Determinism).
     rules_revision: int = 0
 
     @model_validator(mode="after")
@@ -382,7 +388,7 @@ class CaseView(_Model):
     deadlines: list[DeadlineView]
     next_due_at: datetime | None
     overdue_clocks: list[Clock]
-    awaiting: list[Literal["peia_approval", "closure_consultation", "closure_approval"]]
+    awaiting: list[Awaited]
     escalations: list[Escalation]
     closure_review_open: bool
     closure_reason: ClosureReason | None

@@ -1,4 +1,4 @@
-"""Case clocks as data: setting, meeting, pausing and escalating deadlines (design.md, Timers).
+"""Case clocks as data: setting, meeting, pausing and escalating deadlines (docs/design.md, Timers).
 
 All functions here work on a case state that the caller has already copied; the public, pure
 entry points are in :mod:`domain.machine`. Due instants come from :mod:`domain.deadlines`

@@ -3,9 +3,9 @@
 The stage machine (:mod:`domain.machine`) never performs I/O. It returns these commands and the
 workflow runs each one as an activity. Every command has a deterministic business ``key``
 (``f"{reference}:{kind}:{n}"``, ``n`` taken from counters in the case state, never random) so
-that the activity can be made idempotent with a unique constraint (design.md, Activities).
+that the activity can be made idempotent with a unique constraint (docs/design.md, Activities).
 
-Payloads carry ids, enums and dates; never names, addresses or narratives (design.md, Where
+Payloads carry ids, enums and dates; never names, addresses or narratives (docs/design.md, Where
 state lives). The one exception is a letter's ``data``: the wording an officer decided for it
 (a warning's behaviour and clauses, an ABC's terms, the actions taken), which the action carried
 in and which holds no names or addresses; like every payload it is encrypted (core/codec.py).
@@ -17,15 +17,16 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from domain.actions import Actor, PartyRole, SharingBasis
 from domain.case import CaseView, Clock, OpenCase
+from domain.vocabulary import Actor, PartyRole, SharingBasis
 
 __all__ = [
     "Command",
     "LetterKind",
     "MakeReferral",
+    "NotifyReason",
     "NotifySupervisor",
     "OpenLinkedCase",
     "RecordEvent",
@@ -34,6 +35,7 @@ __all__ = [
 ]
 
 Scalar = str | int | float | bool | None
+NotifyReason = Literal["deadline_missed", "closure_review_due", "approval_awaited", "safeguarding"]
 # A letter's facts decided by the case: dates, counts, and lists of what the officer decided.
 LetterValue = Scalar | list[str]
 
@@ -80,13 +82,21 @@ class SendLetter(_Command):
     kind: LetterKind
     to_role: PartyRole
     party_id: str
-    template: str  # f"{landlord}/{kind}", the letter layer picks the template version
     officer_id: str | None = None
     # R9: the complainant asked for confidentiality (or is anonymous, R8). A letter to anyone
     # other than the complainant must not include anything that identifies them.
     confidential_complainant: bool = False
     channel: str | None = None  # the recipient's preferred channel, where known
     data: dict[str, LetterValue] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_template(cls, data: object) -> object:
+        """Letters recorded before 2026-12 carry a ``template`` nobody read; a retried activity
+        may still bring one."""
+        if isinstance(data, dict) and "template" in data:
+            data = {k: v for k, v in data.items() if k != "template"}
+        return data
 
 
 class MakeReferral(_Command):
@@ -104,7 +114,7 @@ class NotifySupervisor(_Command):
     """Tell the supervisor about a missed deadline, a review or an approval awaited."""
 
     type: Literal["notify_supervisor"] = "notify_supervisor"
-    reason: Literal["deadline_missed", "closure_review_due", "approval_awaited", "safeguarding"]
+    reason: NotifyReason
     officer_id: str | None
     clock: Clock | None = None
     due_at: datetime | None = None

@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import calendar as _months
 from datetime import UTC, date, datetime, timedelta
-from enum import StrEnum
 
 from domain.calendar import WorkingCalendar, require_aware
+from domain.case import Clock  # one enum for every clock (re-exported here)
 from domain.errors import DomainError
 from domain.policy import PolicyProfile, SurveyTiming
 
@@ -38,18 +38,6 @@ __all__ = [
     "risk_review_due",
     "survey_due",
 ]
-
-
-class Clock(StrEnum):
-    """The case clocks (design.md, Timers)."""
-
-    ACKNOWLEDGEMENT = "acknowledgement"  # R13
-    FIRST_CONTACT = "first_contact"  # R14
-    NEXT_CONTACT = "next_contact"  # R37
-    RISK_REVIEW = "risk_review"  # R16, R18
-    CLOSURE_REVIEW = "closure_review"  # R47
-    RESOLUTION_TARGET = "resolution_target"  # R52
-    SURVEY = "survey"  # R51
 
 
 def acknowledgement_due(
@@ -116,7 +104,7 @@ def closure_review_due(
     """R47: when a closure *review* opens after no contact, incidents or reports.
 
     X: 4 weeks, B: 28 days (calendar days). Opens at the start of the first working day on or
-    after that date. The engine never closes a case on this clock (design.md). None when the
+    after that date. The engine never closes a case on this clock (docs/design.md). None when the
     policy sets no timeframe (C, Y silent; P "no set time frame").
     """
     days = policy.closure.inactivity_review_days

@@ -1,21 +1,20 @@
 """Collects the commands one decision produces, with deterministic business keys.
 
 Keys are ``f"{reference}:{kind}:{n}"`` where ``n`` is a per-kind counter kept in the case state,
-so the same history always yields the same keys (never random; design.md, Activities).
+so the same history always yields the same keys (never random; docs/design.md, Activities).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
 
-from domain.actions import Actor, SharingBasis
 from domain.case import CaseState, CaseView, Clock, OpenCase, PartyRef
 from domain.commands import (
     Command,
     LetterKind,
     LetterValue,
     MakeReferral,
+    NotifyReason,
     NotifySupervisor,
     OpenLinkedCase,
     RecordEvent,
@@ -23,10 +22,9 @@ from domain.commands import (
     SendLetter,
     UpdateReadModel,
 )
+from domain.vocabulary import Actor, SharingBasis
 
 __all__ = ["Effects"]
-
-NotifyReason = Literal["deadline_missed", "closure_review_due", "approval_awaited", "safeguarding"]
 
 
 class Effects:
@@ -66,7 +64,6 @@ class Effects:
                 kind=kind,
                 to_role=party.role,
                 party_id=party.id,
-                template=f"{s.landlord}/{kind.value}",
                 officer_id=s.officer_id,
                 confidential_complainant=s.confidential and party.role != "complainant",
                 channel=party.preferred_channel,

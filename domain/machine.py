@@ -1,4 +1,4 @@
-"""The case stage machine: pure functions the Temporal workflow interprets (design.md).
+"""The case stage machine: pure functions the Temporal workflow interprets (docs/design.md).
 
 ``open_case`` starts a case, ``check`` validates an action (update validator), ``decide``
 applies it, ``next_due`` says when the deadline loop must wake, ``tick`` handles whatever is
@@ -10,22 +10,24 @@ commands (:mod:`domain.commands`) with deterministic business keys.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
 from pydantic import BaseModel
 
 from domain import clocks
 from domain import deadlines as dl
-from domain.actions import SYSTEM, Action
+from domain.actions import Action, bind
 from domain.calendar import require_aware
 from domain.case import CaseSetup, CaseState, CaseView, Clock, Deadline, Incident, OpenCase, Stage
 from domain.commands import Command, LetterKind
 from domain.effects import Effects
 from domain.errors import DomainError
-from domain.guards import ActionRefused, floor_tier, refusal
-from domain.handlers import HANDLERS, check_case_review, local_day
+from domain.guards import ActionRefused, refusal
+from domain.predicates import floor_tier
+from domain.stages import enter_review, finish, move
+from domain.steps import check_case_review, local_day
 from domain.triage import TriageResult, triage
 from domain.views import build_view
+from domain.vocabulary import SYSTEM
 
 __all__ = [
     "ActionRefused",
@@ -37,11 +39,8 @@ __all__ = [
     "view",
 ]
 
-# Actions that do not move the case on (the stall clock keeps running through them).
-NOT_MEANINGFUL = frozenset({"hold", "resume", "reassign", "record_survey_response"})
 
-
-def _clone(value: Any) -> Any:
+def _clone(value: object) -> object:
     """Deep copy of mutable models, lists and dicts; immutable values (str, numbers, dates,
     enums, frozen models such as the policy profile) are shared. Much faster than deepcopy."""
     if isinstance(value, BaseModel):
@@ -57,7 +56,8 @@ def _clone(value: Any) -> Any:
 
 def _copy(state: CaseState) -> CaseState:
     """A new state to change, so the caller's state is never mutated."""
-    new: CaseState = _clone(state)
+    new = _clone(state)
+    assert isinstance(new, CaseState)
     return new
 
 
@@ -140,28 +140,28 @@ def _start_clocks(state: CaseState, now: datetime) -> None:
     for clock, due in opening.items():
         if state.anonymous and clock in _silent_clocks(state):
             continue  # R8: no feedback to an anonymous complainant
-        clocks.set_deadline(state, Clock(clock.value), due, now)
+        clocks.set_deadline(state, clock, due, now)
     clocks.touch_report(state, _inactive_since(state, now))
     clocks.touch_meaningful(state, now)
 
 
-def _silent_clocks(state: CaseState) -> tuple[dl.Clock, ...]:
+def _silent_clocks(state: CaseState) -> tuple[Clock, ...]:
     """R8: an anonymous complainant is never contacted, so no first-contact clock runs. From
     revision 1 the acknowledgement clock still does: it is the landlord's own deadline for an
     officer to assess the report (R6, R13), and it escalates when missed like any other."""
     if state.rules_revision >= 1:
-        return (dl.Clock.FIRST_CONTACT,)
-    return (dl.Clock.ACKNOWLEDGEMENT, dl.Clock.FIRST_CONTACT)
+        return (Clock.FIRST_CONTACT,)
+    return (Clock.ACKNOWLEDGEMENT, Clock.FIRST_CONTACT)
 
 
-def _anonymous_deadlines(opening: dict[dl.Clock, datetime]) -> dict[dl.Clock, datetime]:
+def _anonymous_deadlines(opening: dict[Clock, datetime]) -> dict[Clock, datetime]:
     """R8, R13, R14: a landlord without a separate acknowledgement deadline (Y) answers a report
     by first contact; for an anonymous report, that is its deadline for an officer to assess
     it, kept as the acknowledgement clock since no one can be contacted."""
-    first = opening.get(dl.Clock.FIRST_CONTACT)
-    if dl.Clock.ACKNOWLEDGEMENT in opening or first is None:
+    first = opening.get(Clock.FIRST_CONTACT)
+    if Clock.ACKNOWLEDGEMENT in opening or first is None:
         return opening
-    return {**opening, dl.Clock.ACKNOWLEDGEMENT: first}
+    return {**opening, Clock.ACKNOWLEDGEMENT: first}
 
 
 def _inactive_since(state: CaseState, now: datetime) -> datetime:
@@ -211,8 +211,9 @@ def decide(state: CaseState, action: Action, now: datetime) -> tuple[CaseState, 
     check(state, action, now)
     new = _copy(state)
     fx = Effects(new, now, action.actor)
-    HANDLERS[action.type](new, action, now, fx)
-    if action.type not in NOT_MEANINGFUL and new.is_open:
+    bound = bind(action)
+    bound.apply(new, now, fx)
+    if bound.rules.progress and new.is_open:  # the stall clock runs through the others
         clocks.touch_meaningful(new, now)
     fx.read_model(build_view(new, now))
     return new, fx.commands
@@ -286,7 +287,7 @@ def _open_closure_review(s: CaseState, now: datetime, fx: Effects) -> None:
     clocks.meet(s, Clock.CLOSURE_REVIEW, now)
     if s.stage is Stage.CLOSURE_REVIEW or s.closure is not None:
         return
-    s.stage_before_review, s.stage = s.stage, Stage.CLOSURE_REVIEW
+    enter_review(s)
     s.closure_review_opened_at = now
     days = s.policy.closure.inactivity_review_days
     summary = (
@@ -300,7 +301,7 @@ def _open_closure_review(s: CaseState, now: datetime, fx: Effects) -> None:
 def _send_survey(s: CaseState, now: datetime, fx: Effects) -> None:
     """R51: the satisfaction survey goes out; the response window opens."""
     clocks.meet(s, Clock.SURVEY, now)
-    s.stage = Stage.SURVEY
+    move(s, Stage.SURVEY)
     s.survey.invited_at = now
     s.survey.closes_at = now + timedelta(days=clocks.SURVEY_RESPONSE_DAYS)
     fx.to_complainant(LetterKind.SURVEY_INVITATION, closes_on=local_day(s, s.survey.closes_at))
@@ -313,7 +314,7 @@ def _send_survey(s: CaseState, now: datetime, fx: Effects) -> None:
 def _close_survey_window(s: CaseState, now: datetime, fx: Effects) -> None:
     closes = s.survey.closes_at
     if s.stage is Stage.SURVEY and closes is not None and closes <= now:
-        s.stage, s.finished = Stage.FINISHED, True
+        finish(s)
         fx.event("tick:survey_closed", "No survey response within the window; case finished.")
 
 

@@ -1,6 +1,6 @@
 """Triage: from reported categories and vulnerability answers to a risk tier.
 
-The model is asb-rules.md section 2.2's recommendation: **tier = the highest of the category
+The model is docs/rules.md section 2.2's recommendation: **tier = the highest of the category
 defaults, the hate / domestic-abuse tier where the landlord sets one, and the vulnerability /
 impact uplift** ("highest category wins", as in Civica). Everything landlord-specific comes from
 the :class:`~domain.policy.PolicyProfile`.

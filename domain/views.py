@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
 
 from domain.actions import ACTION_TYPES
-from domain.case import CaseState, CaseView, Clock, DeadlineView, Stage
+from domain.case import Awaited, CaseState, CaseView, Clock, DeadlineView, Stage
 from domain.clocks import due_instants
 from domain.guards import approval_needed, consultation_needed, stage_refusal
 
 __all__ = ["build_view"]
-
-Awaited = Literal["peia_approval", "closure_consultation", "closure_approval"]
 
 
 def _deadline_views(s: CaseState, now: datetime) -> list[DeadlineView]:

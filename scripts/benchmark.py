@@ -352,7 +352,7 @@ def main() -> None:
     if args.quick:
         args.scale = [1_000, 10_000]
         run_scale(args)
-    os._exit(0)  # design.md: the SDK may abort at interpreter exit after the work is done
+    os._exit(0)  # docs/design.md: the SDK may abort at interpreter exit after the work is done
 
 
 def run_scale(args: argparse.Namespace) -> None:

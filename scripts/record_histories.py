@@ -3,6 +3,10 @@
     .venv/bin/python -m scripts.record_histories               # the corpus, if not there yet
     .venv/bin/python -m scripts.record_histories --out tests/replay/histories/2027-01
 
+The corpus of 2026-12 (``histories/2026-12-services``) is the first recorded from the production
+path: cases opened by ``services.cases.open_case`` (setup in the input, no ``prepare_case``),
+plus one case that continued as new on a dev server.
+
 Histories already in the corpus are never overwritten (``--force`` to do so): after a change
 guarded by ``workflow.patched``, record the new behaviour into a folder of its own and keep
 the old histories, which prove that cases opened before the change still replay.
@@ -33,6 +37,8 @@ from temporalio.client import WorkflowHandle
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
+from contracts.case import OPEN_UPDATE
+from contracts.search_attributes import ALL as SEARCH_ATTRIBUTES
 from core.mailer import FolderMailer
 from core.settings import Settings
 from db.engine import create_engine, session_factory
@@ -67,7 +73,6 @@ from tests.workflow.support import (
     register_search_attributes,
     through_action_plan,
 )
-from workflows.case import OPEN_UPDATE
 
 HISTORIES = Path(__file__).resolve().parents[1] / "tests" / "replay" / "histories"
 TASK_QUEUE = "record-histories"
@@ -163,6 +168,28 @@ async def hold_resume(d: CaseDriver) -> Recorded:
     return {"hold_resume": case.handle}
 
 
+# A case continues as new when the server suggests it; a dev server told to suggest it after a
+# few dozen events produces one (the time-skipping server never does).
+CONTINUE_AS_NEW_AFTER_EVENTS = 40
+
+
+async def continue_as_new(d: CaseDriver) -> Recorded:
+    """X: a long case cut by continue-as-new; both runs are recorded (dev server)."""
+    case = await d.open("X", reference="ASB-REPLAY-CAN")
+    first = (await case.handle.describe()).run_id
+    await d.act(case, Acknowledge(actor=OFFICER))
+    contact = RecordContact(actor=OFFICER, outcome="made", channel="phone")
+    for _ in range(CONTINUE_AS_NEW_AFTER_EVENTS):  # each action adds several events
+        await d.act(case, contact)
+        if (await case.handle.describe()).run_id != first:
+            break
+    else:
+        raise SystemExit("the case never continued as new")
+    await d.act(case, RecordContact(actor=OFFICER, outcome="made", channel="email"))
+    first_run = d.client.get_workflow_handle(case.handle.id, run_id=first)
+    return {"continue_as_new": first_run, "continued_run": case.handle}
+
+
 JOURNEYS: tuple[Journey, ...] = (
     happy_path,
     legal_action,
@@ -172,6 +199,44 @@ JOURNEYS: tuple[Journey, ...] = (
     counter_allegation,
     hold_resume,
 )
+
+
+async def _write(out: Path, recorded: Recorded) -> list[Path]:
+    written = []
+    for name, handle in recorded.items():
+        path = out / f"{name}.json"
+        history = json.loads((await handle.fetch_history()).to_json())
+        path.write_text(json.dumps(history, separators=(",", ":")) + "\n")
+        written.append(path)
+    return written
+
+
+async def record_continued(out: Path, tmp: Path) -> list[Path]:
+    """The continue-as-new journey, on a dev server that suggests it early."""
+    url = f"sqlite+aiosqlite:///{tmp / 'asb-dev.db'}"
+    await upgrade_async(url)
+    engine = create_engine(url)
+    env = await WorkflowEnvironment.start_local(
+        dev_server_existing_path=binary("temporal"),
+        data_converter=pydantic_data_converter,
+        search_attributes=SEARCH_ATTRIBUTES,
+        dev_server_extra_args=[
+            "--dynamic-config-value",
+            f"limit.historyCount.suggestContinueAsNew={CONTINUE_AS_NEW_AFTER_EVENTS}",
+        ],
+    )
+    try:
+        settings = Settings(environment="test", task_queue=TASK_QUEUE, data_dir=tmp)
+        sessions = session_factory(engine)
+        mailer = FolderMailer(tmp / "mail-dev")
+        async with case_worker(env.client, settings, sessions, mailer):
+            driver = CaseDriver(env, TASK_QUEUE, sessions, mailer.folder, prefix="ASB-REPLAY")
+            written = await _write(out, await continue_as_new(driver))
+            await driver.terminate_open_cases()
+    finally:
+        await env.shutdown()
+        await engine.dispose()
+    return written
 
 
 async def record(out: Path) -> list[Path]:
@@ -192,15 +257,12 @@ async def record(out: Path) -> list[Path]:
             async with case_worker(env.client, settings, sessions, mailer):
                 driver = CaseDriver(env, TASK_QUEUE, sessions, mailer.folder, prefix="ASB-REPLAY")
                 for journey in JOURNEYS:
-                    for name, handle in (await journey(driver)).items():
-                        path = out / f"{name}.json"
-                        history = json.loads((await handle.fetch_history()).to_json())
-                        path.write_text(json.dumps(history, separators=(",", ":")) + "\n")
-                        written.append(path)
+                    written += await _write(out, await journey(driver))
                 await driver.terminate_open_cases()
         finally:
             await env.shutdown()
             await engine.dispose()
+        written += await record_continued(out, Path(tmp))
     return written
 
 
@@ -216,7 +278,7 @@ def main() -> None:
     for path in asyncio.run(record(args.out)):
         print(f"{path}: {path.stat().st_size // 1024} KB")
     sys.stdout.flush()
-    os._exit(0)  # the Temporal client may abort at interpreter exit (design.md)
+    os._exit(0)  # the Temporal client may abort at interpreter exit (docs/design.md)
 
 
 if __name__ == "__main__":

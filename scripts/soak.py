@@ -51,6 +51,7 @@ from api.app import create_app
 from api.auth import Principal, mint_token
 from api.deps import Services
 from api.idempotency import staff_scope
+from contracts.case import workflow_id
 from core.devstack import dev_server_command, wait_for_port
 from core.temporal import connect
 from db.engine import create_engine, session_factory
@@ -287,7 +288,7 @@ async def _histories(soak: Soak, client: Client) -> list[str]:
     for reference, _, key in soak.tally.acted:
         by_case[reference].append(f"{reference}:{key_hash(scope, key)}")
     for reference, update_ids in by_case.items():
-        history = await client.get_workflow_handle(f"case-{reference}").fetch_history()
+        history = await client.get_workflow_handle(workflow_id(reference)).fetch_history()
         accepted = collections.Counter(
             e.workflow_execution_update_accepted_event_attributes.protocol_instance_id
             for e in history.events

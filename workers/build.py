@@ -19,12 +19,15 @@ from workflows.case import CaseWorkflow
 from workflows.housekeeping import HousekeepingWorkflow
 
 WORKFLOWS = [CaseWorkflow, HousekeepingWorkflow]
-# The sandbox still runs each workflow's own module afresh and guards against non-determinism,
-# but imports everything else once: re-importing pydantic models per new case was a quarter
-# of the worker's CPU (profiled with py-spy under the benchmark). Our imports are pure.
+# The sandbox runs each workflow's module afresh and guards against non-determinism. It passes
+# through only the pure domain and the contracts (besides the standard library and temporalio):
+# re-importing their pydantic models per new case was a quarter of the worker's CPU (profiled
+# with py-spy under the benchmark), and anything else a workflow imported (a database driver,
+# an HTTP client) is re-imported under the sandbox's restrictions, which refuse its I/O.
 BUILD_ID = "asb-case-engine-1"
+SANDBOX_PASSTHROUGH = ("domain", "contracts")
 RUNNER = SandboxedWorkflowRunner(
-    restrictions=SandboxRestrictions.default.with_passthrough_all_modules()
+    restrictions=SandboxRestrictions.default.with_passthrough_modules(*SANDBOX_PASSTHROUGH)
 )
 
 

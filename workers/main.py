@@ -9,9 +9,9 @@ import signal
 from core import logs
 from core.settings import get_settings
 from core.temporal import connect, metrics_runtime
-from db.engine import create_engine, session_factory
+from services.housekeeping import ensure_schedule
+from services.records import create_engine, session_factory
 from workers.build import build_worker
-from workflows.housekeeping import ensure_schedule
 
 
 async def run() -> None:

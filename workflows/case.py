@@ -1,4 +1,4 @@
-"""The case workflow: one per ASB case (id ``case-<reference>``), a thin interpreter of
+"""The case workflow: one per ASB case (``contracts.case.workflow_id``), a thin interpreter of
 ``domain.machine``. Officer actions arrive as updates named after the action type; the
 validator asks the domain whether the action is allowed, the handler applies ``decide`` and
 runs the resulting commands as one activity. One deadline loop drives every clock.
@@ -17,15 +17,23 @@ from temporalio.common import RawValue, RetryPolicy, SearchAttributeUpdate
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
+    from contracts import search_attributes as sa
+    from contracts.case import (
+        CARRY_OUT,
+        CASE_WORKFLOW,
+        OPEN_UPDATE,
+        PREPARE_CASE,
+        VIEW_QUERY,
+        CaseStart,
+        CommandBatch,
+        PrepareCase,
+    )
     from domain import machine
     from domain.actions import ACTION_TYPES, Action
     from domain.case import CaseSetup, CaseState, CaseView
     from domain.commands import Command
     from domain.errors import DomainError
-    from workflows import search_attributes as sa
-    from workflows.contracts import CaseStart, CommandBatch, PrepareCase
 
-OPEN_UPDATE = "open"
 # workflow.patched marker: cases started before it upsert every attribute on every change.
 # Cases started since carry CaseStart.upserts_changes_only instead (contracts.new_case).
 UPSERT_CHANGES_ONLY = "upsert-changed-search-attributes-only"
@@ -36,13 +44,9 @@ ACTIVITY_TIMEOUT = timedelta(minutes=2)
 RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=5))
 
 
-def workflow_id(reference: str) -> str:
-    return f"case-{reference}"
-
-
-@workflow.defn(name="CaseWorkflow")
+@workflow.defn(name=CASE_WORKFLOW)
 class CaseWorkflow:
-    carry_out_activity = "carry_out"
+    carry_out_activity = CARRY_OUT
 
     @workflow.init
     def __init__(self, start: CaseStart) -> None:
@@ -77,7 +81,7 @@ class CaseWorkflow:
     async def _open(self, start: CaseStart) -> None:
         assert start.opened is not None, "a new case needs its intake"
         setup = start.setup or await workflow.execute_local_activity(
-            "prepare_case",
+            PREPARE_CASE,
             PrepareCase(landlord=start.opened.landlord, received_at=start.opened.received_at),
             start_to_close_timeout=timedelta(seconds=30),
             result_type=CaseSetup,
@@ -126,7 +130,7 @@ class CaseWorkflow:
     def _upsert_search_attributes(self) -> None:
         wanted = sa.values_for(machine.view(self.state, workflow.now()))
         # Only what changed: each upsert is a visibility write on the server, which is the
-        # bottleneck (design.md), and most officer actions change none of these.
+        # bottleneck (docs/design.md), and most officer actions change none of these.
         current = workflow.info().typed_search_attributes
         self._changes_only = self._changes_only or workflow.patched(UPSERT_CHANGES_ONLY)
         updates: list[SearchAttributeUpdate[Any]] = [
@@ -173,7 +177,7 @@ class CaseWorkflow:
         except DomainError as refused:
             raise ApplicationError(str(refused), type="ActionRefused") from None
 
-    @workflow.query
+    @workflow.query(name=VIEW_QUERY)
     def view(self) -> CaseView:
         return machine.view(self.state, workflow.now())
 

@@ -14,10 +14,10 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from temporalio.client import WorkflowExecutionStatus
 from temporalio.testing import WorkflowEnvironment
 
+from contracts.search_attributes import CASE_OFFICER
 from db.idempotency import IdempotencyKey
 from db.models import Party, ReportDetails
 from tests.api.conftest import Headers, report
-from workflows.search_attributes import CASE_OFFICER
 
 
 def _key() -> dict[str, str]:

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from temporalio.testing import ActivityEnvironment
 
+from contracts.case import CommandBatch
 from core.mailer import FolderMailer
 from db.metrics import CaseFigures, case_figures
 from domain.actions import Acknowledge, RecordContact
@@ -18,7 +19,6 @@ from domain.commands import Command
 from domain.machine import decide
 from tests.integration.record_support import effects
 from tests.unit.machine_support import OFFICER, at, start, tick_until
-from workflows.contracts import CommandBatch
 
 
 async def figures(sessions: async_sessionmaker[Any]) -> CaseFigures:

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from temporalio.testing import ActivityEnvironment
 
+from contracts.case import CommandBatch
 from core.mailer import FolderMailer
 from core.settings import Settings
 from db.export import export_letters, main
@@ -21,7 +22,6 @@ from domain.actions import Actor
 from domain.commands import LetterKind, RecordEvent, SendLetter
 from tests.integration.record_support import effects, seed_case
 from workers.build import mailer_for
-from workflows.contracts import CommandBatch
 
 
 async def test_the_acknowledgement_is_an_eml_in_the_mail_folder_with_its_pdf(
@@ -41,10 +41,10 @@ async def test_the_acknowledgement_is_an_eml_in_the_mail_folder_with_its_pdf(
                     actor=Actor(user_id="officer.jones", role="officer"), at=datetime.now(UTC)),
         SendLetter(key=f"{case.reference}:letter:1", reference=case.reference,
                    kind=LetterKind.ACKNOWLEDGEMENT, to_role="complainant",
-                   party_id=case.complainant_id, template="X/acknowledgement", channel="email"),
+                   party_id=case.complainant_id, channel="email"),
         SendLetter(key=f"{case.reference}:letter:2", reference=case.reference,
                    kind=LetterKind.WARNING, to_role="alleged_perpetrator",
-                   party_id=case.perpetrator_id, template="X/warning", channel="post",
+                   party_id=case.perpetrator_id, channel="post",
                    data={"behaviour": "loud music after midnight",
                          "incident_dates": ["2026-11-20"],
                          "tenancy_clauses": ["Clause 4.1: not to cause nuisance"]}),

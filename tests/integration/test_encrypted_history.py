@@ -1,4 +1,5 @@
-"""The history a case leaves in the Temporal server is ciphertext (design.md: defence in depth).
+"""The history a case leaves in the Temporal server is ciphertext (docs/design.md: defence in
+depth).
 
 A real case workflow runs on the dev server with the product's converter. Its raw history is then
 read through a client *without* the codec: every payload is encrypted under the configured key
@@ -22,11 +23,11 @@ from temporalio.client import Client, WorkflowHandle
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
+from contracts.case import CaseStart, new_case
 from core.codec import DEV_KEY_ID, ENCODING, KEY_ID_METADATA, WORKFLOW_METADATA
 from core.settings import Settings
 from domain.case import OpenCase, PartyRef
 from workers.build import build_worker
-from workflows.contracts import CaseStart, new_case
 
 CATEGORY = "vandalism"
 

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
+from contracts.case import CommandBatch
 from core.mailer import SmtpMailer, TransientMailError
 from db.models import CaseEvent, Letter, LetterDocument, OfficerTask
 from db.repository import insert_once
@@ -30,7 +31,6 @@ from tests.integration.record_support import (
     effects,
     seed_case,
 )
-from workflows.contracts import CommandBatch
 
 SENDER = "asb-team@landlord.example"
 OFFICER = Actor(user_id="officer.jones", role="officer")
@@ -44,7 +44,6 @@ def letter(case: Seeded, kind: LetterKind, to: str = "complainant", n: int = 1) 
         kind=kind,
         to_role=to,  # type: ignore[arg-type]
         party_id=party,
-        template=f"X/{kind.value}",
         officer_id="officer.jones",
         confidential_complainant=to != "complainant",
         channel="email",

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from temporalio.testing import ActivityEnvironment
 
+from contracts.case import CommandBatch
 from core.mailer import FolderMailer
 from db.models import Case, CaseEvent
 from domain.actions import Acknowledge
@@ -22,7 +23,6 @@ from domain.commands import Command, RecordEvent, UpdateReadModel
 from domain.machine import decide
 from tests.integration.record_support import effects
 from tests.unit.machine_support import OFFICER, T0, start
-from workflows.contracts import CommandBatch
 
 
 def recorded(commands: list[Command]) -> list[Command]:

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from temporalio.testing import ActivityEnvironment
 
 from activities.referrals import Referrals
+from contracts.case import CommandBatch
 from core.agencies import CatalogueError, load_agencies
 from core.mailer import SmtpMailer, TransientMailError
 from db.models import CaseEvent, Letter, OfficerTask, Referral
@@ -29,7 +30,6 @@ from tests.integration.record_support import (
     effects,
     seed_case,
 )
-from workflows.contracts import CommandBatch
 
 SENDER = "asb-team@landlord.example"
 POLICE = "asb-referrals@police.example"

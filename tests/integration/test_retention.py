@@ -1,4 +1,4 @@
-"""Retention (asb-rules 3.7, DPA 2018 / UK GDPR): closed cases lose their personal data after the
+"""Retention (docs/rules.md, DPA 2018 / UK GDPR): closed cases lose their personal data after the
 retention period, once, with an audit entry. SQLite and PostgreSQL."""
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -25,6 +26,7 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
 from api.auth import mint_token
+from contracts.housekeeping import SCHEDULE_ID
 from core.devstack import wait_for_port
 from core.settings import Settings
 from db.engine import create_engine, session_factory
@@ -39,7 +41,6 @@ from tests.conftest import (
 )
 from tests.integration.record_support import CountingHandler
 from tests.workflow.test_dev_server import eventually
-from workflows.housekeeping import SCHEDULE_ID
 
 SUPERVISORS = "asb-supervisors@landlord.example"
 CASES = 4
@@ -118,6 +119,19 @@ async def _without_schedule(client: Client) -> None:
         await client.get_schedule_handle(SCHEDULE_ID).delete()
 
 
+async def _open(
+    replica: httpx.AsyncClient, body: dict[str, Any], headers: dict[str, str]
+) -> httpx.Response:
+    """POST /cases as a client following the Idempotency-Key draft: a 409 means the same
+    request is still in flight on the other replica, so it is sent again when Retry-After says."""
+    for _ in range(60):
+        answer = await replica.post("/cases", json=body, headers=headers)
+        if answer.status_code != 409:
+            return answer
+        await asyncio.sleep(float(answer.headers["Retry-After"]))
+    return answer
+
+
 async def _exercise(
     ports: list[int], client: Client, handler: CountingHandler, url: str, queue: str
 ) -> None:
@@ -130,9 +144,7 @@ async def _exercise(
         for n in range(CASES):
             body = report("X", received_at=received)
             key = {**headers, "Idempotency-Key": f"two-{uuid.uuid4()}"}
-            both = await asyncio.gather(
-                *(r.post("/cases", json=body, headers=key) for r in replicas)
-            )
+            both = await asyncio.gather(*(_open(r, body, key) for r in replicas))
             assert [b.status_code for b in both] == [201, 201], [b.text for b in both]
             assert both[0].json()["reference"] == both[1].json()["reference"]
             references.append(both[0].json()["reference"])

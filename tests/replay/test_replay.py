@@ -13,15 +13,16 @@ from typing import Any
 
 import pytest
 from temporalio import workflow
+from temporalio.api.enums.v1 import EventType
 from temporalio.client import WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 from temporalio.workflow import NondeterminismError
 
 with workflow.unsafe.imports_passed_through():  # as workflows/case.py does for the sandbox
+    from contracts.case import PREPARE_CASE, CaseStart
     from workers.build import RUNNER
     from workflows.case import CaseWorkflow
-    from workflows.contracts import CaseStart
 
 # A fixed build id: without one the SDK hashes every loaded module's source (seconds, when no
 # bytecode is cached). Replay does not depend on it.
@@ -44,8 +45,28 @@ def _history(path: Path) -> WorkflowHistory:
     return WorkflowHistory.from_json(f"case-replay-{path.stem}", path.read_text())
 
 
+# The first corpus recorded from the production path (services.cases.open_case), with a case
+# that continued as new on a dev server.
+PRODUCTION_PATH = HISTORY_DIR / "2026-12-services"
+
+
 def test_the_corpus_holds_a_case_for_every_main_path() -> None:
     assert {path.stem for path in HISTORY_DIR.glob("*.json")} >= MAIN_PATHS
+    assert {path.stem for path in PRODUCTION_PATH.glob("*.json")} >= MAIN_PATHS
+
+
+def test_the_production_path_corpus_opens_cases_as_the_api_does() -> None:
+    """No prepare_case local activity: the setup travels in the workflow's input."""
+    for path in PRODUCTION_PATH.glob("*.json"):
+        assert PREPARE_CASE not in path.read_text(), path.name
+
+
+def test_the_corpus_holds_a_run_that_continued_as_new() -> None:
+    events = _history(PRODUCTION_PATH / "continue_as_new.json").events
+    assert events[-1].event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW
+    continued = _history(PRODUCTION_PATH / "continued_run.json").events[0]
+    started = continued.workflow_execution_started_event_attributes
+    assert started.continued_execution_run_id  # the second run of the same case
 
 
 @pytest.mark.parametrize(

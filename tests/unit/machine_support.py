@@ -20,6 +20,7 @@ from domain.actions import (
     AgreeActionPlan,
     RecordContact,
     RecordRiskAssessment,
+    rules_for,
 )
 from domain.case import RULES_REVISION, CaseSetup, CaseState, OpenCase, PartyRef
 from domain.commands import Command, SendLetter
@@ -92,8 +93,18 @@ def apply(
     for day, action in steps:
         state, ticked = tick_until(state, at(day))
         state, produced = decide(state, action, at(day))
+        assert_letters_declared(action, produced)
         commands.extend([*ticked, *produced])
     return state, commands
+
+
+def assert_letters_declared(action: Action, produced: Iterable[Command]) -> None:
+    """Every letter an action sends, and each fact in it, is in the action's declaration."""
+    declared = {f.kind: set(f.facts) for f in rules_for(action.type).letters}
+    for letter in letters(produced):
+        assert letter.kind in declared, f"{action.type} sent an undeclared {letter.kind} letter"
+        extra = set(letter.data) - declared[letter.kind]
+        assert not extra, f"{action.type}: {letter.kind} carries undeclared facts {extra}"
 
 
 def refuse(state: CaseState, action: Action, now: datetime) -> str:

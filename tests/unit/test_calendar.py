@@ -164,7 +164,7 @@ def test_office_hours_must_be_ordered() -> None:
 
 
 def test_calendar_is_plain_serialisable_data() -> None:
-    """The workflow receives the calendar as data (design.md, Determinism)."""
+    """The workflow receives the calendar as data (docs/design.md, Determinism)."""
     cal = england()
     assert WorkingCalendar.model_validate_json(cal.model_dump_json()) == cal
 

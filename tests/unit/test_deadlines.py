@@ -2,7 +2,7 @@
 
 Expected dates are written out by hand (checked against the published 2025/2026 bank holidays
 for England and Wales) rather than computed, so the tests do not share the code's arithmetic.
-Rule numbers refer to asb-rules.md.
+Rule numbers refer to docs/rules.md.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Clocks, escalation, hold and the inactivity review: R13, R14, R16, R17, R29, R37, R47, R52.
 
-Rule numbers refer to asb-rules.md.
+Rule numbers refer to docs/rules.md.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Closure: consultation, approval, reasons and letters (R46-R50). Rule numbers: asb-rules.md."""
+"""Closure: consultation, approval, reasons and letters (R46-R50). Rule numbers: docs/rules.md."""
 
 from __future__ import annotations
 

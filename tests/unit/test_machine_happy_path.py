@@ -1,6 +1,6 @@
 """A full case per landlord, from report to closure and survey; keys and serialisation.
 
-Rule numbers refer to asb-rules.md.
+Rule numbers refer to docs/rules.md.
 """
 
 from __future__ import annotations

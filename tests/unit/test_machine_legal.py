@@ -1,4 +1,4 @@
-"""Remedies and the gate before legal action: R23, R40-R44. Rule numbers: asb-rules.md."""
+"""Remedies and the gate before legal action: R23, R40-R44. Rule numbers: docs/rules.md."""
 
 from __future__ import annotations
 

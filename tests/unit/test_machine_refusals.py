@@ -1,4 +1,4 @@
-"""Every refused action leaves the state unchanged and gives a reason (design.md, validators).
+"""Every refused action leaves the state unchanged and gives a reason (docs/design.md, validators).
 
 ``machine_support.refuse`` asserts, for each case below, that ``check`` and ``decide`` both raise
 ActionRefused with the same sentence and that the state dumps identically before and after.

@@ -1,7 +1,7 @@
 """Special routes: anonymous (R8), confidential (R9), domestic abuse (R24), hate (R25),
 counter-allegations (R31), evidence notices (R34), referrals (R38), Case Review (R56).
 
-Rule numbers refer to asb-rules.md.
+Rule numbers refer to docs/rules.md.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The packaged landlord profiles hold the values of asb-rules.md table 2.9, and no others."""
+"""The packaged landlord profiles hold the values of docs/rules.md table 2.9, and no others."""
 
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ def test_load_policy_is_cached() -> None:
     ],
 )
 def test_r58_policy_is_versioned(code: str, version: str, effective: date) -> None:
-    """R58 / design.md: a case is stamped with policy_version and reloads exactly that."""
+    """R58 / docs/design.md: a case is stamped with policy_version and reloads exactly that."""
     policy = load_policy(code)
     assert (policy.policy_version, policy.effective_from) == (version, effective)
     assert load_policy(code, version) is policy

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-import domain.policy as policy_module
+import domain.policy.files as policy_module
 from domain.errors import DomainError, PolicyFileError, UnknownValueError
 from domain.policy import known_landlords, known_versions, load_policy, load_policy_file
 

@@ -1,6 +1,6 @@
 """Revision 1 of the rules (CaseSetup.rules_revision): three behaviours found by trying the
 product against the seed policies. A case opened before the revision keeps the old behaviour,
-so its history replays as it ran (design.md, Determinism)."""
+so its history replays as it ran (docs/design.md, Determinism)."""
 
 from __future__ import annotations
 

@@ -1,9 +1,9 @@
 """Driving whole cases through the real CaseWorkflow on a Temporal server.
 
-Shared by the workflow tests and ``scripts/record_histories.py``. A case is opened the way the
-API opens one (``api/cases.py``): the parties go to the record first, then update-with-start;
-officers act through updates named after the action type. Nothing here knows a business rule:
-the tests say what a user should see.
+Shared by the workflow tests and ``scripts/record_histories.py``. A case is opened by the
+service the API calls (``services.cases.open_case``): the parties go to the record first, then
+update-with-start; officers act through updates named after the action type. Nothing here
+knows a business rule: the tests say what a user should see.
 """
 
 from __future__ import annotations
@@ -25,17 +25,17 @@ from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
 from temporalio.api.workflowservice.v1 import DescribeWorkflowExecutionRequest
 from temporalio.client import (
     Client,
-    WithStartWorkflowOperation,
     WorkflowExecutionStatus,
     WorkflowHandle,
     WorkflowUpdateFailedError,
 )
-from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from contracts.case import workflow_id
+from contracts.search_attributes import ALL as SEARCH_ATTRIBUTES
 from core.mailer import Mailer
 from core.settings import Settings
 from db.models import Case as CaseRow
@@ -44,9 +44,7 @@ from db.models import (
     Escalation,
     Letter,
     OfficerTask,
-    Party,
     Referral,
-    ReportDetails,
 )
 from domain.actions import (
     Acknowledge,
@@ -59,12 +57,10 @@ from domain.actions import (
     RemedyKind,
     WarningTerms,
 )
-from domain.case import CaseView, DeadlineView, OpenCase, PartyRef
+from domain.case import CaseView, DeadlineView
 from domain.policy import ClosureReason
+from services.cases import CaseServices, NewParty, NewReport, open_case
 from workers.build import build_worker
-from workflows.case import OPEN_UPDATE, workflow_id
-from workflows.contracts import new_case
-from workflows.search_attributes import ALL as SEARCH_ATTRIBUTES
 
 TEST_BUILD_ID = "asb-workflow-tests"
 LANDLORDS = ("C", "Y", "X", "B", "P")
@@ -111,7 +107,7 @@ class OpenedCase:
     landlord: str
     handle: WorkflowHandle[Any, Any]
     view: CaseView  # as it was when it opened
-    intake: OpenCase
+    report: NewReport
 
     @property
     def complainant_id(self) -> str:
@@ -160,51 +156,47 @@ class CaseDriver:
         anonymous: bool = False,
         received_at: datetime | None = None,
     ) -> OpenedCase:
-        """Record the parties, then open the case with update-with-start (as the API does)."""
+        """Open a case through the service the API uses (services.cases.open_case)."""
         reference = reference or self.new_reference(landlord)
-        await self._save_report(reference, anonymous)
-        opened = OpenCase(
-            reference=reference,
+        report = NewReport(
             landlord=landlord,
             categories=list(categories),
+            description="Loud music at night.",
             channel="phone",
-            received_at=received_at or await self.env.get_current_time(),
+            received_at=received_at,
             parties=[
-                PartyRef(
-                    id=f"{reference}-P1",
+                NewParty(
                     role="complainant",
-                    anonymous=anonymous,
+                    name=None if anonymous else "Siobhan O'Brien",
+                    address=None if anonymous else "Flat 2, 14 Acacia Avenue, Leeds LS6 2AB",
+                    email=None if anonymous else f"{reference.lower()}@example.org",
                     preferred_channel="post" if anonymous else "email",
+                    anonymous=anonymous,
                 ),
-                PartyRef(
-                    id=f"{reference}-P2", role="alleged_perpetrator", preferred_channel="post"
+                NewParty(
+                    role="alleged_perpetrator",
+                    name="Dale Hughes",
+                    address="16 Acacia Avenue, Leeds LS6 2AB",
+                    preferred_channel="post",
                 ),
             ],
         )
-        view = await self.submit(opened)
+        view = await self.submit(reference, report)
         # Like the API, address the case by workflow id: the latest run, across continue-as-new.
         handle = self.client.get_workflow_handle(workflow_id(reference))
-        case = OpenedCase(reference, landlord, handle, view, opened)
+        case = OpenedCase(reference, landlord, handle, view, report)
         self.opened.append(case)
         return case
 
-    async def submit(self, opened: OpenCase) -> CaseView:
-        """Update-with-start, ``USE_EXISTING``: the case opens once, however often it is sent."""
-        start: WithStartWorkflowOperation[Any, Any] = WithStartWorkflowOperation(
-            "CaseWorkflow",
-            new_case(opened),
-            id=workflow_id(opened.reference),
-            task_queue=self.task_queue,
-            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-        )
+    async def submit(self, reference: str, report: NewReport) -> CaseView:
+        """Open (or, sent again, find) the case: update-with-start, ``USE_EXISTING``."""
+        deps = CaseServices(self.client, self.sessions, self.task_queue)
+        now = await self.env.get_current_time()
         try:
-            view: CaseView = await self.client.execute_update_with_start_workflow(
-                OPEN_UPDATE, start_workflow_operation=start, result_type=CaseView
-            )
+            return await open_case(deps, report, now, reference=reference)
         except WorkflowUpdateFailedError as failed:
-            why = await self.failure(workflow_id(opened.reference))
-            raise AssertionError(f"case {opened.reference} did not open: {why}") from failed
-        return view
+            why = await self.failure(workflow_id(reference))
+            raise AssertionError(f"case {reference} did not open: {why}") from failed
 
     async def failure(self, workflow: str) -> str:
         """Why a workflow failed or its tasks fail, decoded (for a test's failure message)."""
@@ -220,32 +212,6 @@ class CaseDriver:
             error = await self.client.data_converter.decode_failure(raw)
             reasons.append(f"{EventType.Name(event.event_type)}: {error!r}")
         return "; ".join(reasons) or "no failure in its history"
-
-    async def _save_report(self, reference: str, anonymous: bool) -> None:
-        async with self.sessions() as session, session.begin():
-            session.add(ReportDetails(reference=reference, description="Loud music at night."))
-            session.add(
-                Party(
-                    id=f"{reference}-P1",
-                    reference=reference,
-                    role="complainant",
-                    name=None if anonymous else "Siobhan O'Brien",
-                    address=None if anonymous else "Flat 2, 14 Acacia Avenue, Leeds LS6 2AB",
-                    email=None if anonymous else f"{reference.lower()}@example.org",
-                    preferred_channel="post" if anonymous else "email",
-                    anonymous=anonymous,
-                )
-            )
-            session.add(
-                Party(
-                    id=f"{reference}-P2",
-                    reference=reference,
-                    role="alleged_perpetrator",
-                    name="Dale Hughes",
-                    address="16 Acacia Avenue, Leeds LS6 2AB",
-                    preferred_channel="post",
-                )
-            )
 
     async def act(self, case: OpenedCase, action: Action) -> CaseView:
         return await self.act_on(case.handle, action)
@@ -444,7 +410,7 @@ ACTIONS_TAKEN = ["We interviewed the household responsible and gave a written wa
 
 def report_day(case: OpenedCase) -> date:
     """The UK date of the report: the case's first logged incident (R56)."""
-    return case.intake.received_at.astimezone(ZoneInfo("Europe/London")).date()
+    return case.view.received_at.astimezone(ZoneInfo("Europe/London")).date()
 
 
 def written_warning(case: OpenedCase) -> ApplyRemedy:

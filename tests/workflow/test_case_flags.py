@@ -1,7 +1,7 @@
 """Cases whose flags change what the engine does, for each seed landlord: anonymous (R8),
 domestic abuse (R24), hate incidents (R25) and counter-allegations (R31).
 
-Rule numbers refer to asb-rules.md.
+Rule numbers refer to docs/rules.md.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from temporalio.client import WorkflowExecutionStatus
 
+from contracts.case import OPEN_UPDATE
 from domain.actions import (
     Acknowledge,
     LogIncident,
@@ -28,7 +29,6 @@ from tests.workflow.support import (
     through_action_plan,
     written_warning,
 )
-from workflows.case import OPEN_UPDATE
 
 
 def _highest(landlord: str) -> str:

@@ -1,7 +1,7 @@
 """Whole cases for each seed landlord, through months of simulated time on the time-skipping
 server, with a real worker writing the record to SQLite and PostgreSQL.
 
-Rule numbers refer to asb-rules.md.
+Rule numbers refer to docs/rules.md.
 """
 
 from __future__ import annotations
@@ -119,7 +119,7 @@ async def test_a_retried_report_opens_one_case_r6(cases: CaseDriver) -> None:
     case = await cases.open("X")
     await cases.skip(hours=1)
     await cases.act(case, Acknowledge(actor=OFFICER))
-    again = await cases.submit(case.intake)
+    again = await cases.submit(case.reference, case.report)
     assert again.reference == case.reference and again.stage is Stage.RISK_ASSESSMENT
     types = await cases.event_types(case.handle)
     assert types.count(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED) == 1

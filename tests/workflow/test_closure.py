@@ -1,5 +1,5 @@
 """Closing a case (R46-R50) on the real workflow: who must agree, who may override, and that
-the engine never closes by itself. Rule numbers refer to asb-rules.md."""
+the engine never closes by itself. Rule numbers refer to docs/rules.md."""
 
 from __future__ import annotations
 

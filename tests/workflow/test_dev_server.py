@@ -53,7 +53,7 @@ async def test_lists_come_from_search_attributes_and_overdue_is_a_query(
     dev_cases: CaseDriver,
 ) -> None:
     """Stage, landlord and the next deadline are searchable; a case whose deadline has passed
-    is found by ``NextDeadlineAt < now`` (design.md: overdue is a query, not a flag)."""
+    is found by ``NextDeadlineAt < now`` (docs/design.md: overdue is a query, not a flag)."""
     cases = dev_cases
     now = await cases.now()
     fresh = await cases.open("X")
@@ -94,7 +94,7 @@ async def test_lists_come_from_search_attributes_and_overdue_is_a_query(
 
 
 async def test_a_refused_action_leaves_no_trace_in_history(dev_cases: CaseDriver) -> None:
-    """Update validators reject before anything is written (design.md, Messages)."""
+    """Update validators reject before anything is written (docs/design.md, Messages)."""
     case = await dev_cases.open("X")
     before = await dev_cases.event_count(case.handle)
     refused = await dev_cases.refuse(

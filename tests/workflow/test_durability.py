@@ -21,6 +21,8 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Replayer, Worker
 
+from contracts.case import CaseStart, CommandBatch, PrepareCase
+from contracts.search_attributes import ALL as SEARCH_ATTRIBUTES
 from core.mailer import FolderMailer, OutgoingEmail
 from core.settings import Settings
 from db.engine import create_engine, session_factory
@@ -30,8 +32,6 @@ from domain.case import CaseView, Stage
 from tests.workflow.support import OFFICER, TEST_BUILD_ID, CaseDriver, binary, case_worker
 from workers.build import RUNNER
 from workflows.case import CaseWorkflow
-from workflows.contracts import CaseStart, CommandBatch, PrepareCase
-from workflows.search_attributes import ALL as SEARCH_ATTRIBUTES
 
 WAIT = 60  # seconds; a bound on how long a hung test can take, never a pause
 CONTINUE_AS_NEW_AFTER_EVENTS = 40
@@ -272,7 +272,7 @@ async def test_case_carries_on_through_continue_as_new(
 ) -> None:
     """A long case's history is cut by continue-as-new (here after a few dozen events): the
     next run keeps the case, officers carry on, its search attributes still list it, and an
-    action retried with the same update id is not applied twice across the runs (design.md)."""
+    action retried with the same update id is not applied twice across the runs (docs/design.md)."""
     settings = Settings(environment="test", task_queue="long-cases", data_dir=tmp_path)
     mail = FolderMailer(tmp_path / "mail")
     env = await _start_server(

@@ -8,10 +8,11 @@ from typing import Any
 
 from temporalio.testing import WorkflowEnvironment
 
+from contracts.housekeeping import SCHEDULE_ID
 from core.mailer import FolderMailer
 from core.settings import Settings
+from services.housekeeping import ensure_schedule
 from workers.build import build_worker
-from workflows.housekeeping import SCHEDULE_ID, ensure_schedule
 
 
 async def test_housekeeping_runs_both_jobs_and_reports_counts(

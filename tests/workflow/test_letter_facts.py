@@ -128,7 +128,7 @@ async def test_acknowledgement_and_action_plan_promise_the_case_deadlines_r13_r2
     assert_letterhead(ack, "C")
     assert f"{COMPLAINANT[0]} Flat 2 14 Acacia Avenue Leeds LS6 2AB" in ack
     assert f"Our reference: {case.reference}" in ack
-    assert f"Thank you for contacting us on {long_date(local_day(case.intake.received_at))}" in ack
+    assert f"Thank you for contacting us on {long_date(local_day(case.view.received_at))}" in ack
     assert "Sam Jones, Neighbourhood ASB Officer, is dealing with your case" in ack
     assert f"We will contact you by {first_contact}" in ack  # the first-contact deadline (R14)
     assert_signed_by_sam_jones(ack)

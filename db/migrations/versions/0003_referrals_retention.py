@@ -1,4 +1,4 @@
-"""Referral chasing (R38) and retention (DPA 2018 / UK GDPR, asb-rules 3.7).
+"""Referral chasing (R38) and retention (DPA 2018 / UK GDPR, docs/rules.md).
 
 Revision ID: 0003
 Revises: 0002

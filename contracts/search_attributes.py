@@ -1,4 +1,5 @@
-"""Custom search attributes of a case workflow (no personal data: design.md "Search attributes").
+"""Custom search attributes of a case workflow (no personal data: docs/design.md, Search
+attributes).
 
 SQL visibility allows at most 10 Keyword and 3 each of Datetime/Bool/Int per namespace, so these
 stay few. They must be registered before a workflow upserts them (the run command and test
@@ -38,7 +39,7 @@ def values_for(view: CaseView) -> list[tuple[SearchAttributeKey[Any], Any]]:
     """The attributes of a case as it stands (None: unset)."""
     # The earliest deadline still to be met (in the past once missed), not the instant the
     # engine next wakes (after a miss, the next re-escalation): "overdue" is the query
-    # ``NextDeadlineAt < now`` (design.md, Search attributes). Paused clocks (R17) do not run.
+    # ``NextDeadlineAt < now`` (docs/design.md, Search attributes). Paused clocks (R17) do not run.
     running = [d.due_at for d in view.deadlines if not (d.met_at or d.stopped or d.paused)]
     next_deadline: datetime | None = min(running, default=None)
     return [

@@ -1,74 +1,27 @@
-"""Landlord policy profiles: policy as data.
-
-Each landlord's ASB policy is one TOML file in ``domain/policies/`` (packaged with the code and
-read through :mod:`importlib.resources`, so it works from an installed wheel). The file is parsed
-with :mod:`tomllib` and validated into a frozen :class:`PolicyProfile`. Nothing in the case engine
-hard-codes a landlord's numbers: SLAs, tiers, category -> tier maps, closure and survey rules all
-come from here (asb-rules.md section 2.9; "the tier map must be per-landlord configuration,
-versioned by policy date", section 2.2 notes; R58).
-
-Conventions
------------
-* ``None`` means "the landlord's document is silent"; every such value is explained in the
-  file's ``notes`` (read with :func:`policy_notes`; they are not part of the profile that a
-  case keeps). Nothing is invented to fill a gap.
-* Working-day (``*_wd``) values count working days of the landlord's calendar; ``*_days`` values
-  count calendar days.
-* A case is stamped with ``policy_version`` when it opens; a changed number is a new file with a
-  new version, never an edit in place (design.md, Determinism). :func:`load_policy` accepts that
-  version so an old case keeps the rules it started under.
-
-This module is pure: standard library and pydantic only (it runs in the Temporal workflow
-sandbox).
-"""
+"""The policy profile: one landlord's rules as frozen, validated data (docs/rules.md, R58)."""
 
 from __future__ import annotations
 
-import re
-import tomllib
 from collections.abc import Iterable, Mapping
 from datetime import date, time
-from enum import StrEnum
-from functools import cache
-from importlib import resources
-from importlib.resources.abc import Traversable
-from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-from pydantic_core import ErrorDetails
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from domain.errors import DomainError, PolicyFileError, UnknownValueError
-
-__all__ = [
-    "COMMON_CATEGORIES",
-    "CaseReviewThreshold",
-    "CategoryRule",
-    "ClosurePolicy",
-    "ClosureReason",
-    "ConsultBeforeClose",
-    "ContactPolicy",
-    "ContactRole",
-    "CounterAllegation",
-    "HolidayRegion",
-    "LegalGate",
-    "LegalGateException",
-    "LegalLimb",
-    "OfficeHours",
-    "OutOfHoursRule",
-    "PolicyProfile",
-    "SurveyPolicy",
-    "SurveyTiming",
-    "Tier",
-    "TriageConfig",
-    "TriageMethod",
-    "known_landlords",
-    "known_versions",
-    "load_policy",
-    "load_policy_file",
-    "parse_policy",
-]
+from domain.errors import DomainError, UnknownValueError
+from domain.policy.terms import (
+    ClosureReason,
+    ConsultBeforeClose,
+    ContactRole,
+    CounterAllegation,
+    HolidayRegion,
+    LegalGateException,
+    LegalLimb,
+    OutOfHoursRule,
+    SurveyTiming,
+    TriageMethod,
+)
 
 NonNegInt = Annotated[int, Field(ge=0)]
 PosInt = Annotated[int, Field(ge=1)]
@@ -102,106 +55,6 @@ COMMON_CATEGORIES: tuple[str, ...] = (
     "drug_production",
     "other",
 )
-
-
-# --------------------------------------------------------------------------------------------
-# Enumerations (values are the spellings used in the TOML files)
-# --------------------------------------------------------------------------------------------
-
-
-class HolidayRegion(StrEnum):
-    """Which UK bank-holiday list applies (asb-rules.md 3.7: do not hard-code England)."""
-
-    ENGLAND_AND_WALES = "england-and-wales"
-    SCOTLAND = "scotland"
-    NORTHERN_IRELAND = "northern-ireland"
-
-
-class OutOfHoursRule(StrEnum):
-    """When the SLA clock starts for a report made outside office hours (section 2.2 notes)."""
-
-    NEXT_WORKING_DAY = "next_working_day"  # proposed default: next working day's opening
-    SAME_DAY = "same_day"  # clock starts at receipt; day counting starts from that date
-
-
-class ContactRole(StrEnum):
-    """Who makes the first contact for a tier (R14: Connect splits it by team)."""
-
-    NEIGHBOURLY_PLACES_TEAM = "neighbourly_places_team"
-    COMMUNITY_HOUSING_OFFICER = "community_housing_officer"
-    CASE_OFFICER = "case_officer"
-
-
-class LegalLimb(StrEnum):
-    """Legal definition a category falls under (R1)."""
-
-    # ASB, Crime and Policing Act 2014 s2(1)(a)
-    HARASSMENT_ALARM_DISTRESS = "harassment_alarm_distress"
-    # s2(1)(b): nuisance or annoyance to a person in relation to their occupation of premises
-    HOUSING_NUISANCE_OCCUPIER = "housing_nuisance_occupier"
-    # s2(1)(c): housing-related nuisance or annoyance to any person
-    HOUSING_RELATED_NUISANCE = "housing_related_nuisance"
-    # Housing Act 1988 Sch 2 Ground 14: illegal or immoral use, offences in the locality (P)
-    GROUND_14_ILLEGAL_USE = "ground_14_illegal_use"
-
-
-class ConsultBeforeClose(StrEnum):
-    """R46: must the complainant be consulted before a case is closed?"""
-
-    REQUIRED = "required"
-    # B 14.1-14.2: aim for the complainant's agreement; a manager may approve closing against it.
-    AIM_FOR_CONSENT_MANAGER_MAY_OVERRIDE = "aim_for_consent_manager_may_override"
-    NOT_REQUIRED = "not_required"
-
-
-class ClosureReason(StrEnum):
-    """R47-R49: closure grounds a landlord's policy recognises."""
-
-    ASB_STOPPED = "asb_stopped"  # C, Y, B, P: resolved / it has stopped
-    COMPLAINANT_REPORTS_CEASED = "complainant_reports_ceased"  # X 16.1
-    NO_FURTHER_CONTACT = "no_further_contact"  # X 4 weeks, B 28 days (review), P lack of contact
-    SUCCESSFUL_INTERVENTION = "successful_intervention"  # X 16.1: legal or non-legal remedy worked
-    ALL_REASONABLE_STEPS_TAKEN = "all_reasonable_steps_taken"  # B 14.2, P 20
-    NOT_ASB = "not_asb"  # P 20: not ASB after initial investigation
-    INSUFFICIENT_EVIDENCE = "insufficient_evidence"  # P 20
-    REPORTER_NOT_ENGAGING = "reporter_not_engaging"  # P 20: not worked with us to gather evidence
-    REPORTER_WONT_ENGAGE_WITH_POLICE = "reporter_wont_engage_with_police"  # P (R12)
-
-
-class SurveyTiming(StrEnum):
-    """R51: when the satisfaction survey is offered."""
-
-    AFTER_CLOSURE = "after_closure"  # Y: one week after closure
-    AT_CLOSURE = "at_closure"  # C, B
-    WHERE_POSSIBLE = "where_possible"  # P: at closure, best effort
-
-
-class LegalGateException(StrEnum):
-    """R42: grounds on which legal action may come first."""
-
-    PERSON_AT_RISK = "person_at_risk"  # X 14.1: violence or threats
-    CRIMINALITY_EVIDENCED = "criminality_evidenced"  # X 14.1: e.g. drug activity in the property
-    NON_LEGAL_UNSUITABLE = "non_legal_unsuitable"  # C: other action "not appropriate"
-    VERY_SERIOUS = "very_serious"  # B 6.4: serious cases, enforcement without offering support
-
-
-class CounterAllegation(StrEnum):
-    """R31: what happens to a counter-allegation."""
-
-    NEW_CASE = "new_case"  # X 8.3
-    NOT_SPECIFIED = "not_specified"
-    GNM_ROUTE = "gnm_route"  # P: neighbour disputes go to Good Neighbourhood Management
-
-
-class TriageMethod(StrEnum):
-    """R15, R18: how the risk tier is assessed."""
-
-    BEHAVIOUR_LIST = "behaviour_list"  # C
-    RISK_ASSESSMENT_WITH_COMPLAINANT = "risk_assessment_with_complainant"  # Y
-    TWO_OF_THREE = "two_of_three"  # X: yes to 2 of 3 triage questions -> full RA
-    EVERY_COMPLAINANT = "every_complainant"  # B: RA of every complainant
-    TRIAGE_PLUS_FULL = "triage_plus_full"  # P: early triage + full RA + equality-group RA
-
 
 # --------------------------------------------------------------------------------------------
 # Models
@@ -276,7 +129,7 @@ class ContactPolicy(_Frozen):
 
 
 class ClosurePolicy(_Frozen):
-    """R46-R50: closing a case. The engine never auto-closes (design.md)."""
+    """R46-R50: closing a case. The engine never auto-closes (docs/design.md)."""
 
     # R47: calendar days without contact/incidents before a closure *review* opens; None: the
     # landlord sets no timeframe (C, Y silent; P "no set time frame").
@@ -378,7 +231,7 @@ class CaseReviewThreshold(_Frozen):
 
 
 class PolicyProfile(_Frozen):
-    """One version of one landlord's ASB policy (asb-rules.md table 2.9)."""
+    """One version of one landlord's ASB policy (docs/rules.md table 2.9)."""
 
     code: str = Field(pattern=r"^[A-Z][A-Z0-9]{0,7}$")
     name: str = Field(min_length=1)
@@ -407,7 +260,7 @@ class PolicyProfile(_Frozen):
 
     @model_validator(mode="before")
     @classmethod
-    def _set_notes_aside(cls, data: Any) -> Any:
+    def _set_notes_aside(cls, data: object) -> object:
         """A file's ``notes`` document it for people (see ``policy_notes``); they are no rule,
         so the snapshot fixed in each case's history leaves them out. Snapshots recorded before
         2026-11-22 still carry them."""
@@ -515,130 +368,3 @@ class PolicyProfile(_Frozen):
     @property
     def lowest(self) -> Tier:
         return self.tiers[-1]
-
-
-# --------------------------------------------------------------------------------------------
-# Loading
-# --------------------------------------------------------------------------------------------
-
-# Packaged as data of the ``domain`` package (pyproject: package-data domain = policies/*.toml).
-_PACKAGE = "domain"
-_DIR = "policies"
-
-
-def parse_policy(data: Mapping[str, Any], file: str) -> PolicyProfile:
-    """Validate already-parsed TOML data; errors become PolicyFileError naming file and field."""
-    try:
-        return PolicyProfile.model_validate(data)
-    except ValidationError as exc:
-        raise _to_policy_file_error(exc, file) from None
-
-
-def _to_policy_file_error(exc: ValidationError, file: str) -> PolicyFileError:
-    """Name the first problem's field; summarise the others so one run shows them all."""
-    problems = [_describe(error) for error in exc.errors(include_url=False)]
-    field, problem = problems[0]
-    others = [f"{f}: {p}" for f, p in problems[1:4]]
-    if len(problems) > 4:
-        others.append(f"and {len(problems) - 4} more problems")
-    if others:
-        problem += f" (also: {'; '.join(others)})"
-    return PolicyFileError(file, field, problem)
-
-
-def _describe(error: ErrorDetails) -> tuple[str, str]:
-    cause = (error.get("ctx") or {}).get("error")
-    if isinstance(cause, _FieldProblem):
-        return cause.field, cause.problem
-    return ".".join(str(part) for part in error["loc"]) or "<root>", error["msg"]
-
-
-def _read_toml(text: str, file: str) -> dict[str, Any]:
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise PolicyFileError(file, "<toml>", f"not valid TOML: {exc}") from None
-
-
-def load_policy_file(path: str | Path) -> PolicyProfile:
-    """Load and validate one policy file from anywhere (e.g. a landlord's own draft policy)."""
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise PolicyFileError(str(p), "<file>", f"cannot be read: {exc.strerror}") from None
-    return parse_policy(_read_toml(text, str(p)), str(p))
-
-
-_FILE_NAME = re.compile(r"^(?P<code>[A-Z][A-Z0-9]{0,7})(@[A-Za-z0-9.\-]+)?\.toml$")
-
-
-def _packaged_files() -> list[Traversable]:
-    root = resources.files(_PACKAGE) / _DIR
-    return sorted((f for f in root.iterdir() if f.name.endswith(".toml")), key=lambda f: f.name)
-
-
-@cache
-def _registry() -> dict[str, dict[str, PolicyProfile]]:
-    """All packaged profiles: code -> policy_version -> profile. Parsed once per process."""
-    registry: dict[str, dict[str, PolicyProfile]] = {}
-    for f in _packaged_files():
-        file = f"{_PACKAGE}/{_DIR}/{f.name}"
-        profile = parse_policy(_read_toml(f.read_text(encoding="utf-8"), file), file)
-        match = _FILE_NAME.match(f.name)
-        if match is None or match["code"] != profile.code:
-            raise PolicyFileError(
-                file,
-                "code",
-                f"file must be named {profile.code}.toml or {profile.code}@<version>.toml",
-            )
-        versions = registry.setdefault(profile.code, {})
-        if profile.policy_version in versions:
-            raise PolicyFileError(
-                file, "policy_version", f"{profile.policy_version!r} is defined by two files"
-            )
-        versions[profile.policy_version] = profile
-    return registry
-
-
-def known_landlords() -> list[str]:
-    """Codes of the landlords that have a packaged policy file, sorted."""
-    return sorted(_registry())
-
-
-def known_versions(code: str) -> list[str]:
-    """Policy versions held for a landlord, oldest effective date first."""
-    versions = _versions(code)
-    return [p.policy_version for p in sorted(versions.values(), key=lambda p: p.effective_from)]
-
-
-def _versions(code: str) -> dict[str, PolicyProfile]:
-    registry = _registry()
-    if code not in registry:
-        raise UnknownValueError("landlord", code, registry)
-    return registry[code]
-
-
-@cache
-def policy_notes(code: str, version: str | None = None) -> tuple[str, ...]:
-    """A packaged file's notes: where its seed is silent, what the file assumes and why."""
-    wanted = load_policy(code, version).policy_version
-    for f in _packaged_files():
-        data = _read_toml(f.read_text(encoding="utf-8"), f.name)
-        if data.get("policy_version") == wanted:
-            return tuple(data.get("notes", ()))
-    return ()
-
-
-def load_policy(code: str, version: str | None = None) -> PolicyProfile:
-    """The landlord's policy profile (cached).
-
-    ``version=None`` gives the version with the latest ``effective_from`` (for a new case); pass
-    the ``policy_version`` stamped on an existing case to get exactly the rules it opened under.
-    """
-    versions = _versions(code)
-    if version is None:
-        return max(versions.values(), key=lambda p: p.effective_from)
-    if version not in versions:
-        raise UnknownValueError(f"policy_version for landlord {code}", version, versions)
-    return versions[version]

@@ -1,13 +1,41 @@
-"""Payloads that cross the Temporal boundary: ids, enums and dates only, never personal data."""
+"""The case workflow's contract: its type, id, update, query and activity names, and payloads."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Final
 
 from pydantic import BaseModel, Field
 
 from domain.case import CaseSetup, CaseState, OpenCase
 from domain.commands import Command
+
+__all__ = [
+    "CARRY_OUT",
+    "CASE_WORKFLOW",
+    "OPEN_UPDATE",
+    "PREPARE_CASE",
+    "VIEW_QUERY",
+    "CaseStart",
+    "CommandBatch",
+    "PrepareCase",
+    "new_case",
+    "workflow_id",
+]
+
+CASE_WORKFLOW: Final = "CaseWorkflow"
+OPEN_UPDATE: Final = "open"  # update-with-start: returns once the case is open
+VIEW_QUERY: Final = "view"  # the supervisor's view (CaseView)
+CARRY_OUT: Final = "carry_out"  # the activity that carries out one decision's commands
+# The activity that computed a case's policy and holidays inside older histories; new cases
+# carry their setup in CaseStart (services.cases.open_case), so it runs only on replay.
+PREPARE_CASE: Final = "prepare_case"
+# Officer actions are updates named after the action type (domain.actions.ACTION_TYPES).
+
+
+def workflow_id(reference: str) -> str:
+    """One workflow id per case, across continue-as-new."""
+    return f"case-{reference}"
 
 
 class CaseStart(BaseModel):
@@ -17,7 +45,7 @@ class CaseStart(BaseModel):
     # Policy and holidays for a new case; when absent the workflow asks an activity for them.
     setup: CaseSetup | None = None
     state: CaseState | None = None
-    # Update ids already applied: the server deduplicates only within one run (design.md).
+    # Update ids already applied: the server deduplicates only within one run (docs/design.md).
     processed_update_ids: list[str] = Field(default_factory=list)
     # Runs started by this code upsert only the search attributes that changed. Older runs,
     # whose input lacks the flag, decide by a workflow.patched marker, which costs every new
