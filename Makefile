@@ -7,11 +7,13 @@ STAMP := $(VENV)/.installed
 
 .PHONY: install tools run test lint deploy-check fmt lock token benchmark soak fuzz letter-sample clean
 
-$(STAMP): pyproject.toml requirements.lock
+$(STAMP): pyproject.toml requirements.lock package.json package-lock.json
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	# Browser assets the product serves itself (console, /docs): pinned by package-lock.json.
+	npm ci --omit=peer --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -1,0 +1,92 @@
+"""Supervisor pages: escalations, approvals, the team's caseload, a case's workflow history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from google.protobuf.json_format import MessageToDict
+
+from api.deps import Services, services
+from console import backend
+from console.session import Session
+from console.web import render, supervisor
+
+router = APIRouter(prefix="/console", include_in_schema=False)
+
+
+@router.get("/escalations", response_class=HTMLResponse)
+async def escalations(
+    request: Request, s: Session = Depends(supervisor), svc: Services = Depends(services)
+) -> Response:
+    rows = await backend.escalations(svc, s.principal)
+    return render(request, "escalations.html", s, title="Escalations", rows=rows)
+
+
+@router.get("/approvals", response_class=HTMLResponse)
+async def approvals(
+    request: Request, s: Session = Depends(supervisor), svc: Services = Depends(services)
+) -> Response:
+    rows = await backend.approvals(svc, s.principal)
+    return render(request, "approvals.html", s, title="Approvals", rows=rows)
+
+
+@router.get("/team", response_class=HTMLResponse)
+async def team(
+    request: Request,
+    officer: str | None = Query(None, max_length=100),
+    s: Session = Depends(supervisor),
+    svc: Services = Depends(services),
+) -> Response:
+    loads = await backend.team(svc, s.principal)
+    chosen = officer if officer is not None else None
+    cases = (
+        await backend.officer_cases(svc, s.principal, chosen or None) if officer is not None else []
+    )
+    officers = sorted({load.officer_id for load in loads if load.officer_id})
+    return render(
+        request, "team.html", s, title="Team", loads=loads, cases=cases, officer=officer,
+        officers=officers,
+    )  # fmt: skip
+
+
+def _event(event: Any) -> dict[str, Any]:
+    data = MessageToDict(event, preserving_proto_field_name=True)
+    kind = next((k for k in data if k.endswith("_event_attributes")), "")
+    attributes = data.get(kind, {})
+    return {
+        "id": data.get("event_id"),
+        "time": data.get("event_time", ""),
+        "type": str(data.get("event_type", ""))
+        .removeprefix("EVENT_TYPE_")
+        .replace("_", " ")
+        .capitalize(),
+        "summary": _summary(attributes),
+    }
+
+
+def _summary(attributes: dict[str, Any]) -> str:
+    for key in ("activity_type", "timer_id", "signal_name", "update_id"):
+        if key in attributes:
+            value = attributes[key]
+            return str(value.get("name", value) if isinstance(value, dict) else value)
+    if "accepted_request" in attributes:
+        return str(attributes["accepted_request"].get("input", {}).get("name", ""))
+    if "meta" in attributes:
+        return str(attributes["meta"].get("update_id", ""))
+    return ""
+
+
+@router.get("/cases/{reference}/history", response_class=HTMLResponse)
+async def history(
+    request: Request,
+    reference: str,
+    s: Session = Depends(supervisor),
+    svc: Services = Depends(services),
+) -> Response:
+    events = await backend.history(svc, s.principal, reference)
+    return render(
+        request, "history.html", s, title=f"History of {reference}", reference=reference,
+        events=[_event(e) for e in events],
+    )  # fmt: skip
