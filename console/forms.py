@@ -16,7 +16,7 @@ from enum import Enum
 from typing import Any, Literal, Union, get_args, get_origin
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel
+from pydantic import AwareDatetime, BaseModel
 from pydantic.fields import FieldInfo
 
 from console.labels import words
@@ -87,7 +87,7 @@ def _field(name: str, info: FieldInfo, options: dict[str, list[Choice]]) -> Fiel
         return Field(name, label, "yesno" if optional else "checkbox", False, hint)
     if annotation is int:
         return Field(name, label, "number", required, hint)
-    if annotation is datetime:
+    if annotation in (datetime, AwareDatetime):
         return Field(name, label, "datetime", required, hint or "UK time")
     if get_origin(annotation) is list:
         return Field(name, label, "list", required, hint or "Separate several with commas")

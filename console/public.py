@@ -14,10 +14,16 @@ from console.backend import Problem
 from console.officer import report_body
 from console.session import anonymous_csrf, anonymous_csrf_ok, keep_anonymous_csrf
 from console.web import Forbidden, render
+from domain.case import Clock
 from domain.errors import UnknownValueError
 from domain.policy import known_landlords
 
 router = APIRouter(prefix="/report", include_in_schema=False)
+# The clocks a resident waits on, in their words; the others are the landlord's own work.
+RESIDENT_STEPS = {
+    Clock.ACKNOWLEDGEMENT: "We will confirm we have your report",
+    Clock.FIRST_CONTACT: "An anti-social behaviour officer will contact you",
+}
 
 
 def _policy(landlord: str) -> backend.PolicyProfile:
@@ -103,9 +109,14 @@ async def submit(request: Request, landlord: str, svc: Services = Depends(servic
             **context,
         )  # fmt: skip
     profile = _policy(landlord)
-    next_steps = [d for d in opened.deadlines if d.met_at is None and not d.stopped]
+    next_steps = [
+        (RESIDENT_STEPS[d.clock], d.due_at)
+        for d in opened.deadlines
+        if d.clock in RESIDENT_STEPS and d.met_at is None and not d.stopped
+    ]
     return render(
         request, "public_done.html", None, 201, title="Report received", view=opened,
         steps=next_steps, anonymous=body["parties"][0]["anonymous"], policy=profile,
+        channel=body["parties"][0]["preferred_channel"],
         landlord_name=profile.name,
     )  # fmt: skip

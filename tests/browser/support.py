@@ -15,7 +15,8 @@ WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 async def accessible(page: Page) -> None:
     """axe-core finds no WCAG 2.2 A or AA violation on the page as it is now."""
     results = await AXE.run(
-        page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}, "resultTypes": ["violations"]}
+        page,
+        options={"runOnly": {"type": "tag", "values": WCAG_22_AA}, "resultTypes": ["violations"]},
     )
     assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
 
@@ -36,8 +37,13 @@ async def signed_in(
 
 
 async def report(
-    page: Page, site: str, category: str = "noise", *, email: str = "alex@example.org",
-    anonymous: bool = False, received_at: str | None = None,
+    page: Page,
+    site: str,
+    category: str = "noise",
+    *,
+    email: str = "alex@example.org",
+    anonymous: bool = False,
+    received_at: str | None = None,
 ) -> str:
     """Staff intake through New report; returns the new case's reference."""
     await page.goto(f"{site}/console/new-report")
