@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install tools run test lint deploy-check fmt lock token benchmark soak fuzz letter-sample clean
+.PHONY: install tools run test lint deploy-check fmt lock token benchmark soak fuzz letter-sample screenshots bench-pages clean
 
 $(STAMP): pyproject.toml requirements.lock package.json package-lock.json
 	$(PYTHON) -m venv $(VENV)
@@ -67,6 +67,14 @@ soak: install
 # schemathesis against the running product's OpenAPI description: no 5xx allowed.
 fuzz: install
 	$(BIN)/python -m scripts.hostile $(ARGS)
+
+# README screenshots of the console (docs/screenshots/), made in Chromium on a fresh record.
+screenshots: install
+	$(BIN)/python -m scripts.screenshots $(ARGS)
+
+# Console page times (My cases, the case page) with 10,000 cases in the read model.
+bench-pages: install
+	$(BIN)/python -m scripts.bench_pages $(ARGS)
 
 # Re-resolve the lock file after changing dependencies in pyproject.toml.
 lock: install

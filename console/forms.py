@@ -1,8 +1,9 @@
 """Action forms generated from the domain's action models: a new action gets its form here.
 
 A field's widget follows from its type (choices for enums and literals, a checkbox or yes/no for
-booleans, a number, a date and time, nested yes/no questions for a sub-model); a few free-text
-fields get their choices from the case's own policy (tiers) or the agency catalogue. Parsing
+booleans, a number, a date and time, nested yes/no questions for a sub-model); a few fields get
+their choices from the case's own policy (tiers, closure reasons) or the agency catalogue, keyed
+by field name or by ``action.field``. Parsing
 turns the submitted strings back into the shape the model validates: validation itself is the
 model's, exactly as in the API.
 """
@@ -42,6 +43,7 @@ class Field:
     hint: str = ""
     choices: list[Choice] = field(default_factory=list)
     children: list[Field] = field(default_factory=list)
+    many: bool = False
 
 
 @dataclass
@@ -69,14 +71,16 @@ def _base(annotation: Any) -> Any:
     return annotation
 
 
-def _field(name: str, info: FieldInfo, options: dict[str, list[Choice]]) -> Field:
+def _field(name: str, info: FieldInfo, options: dict[str, list[Choice]], action: str = "") -> Field:
     annotation, optional = _unwrap(_base(info.annotation))
     annotation = _base(annotation)
     required = info.is_required()
     label = words(name)
     hint = info.description or ""
-    if name in options:
-        return Field(name, label, "select", required, hint, options[name])
+    chosen = options.get(f"{action}.{name}") or options.get(name)
+    if chosen:
+        many = get_origin(annotation) is list  # one choice is sent as a list of one
+        return Field(name, label, "select", required, hint, chosen, many=many)
     if get_origin(annotation) is Literal:
         choices = [Choice(str(v), words(str(v))) for v in get_args(annotation)]
         return Field(name, label, "radios", required and not optional, hint, choices)
@@ -101,7 +105,7 @@ def action_form(model: type[BaseModel], options: dict[str, list[Choice]]) -> Act
     action_type = str(model.model_fields["type"].default)
     doc = (model.__doc__ or "").strip()
     fields = [
-        _field(name, info, options)
+        _field(name, info, options, action_type)
         for name, info in model.model_fields.items()
         if name not in SKIPPED
     ]
@@ -126,7 +130,7 @@ def _parse(fields: list[Field], submitted: dict[str, str], prefix: str) -> dict[
             continue  # the model says whether it was required
         elif f.kind == "yesno":
             values[f.name] = raw == "yes"
-        elif f.kind == "list":
+        elif f.kind == "list" or f.many:
             values[f.name] = [part.strip() for part in raw.split(",") if part.strip()]
         elif f.kind == "datetime":
             values[f.name] = _local_datetime(raw)

@@ -41,12 +41,21 @@ LETTER_STATUS: dict[str, tuple[str, str]] = {  # status -> (words, GOV.UK tag co
     "queued_for_post": ("Queued for post", "blue"),
     "failed": ("Failed", "red"),
     "unconfirmed": ("Unconfirmed", "yellow"),
+    "suppressed": ("Not sent: anonymous", "grey"),
+    "rendered": ("Waiting to send", "blue"),
+    "sending": ("Sending", "blue"),
+    "pending": ("Waiting to send", "blue"),
 }
 
 
+ACRONYMS = {"peia": "PEIA", "asb": "ASB", "tsm": "TSM", "cctv": "CCTV", "s115": "s115"}
+
+
 def words(code: str) -> str:
-    """``record_risk_assessment`` -> ``Record risk assessment``."""
-    return code.replace("_", " ").capitalize()
+    """``record_risk_assessment`` -> ``Record risk assessment``; ``complete_peia`` -> ``Complete
+    PEIA``."""
+    text = " ".join(ACRONYMS.get(w, w) for w in code.split("_"))
+    return text[:1].upper() + text[1:]
 
 
 def stage(code: str) -> str:

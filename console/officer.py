@@ -14,6 +14,7 @@ from api.schemas import Channel, ContactChannel, PartyRole
 from console import backend
 from console.backend import Problem
 from console.forms import ActionForm, Choice, action_form, parse
+from console.labels import words
 from console.session import Session
 from console.web import checked_form, render, see_other, session
 from domain.case import Stage
@@ -62,6 +63,10 @@ def _options(svc: Services, landlord: str) -> dict[str, list[Choice]]:
         "tier": [Choice(t.code, t.label) for t in profile.tiers],
         "agency": [Choice(code, code.replace("_", " ").title()) for code in backend.agencies(svc)],
         "categories": [Choice(c, profile.category(c).label) for c in profile.category_codes],
+        # R48: the reasons this landlord's policy recognises; the workflow checks again.
+        "request_closure.reason": [
+            Choice(r.value, words(r.value)) for r in profile.closure.reasons
+        ],
     }
 
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from google.protobuf.json_format import MessageToDict
 
 from api.deps import Services, services
 from console import backend
+from console.history import describe
 from console.session import Session
 from console.web import render, supervisor
 
@@ -51,33 +49,6 @@ async def team(
     )  # fmt: skip
 
 
-def _event(event: Any) -> dict[str, Any]:
-    data = MessageToDict(event, preserving_proto_field_name=True)
-    kind = next((k for k in data if k.endswith("_event_attributes")), "")
-    attributes = data.get(kind, {})
-    return {
-        "id": data.get("event_id"),
-        "time": data.get("event_time", ""),
-        "type": str(data.get("event_type", ""))
-        .removeprefix("EVENT_TYPE_")
-        .replace("_", " ")
-        .capitalize(),
-        "summary": _summary(attributes),
-    }
-
-
-def _summary(attributes: dict[str, Any]) -> str:
-    for key in ("activity_type", "timer_id", "signal_name", "update_id"):
-        if key in attributes:
-            value = attributes[key]
-            return str(value.get("name", value) if isinstance(value, dict) else value)
-    if "accepted_request" in attributes:
-        return str(attributes["accepted_request"].get("input", {}).get("name", ""))
-    if "meta" in attributes:
-        return str(attributes["meta"].get("update_id", ""))
-    return ""
-
-
 @router.get("/cases/{reference}/history", response_class=HTMLResponse)
 async def history(
     request: Request,
@@ -86,7 +57,8 @@ async def history(
     svc: Services = Depends(services),
 ) -> Response:
     events = await backend.history(svc, s.principal, reference)
+    lines = [line for e in events if (line := await describe(svc.client, e)) is not None]
     return render(
         request, "history.html", s, title=f"History of {reference}", reference=reference,
-        events=[_event(e) for e in events],
+        events=lines,
     )  # fmt: skip

@@ -4,10 +4,8 @@
 from __future__ import annotations
 
 import asyncio
-import shutil
 import socket
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,19 +19,10 @@ from api.deps import Services
 from core.settings import Settings
 from db.engine import create_engine, session_factory
 from db.migrate import upgrade_async
+from scripts.product_stack import system_chromium
 from tests.integration.record_support import CountingHandler
 from tests.integration.test_mailer_smtp import serving
 from workers.build import build_worker
-
-# Debian's chromium package (CI installs it with apt); elsewhere `playwright install chromium`.
-SYSTEM_CHROMIUM = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
-
-
-def chromium_path() -> str | None:
-    for candidate in SYSTEM_CHROMIUM:
-        if Path(candidate).exists():
-            return candidate
-    return shutil.which("chromium")
 
 
 def _listening_socket() -> socket.socket:
@@ -48,7 +37,7 @@ def _listening_socket() -> socket.socket:
 @pytest.fixture(scope="module")
 async def browser() -> AsyncIterator[Browser]:
     async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(executable_path=chromium_path())
+        launched = await playwright.chromium.launch(executable_path=system_chromium())
         yield launched
         await launched.close()
 

@@ -45,6 +45,12 @@ async def test_legal_action_is_refused_without_a_peia_and_proceeds_once_it_is_ap
     await accessible(supervisor)
     await act(supervisor, "approve_peia")
     await expect(supervisor.locator("[data-testid=timeline]")).to_contain_text("PEIA")
+    # The workflow's own history, decrypted on the server for the supervisor.
+    await supervisor.click("a:has-text('Case history')")
+    history = supervisor.locator("[data-testid=history]")
+    await expect(history).to_contain_text("Complete PEIA by officer.px (officer)")
+    await expect(history).to_contain_text("Approve PEIA by supervisor.px (supervisor)")
+    await accessible(supervisor)
 
     await officer.reload()
     await act(officer, "start_legal_action", kind="injunction")
