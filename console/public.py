@@ -46,12 +46,14 @@ async def choose(request: Request) -> Response:
         None,
         title="Report anti-social behaviour",
         landlords=landlords,
+        service_name="Report anti-social behaviour",
     )
 
 
 def _context(landlord: str) -> dict[str, Any]:
     profile = _policy(landlord)
     return {
+        "service_name": "Report anti-social behaviour",
         "landlord": landlord,
         "landlord_name": profile.name,
         "categories": [(c, profile.category(c).label) for c in profile.category_codes],
@@ -118,5 +120,5 @@ async def submit(request: Request, landlord: str, svc: Services = Depends(servic
         request, "public_done.html", None, 201, title="Report received", view=opened,
         steps=next_steps, anonymous=body["parties"][0]["anonymous"], policy=profile,
         channel=body["parties"][0]["preferred_channel"],
-        landlord_name=profile.name,
+        landlord_name=profile.name, service_name="Report anti-social behaviour",
     )  # fmt: skip

@@ -72,6 +72,16 @@ async def test_a_supervisor_approves_a_closure_the_complainant_objects_to(
     await supervisor.click("a:has-text('Approvals')")
     await accessible(supervisor)
     row = supervisor.locator("[data-testid=approvals] tr", has_text=ref)
+    # Declined with a reason: the closure request is withdrawn and the case goes on.
+    await row.locator("input[name='withdraw_closure--reason']").fill("Complainant still at risk")
+    await row.locator("button:has-text('Decline closure')").click()
+    await expect(supervisor.locator("[data-testid=timeline]")).to_contain_text("withdrawn")
+    await expect(supervisor.locator("[data-testid=closed]")).to_have_count(0)
+
+    await officer.reload()
+    await act(officer, "request_closure", reason="asb_stopped")
+    await act(officer, "record_consultation", outcome="objects")
+    await supervisor.click("a:has-text('Approvals')")
     await row.locator("button:has-text('Approve closure')").click()
     await expect(supervisor.locator("[data-testid=closed]")).to_be_visible()
     await accessible(supervisor)
