@@ -18,7 +18,8 @@ $(STAMP): pyproject.toml requirements.lock package.json package-lock.json
 
 install: $(STAMP)
 
-# Debian packages the tests use: docker-compose (config check), pg_dump/pg_restore (backups).
+# Debian packages the tests use: docker-compose (config check), pg_dump/pg_restore (backups),
+# chromium (browser tests).
 tools:
 	@scripts/install_tools.sh
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import types
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import Enum
 from typing import Any, Literal, Union, get_args, get_origin
 from zoneinfo import ZoneInfo
@@ -37,13 +37,23 @@ class Field:
     name: str
     label: str
     kind: Literal[
-        "text", "number", "datetime", "select", "radios", "checkbox", "yesno", "list", "group"
+        "text",
+        "date",
+        "number",
+        "datetime",
+        "select",
+        "radios",
+        "checkbox",
+        "yesno",
+        "list",
+        "group",
     ]
     required: bool
     hint: str = ""
     choices: list[Choice] = field(default_factory=list)
     children: list[Field] = field(default_factory=list)
     many: bool = False
+    optional: bool = False
 
 
 @dataclass
@@ -91,13 +101,19 @@ def _field(name: str, info: FieldInfo, options: dict[str, list[Choice]], action:
         return Field(name, label, "yesno" if optional else "checkbox", False, hint)
     if annotation is int:
         return Field(name, label, "number", required, hint)
+    if annotation is date:
+        return Field(name, label, "date", required, hint)
     if annotation in (datetime, AwareDatetime):
         return Field(name, label, "datetime", required, hint or "UK time")
     if get_origin(annotation) is list:
         return Field(name, label, "list", required, hint or "Separate several with commas")
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         children = [_field(n, i, options) for n, i in annotation.model_fields.items()]
-        return Field(name, label, "group", False, hint, children=children)
+        group = Field(
+            name, label, "group", False, hint or annotation.__doc__ or "", children=children
+        )
+        group.optional = optional  # left out unless something in it is filled in
+        return group
     return Field(name, label, "text", required, hint)
 
 
@@ -123,7 +139,9 @@ def _parse(fields: list[Field], submitted: dict[str, str], prefix: str) -> dict[
         key = prefix + f.name
         raw = submitted.get(key, "").strip()
         if f.kind == "group":
-            values[f.name] = _parse(f.children, submitted, key + ".")
+            inner = _parse(f.children, submitted, key + ".")
+            if not f.optional or any(v not in (False, None, "", [], {}) for v in inner.values()):
+                values[f.name] = inner
         elif f.kind == "checkbox":
             values[f.name] = raw in ("on", "true", "yes")
         elif raw == "":

@@ -22,6 +22,8 @@ from core.settings import Settings
 from core.temporal import data_converter
 from db.engine import create_engine, session_factory
 from db.migrate import upgrade_async
+from db.staff import seed_development_staff
+from domain.policy import known_landlords
 from workers.build import build_worker
 from workflows.search_attributes import ALL as SEARCH_ATTRIBUTES
 
@@ -46,6 +48,7 @@ async def running_product(**overrides: Any) -> AsyncIterator[Product]:
     with tempfile.TemporaryDirectory(prefix="asb-") as folder:
         settings = Settings(data_dir=Path(folder), task_queue="asb-script", **overrides)
         await upgrade_async(settings.resolved_database_url)
+        await seed_development_staff(settings.resolved_database_url, known_landlords())
         env = await WorkflowEnvironment.start_local(
             dev_server_existing_path=temporal_cli(),
             data_converter=data_converter(settings),

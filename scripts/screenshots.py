@@ -91,7 +91,7 @@ async def main() -> None:
         await shoot(page, "refused-action")
 
         boss = await (await browser.new_context(viewport=WIDE)).new_page()
-        await sign_in(boss, url, "supervisor.patel", "supervisor", "C")
+        await sign_in(boss, url, "supervisor.khan", "supervisor", "C")
         await boss.goto(f"{url}/console/escalations")
         await shoot(boss, "escalations")
         await boss.goto(f"{url}/console/team?officer=officer.jones")

@@ -19,7 +19,10 @@ from api.deps import Services
 from core.settings import Settings
 from db.engine import create_engine, session_factory
 from db.migrate import upgrade_async
+from db.staff import seed_staff
+from domain.policy import known_landlords
 from scripts.product_stack import system_chromium
+from tests.browser.support import USERS, staff_entry
 from tests.integration.record_support import CountingHandler
 from tests.integration.test_mailer_smtp import serving
 from workers.build import build_worker
@@ -67,6 +70,9 @@ async def site(
 ) -> AsyncIterator[str]:
     """The product (API and console) served over HTTP on a free port, with its worker."""
     engine, sessions = browser_database
+    # The development directory, plus every user the journeys sign in as (the staff directory
+    # guards who may be assigned a case).
+    await seed_staff(sessions, known_landlords(), [staff_entry(user) for user in USERS])
     sock = _listening_socket()
     port = sock.getsockname()[1]
     settings = Settings(

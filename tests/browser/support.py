@@ -7,6 +7,21 @@ from typing import Any
 from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import Browser, Page, expect
 
+# Everyone the journeys sign in as; each is in the staff directory of every landlord.
+USERS = (
+    "officer.c", "officer.y", "officer.x", "officer.b", "officer.p", "officer.px",
+    "supervisor.px", "officer.pb", "supervisor.pb", "officer.pc", "supervisor.pc",
+    "officer.cover", "officer.pl", "officer.own", "supervisor.other", "officer.anon",
+    "officer.keys", "officer.twice",
+)  # fmt: skip
+
+
+def staff_entry(staff_id: str) -> dict[str, str]:
+    name = staff_id.replace(".", " ").title()
+    return {"staff_id": staff_id, "display_name": name, "job_title": "ASB Officer",
+            "phone": "01632 960 999", "email": f"{staff_id}@asb.example"}  # fmt: skip
+
+
 AXE = Axe()
 # WCAG 2.0, 2.1 and 2.2 at levels A and AA (axe-core's tags).
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]

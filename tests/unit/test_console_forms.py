@@ -24,7 +24,7 @@ def _filled(fields: list[Any], prefix: str = "") -> dict[str, str]:
             values[prefix + f.name] = f.choices[0].value
         elif f.kind == "yesno":
             values[prefix + f.name] = "no"
-        elif f.kind == "group":
+        elif f.kind == "group" and not f.optional:  # optional groups stay empty, so left out
             values.update(_filled(f.children, f"{prefix}{f.name}."))
     return values
 
@@ -52,3 +52,22 @@ def test_an_empty_optional_field_is_left_to_the_model() -> None:
     form = action_form(ACTION_MODELS["record_risk_assessment"], OPTIONS)
     values = parse(form, {"tier": "general", "review_in_days": ""})
     assert values == {"tier": "general"}
+
+
+def test_an_optional_group_filled_in_is_sent_and_validated_by_the_model() -> None:
+    model = ACTION_MODELS["apply_remedy"]
+    form = action_form(model, OPTIONS)
+    values = parse(
+        form,
+        {
+            "kind": "written_warning",
+            "warning.behaviour": "loud music played late at night",
+            "warning.incident_dates": "2026-11-20, 2026-11-25",
+            "warning.tenancy_clauses": "3.1 nuisance",
+        },
+    )
+    assert "abc" not in values  # nothing filled in: left out
+    action = model.model_validate(
+        {**values, "actor": Actor(user_id="officer.a", role="officer"), "type": "apply_remedy"}
+    )
+    assert len(action.warning.incident_dates) == 2  # type: ignore[attr-defined]
