@@ -345,14 +345,15 @@ async def act(
         raise _problem(error) from None
 
 
-async def open_report(svc: Services, body: dict[str, Any], key: str | None) -> CaseView:
-    """As ``POST /cases`` (staff) or ``POST /public/reports`` (channel web)."""
+async def open_report(svc: Services, body: dict[str, Any], scope: str, key: str | None) -> CaseView:
+    """As ``POST /cases`` (staff, ``staff_scope``) or ``POST /public/reports`` (channel web,
+    ``public_scope``): the idempotency key is the caller's own within its scope."""
     try:
         intake = OpenCaseIn.model_validate(body)
     except ValidationError as invalid:
         raise validation_problem(invalid) from None
     try:
-        return await start_case(svc, intake, key)
+        return await start_case(svc, intake, scope, key)
     except HTTPException as error:
         raise _problem(error) from None
 

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from api.actions import SUPERVISOR_ACTIONS
 from api.deps import Services, services
+from api.idempotency import staff_scope
 from api.schemas import Channel, ContactChannel, PartyRole
 from console import backend
 from console.backend import Problem
@@ -251,7 +252,9 @@ async def new_report(
 
         body["received_at"] = _local_datetime(form["received_at"].strip())
     try:
-        opened = await backend.open_report(svc, body, form.get("idempotency_key"))
+        opened = await backend.open_report(
+            svc, body, staff_scope(s.principal), form.get("idempotency_key")
+        )
     except Problem as problem:
         return render(
             request, "new_report.html", s, problem.status, title="New report",

@@ -8,7 +8,9 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.deps import Services, services
-from api.intake import RateLimiter
+from api.idempotency import public_scope
+from api.intake import client_address
+from api.ratelimit import WINDOW_SECONDS, Limiter, limiter_for
 from console import backend
 from console.backend import Problem
 from console.officer import report_body
@@ -71,13 +73,12 @@ async def form(request: Request, landlord: str, svc: Services = Depends(services
     return response
 
 
-def _limited(request: Request, svc: Services) -> bool:
-    # The same per-address window as POST /public/reports (api.intake), shared with it.
-    limiter: RateLimiter | None = getattr(request.app.state, "intake_limiter", None)
+async def _limited(request: Request, svc: Services) -> bool:
+    # The same per-address limiter as POST /public/reports (api.intake), shared with it.
+    limiter: Limiter | None = getattr(request.app.state, "intake_limiter", None)
     if limiter is None:
-        limiter = request.app.state.intake_limiter = RateLimiter(svc.settings.intake_per_minute)
-    client = request.client.host if request.client else "unknown"
-    return not limiter.allow(client)
+        limiter = request.app.state.intake_limiter = limiter_for(svc.settings, svc.sessions)
+    return not await limiter.allow(client_address(request))
 
 
 @router.post("/{landlord}", response_class=HTMLResponse)
@@ -88,7 +89,7 @@ async def submit(request: Request, landlord: str, svc: Services = Depends(servic
     if not anonymous_csrf_ok(request, values.get("csrf_token")):
         raise Forbidden("This form has expired. Go back, reload the page and try again.")
     categories = [str(c) for c in raw.getlist("categories")]
-    if _limited(request, svc):
+    if await _limited(request, svc):
         errors: list[tuple[str | None, str]] = [
             (None, "Too many reports have come from your connection. Please try again in a minute.")
         ]
@@ -97,12 +98,13 @@ async def submit(request: Request, landlord: str, svc: Services = Depends(servic
             errors=errors, values={**values, "categories": categories},
             form_csrf=values["csrf_token"], **context,
         )  # fmt: skip
-        response.headers["Retry-After"] = "60"
+        response.headers["Retry-After"] = str(WINDOW_SECONDS)
         return response
     body = report_body(landlord, values, categories)
     body["channel"] = "web"
     try:
-        opened = await backend.open_report(svc, body, values.get("idempotency_key"))
+        scope = public_scope(client_address(request))
+        opened = await backend.open_report(svc, body, scope, values.get("idempotency_key"))
     except Problem as problem:
         return render(
             request, "public_report.html", None, problem.status,
