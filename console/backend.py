@@ -28,6 +28,7 @@ from core.agencies import agency_codes
 from core.bank_holidays import calendar_for
 from db import queries
 from db.models import Case, CaseEvent, Letter, OfficerTask, Party, Referral
+from db.models import Escalation as EscalationRow
 from domain.calendar import WorkingCalendar
 from domain.case import CaseView
 from domain.policy import PolicyProfile, load_policy
@@ -365,7 +366,7 @@ def triage_of(landlord: str, categories: list[str], answers: VulnerabilityAnswer
 # ---- oversight ------------------------------------------------------------------------------
 
 
-async def escalations(svc: Services, principal: Principal) -> list[Any]:
+async def escalations(svc: Services, principal: Principal) -> list[EscalationRow]:
     async with svc.sessions() as session:
         return await queries.open_escalations(session, principal.landlord)
 
