@@ -1,5 +1,11 @@
 # One image for the worker, the API and the one-shot migration (the command picks the role).
 # Checked by hadolint and checkov in `make lint`.
+# The console's and /docs' browser assets, pinned by package-lock.json (npm ci, as make install).
+FROM node:22-bookworm-slim AS assets
+WORKDIR /assets
+COPY package.json package-lock.json ./
+RUN npm ci --omit=peer --ignore-scripts --no-audit --no-fund --loglevel=error
+
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -21,6 +27,8 @@ COPY workers workers
 COPY api api
 COPY db db
 COPY core core
+COPY console console
+COPY --from=assets /assets/node_modules node_modules
 # The app's files belong to root and cannot be changed by the process; only the data folder
 # (mail in folder mode, which compose does not use) is the service user's.
 RUN pip install --no-cache-dir --no-deps . \

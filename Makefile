@@ -5,18 +5,21 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install tools run test lint deploy-check fmt lock token benchmark soak fuzz letter-sample clean
+.PHONY: install tools run test lint deploy-check fmt lock token benchmark soak fuzz letter-sample screenshots bench-pages clean
 
-$(STAMP): pyproject.toml requirements.lock
+$(STAMP): pyproject.toml requirements.lock package.json package-lock.json
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	# Browser assets the product serves itself (console, /docs): pinned by package-lock.json.
+	npm ci --omit=peer --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $(STAMP)
 
 install: $(STAMP)
 
-# Debian packages the tests use: docker-compose (config check), pg_dump/pg_restore (backups).
+# Debian packages the tests use: docker-compose (config check), pg_dump/pg_restore (backups),
+# chromium (browser tests).
 tools:
 	@scripts/install_tools.sh
 
@@ -66,6 +69,14 @@ soak: install
 # schemathesis against the running product's OpenAPI description: no 5xx allowed.
 fuzz: install
 	$(BIN)/python -m scripts.hostile $(ARGS)
+
+# README screenshots of the console (docs/screenshots/), made in Chromium on a fresh record.
+screenshots: install
+	$(BIN)/python -m scripts.screenshots $(ARGS)
+
+# Console page times (My cases, the case page) with 10,000 cases in the read model.
+bench-pages: install
+	$(BIN)/python -m scripts.bench_pages $(ARGS)
 
 # Re-resolve the lock file after changing dependencies in pyproject.toml.
 lock: install

@@ -24,6 +24,7 @@ from api import (
 )
 from api.deps import Services
 from api.limits import BodySizeLimit
+from console import mount as mount_console
 from core.settings import Settings
 from core.temporal import connect
 from services.records import create_engine, session_factory
@@ -50,6 +51,9 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
         description="Anti-social behaviour cases for social landlords: officers act, "
         "supervisors oversee. Each case is a durable Temporal workflow.",
         lifespan=lifespan,
+        # /docs and /redoc are served with bundles installed from npm (console/assets.py).
+        docs_url=None,
+        redoc_url=None,
     )
     app.add_middleware(BodySizeLimit)
     observability.install(app)
@@ -67,4 +71,5 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     app.include_router(staff.router)
     codec.install(app, settings)
     links.install(app)
+    mount_console(app, settings)
     return app

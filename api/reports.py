@@ -30,12 +30,21 @@ async def summary(
     svc: Services = Depends(services),
 ) -> dict[str, Any]:
     begin, finish = _period(start, end)
-    landlord, now = principal.landlord, datetime.now(UTC)
+    return {
+        "landlord": principal.landlord,
+        "period": {"from": start.isoformat(), "to": end.isoformat()},
+        **await gather(svc, principal.landlord, begin, finish, homes),
+    }
+
+
+async def gather(
+    svc: Services, landlord: str, begin: datetime, finish: datetime, homes: int
+) -> dict[str, Any]:
+    """Every report for the period, as the API and the console's report page show them."""
+    now = datetime.now(UTC)
     async with svc.sessions() as session, session.begin():
         await reports.without_jit(session)
         return {
-            "landlord": landlord,
-            "period": {"from": start.isoformat(), "to": end.isoformat()},
             "first_contact_within_sla": await reports.first_contact_sla(
                 session, landlord, begin, finish, now
             ),

@@ -158,6 +158,8 @@ def main() -> None:
         base = f"http://{settings.api_host}:{settings.api_port}"
         print(
             "\nASB case engine is running:\n"
+            f"  Console      {base}/console\n"
+            f"  Report form  {base}/report\n"
             f"  API docs     {base}/docs\n"
             f"  Temporal UI  http://{settings.temporal_address.rsplit(':', 1)[0]}:"
             f"{settings.temporal_ui_port}\n"

@@ -104,6 +104,11 @@ class Settings(BaseSettings):
     referral_max_chases: int = Field(
         3, ge=1, description="Chases per referral before the officer alone follows it up"
     )
+    assets_dir: Path | None = Field(
+        None,
+        description="Folder of the npm packages the console and /docs serve; empty means the "
+        "project's node_modules (make install)",
+    )
     retention_days: int = Field(
         2190, ge=1, description="Days after closure before a case's personal data is blanked"
     )
@@ -136,7 +141,7 @@ class Settings(BaseSettings):
 
     # An empty variable (compose passes ``${ASB_SMTP_USERNAME:-}``) means "not set", so no
     # SMTP login is attempted with an empty name.
-    @field_validator("agencies_file", "smtp_username", "smtp_password", mode="before")
+    @field_validator("agencies_file", "assets_dir", "smtp_username", "smtp_password", mode="before")
     @classmethod
     def _empty_is_default(cls, value: object) -> object:
         return None if value == "" else value

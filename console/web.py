@@ -1,0 +1,109 @@
+"""What every console page shares: templates, the signed-in user, CSRF, error pages."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from api.deps import Services, services
+from console import labels
+from console.backend import Problem
+from console.session import Session, csrf_ok, read_session
+from domain.policy import load_policy
+
+HERE = Path(__file__).parent
+templates = Jinja2Templates(directory=HERE / "templates")
+templates.env.globals.update(labels=labels, words=labels.words)
+templates.env.filters["when"] = lambda d: d.strftime("%-d %b %Y %H:%M") if d else ""
+templates.env.filters["day"] = lambda d: d.strftime("%-d %b %Y") if d else ""
+
+
+class SignInRequired(Exception):
+    def __init__(self, next_url: str) -> None:
+        self.next_url = next_url
+
+
+class Forbidden(Exception):
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+
+async def session(request: Request, svc: Services = Depends(services)) -> Session:
+    found = read_session(request, svc.settings)
+    if found is None:
+        raise SignInRequired(str(request.url.path))
+    return found
+
+
+async def supervisor(s: Session = Depends(session)) -> Session:
+    if not s.principal.has_any("supervisor", "admin"):
+        raise Forbidden("This page is for supervisors.")
+    return s
+
+
+async def checked_form(request: Request, s: Session = Depends(session)) -> dict[str, str]:
+    """The submitted form, refused unless it carries this session's CSRF token."""
+    form = await request.form()
+    values = {k: str(v) for k, v in form.items()}
+    if not csrf_ok(s, values.get("csrf_token")):
+        raise Forbidden("This form has expired. Go back, reload the page and try again.")
+    return values
+
+
+def landlord_name(code: str) -> str:
+    try:
+        return load_policy(code).name
+    except Exception:  # an unknown landlord in an old cookie: show its code
+        return code
+
+
+def render(
+    request: Request,
+    template: str,
+    s: Session | None,
+    status_code: int = 200,
+    **context: Any,
+) -> HTMLResponse:
+    base: dict[str, Any] = {
+        "session": s,
+        "user": s.principal if s else None,
+        "csrf": s.csrf if s else "",
+        "landlord_name": landlord_name(s.principal.landlord) if s else context.get("landlord_name"),
+        "is_supervisor": bool(s and s.principal.has_any("supervisor", "admin")),
+        "new_key": uuid.uuid4().hex,
+        "path": request.url.path,
+    }
+    return templates.TemplateResponse(
+        request, template, {**base, **context}, status_code=status_code
+    )
+
+
+def see_other(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def install_handlers(app: Any) -> None:
+    async def sign_in_required(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, SignInRequired)
+        return see_other(f"/console/sign-in?next={exc.next_url}")
+
+    async def forbidden(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, Forbidden)
+        s = read_session(request, request.app.state.services.settings)
+        return render(request, "error.html", s, 403, title="You cannot do this", message=exc.reason)
+
+    async def problem(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, Problem)
+        s = read_session(request, request.app.state.services.settings)
+        title = "Page not found" if exc.status == 404 else "Sorry, there is a problem"
+        message = "; ".join(m for _, m in exc.messages)
+        return render(request, "error.html", s, exc.status, title=title, message=message)
+
+    app.add_exception_handler(SignInRequired, sign_in_required)
+    app.add_exception_handler(Forbidden, forbidden)
+    app.add_exception_handler(Problem, problem)

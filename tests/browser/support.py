@@ -1,0 +1,131 @@
+"""What the browser journeys do over and over: sign in, act on a case, check accessibility."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from axe_playwright_python.async_playwright import Axe
+from playwright.async_api import Browser, Page, expect
+
+# Everyone the journeys sign in as; each is in the staff directory of every landlord.
+USERS = (
+    "officer.c", "officer.y", "officer.x", "officer.b", "officer.p", "officer.px",
+    "supervisor.px", "officer.pb", "supervisor.pb", "officer.pc", "supervisor.pc",
+    "officer.cover", "officer.pl", "officer.own", "supervisor.other", "officer.anon",
+    "officer.keys", "officer.twice",
+)  # fmt: skip
+
+
+def staff_entry(staff_id: str) -> dict[str, str]:
+    name = staff_id.replace(".", " ").title()
+    return {"staff_id": staff_id, "display_name": name, "job_title": "ASB Officer",
+            "phone": "01632 960 999", "email": f"{staff_id}@asb.example"}  # fmt: skip
+
+
+AXE = Axe()
+# WCAG 2.0, 2.1 and 2.2 at levels A and AA (axe-core's tags).
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+
+
+async def accessible(page: Page) -> None:
+    """axe-core finds no WCAG 2.2 A or AA violation on the page as it is now."""
+    results = await AXE.run(
+        page,
+        options={"runOnly": {"type": "tag", "values": WCAG_22_AA}, "resultTypes": ["violations"]},
+    )
+    assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
+
+
+async def signed_in(
+    browser: Browser, site: str, user: str, role: str, landlord: str, **context: Any
+) -> Page:
+    page = await (await browser.new_context(**context)).new_page()
+    await page.goto(f"{site}/console/sign-in")
+    await accessible(page)
+    await page.fill("#user_id", user)
+    await page.check(f"#role-{role}")
+    await page.select_option("#landlord", landlord)
+    await page.click("button:has-text('Sign in')")
+    await expect(page.locator("h1")).to_have_text("My cases")
+    await accessible(page)
+    return page
+
+
+async def report(
+    page: Page,
+    site: str,
+    category: str = "noise",
+    *,
+    email: str = "alex@example.org",
+    anonymous: bool = False,
+    received_at: str | None = None,
+) -> str:
+    """Staff intake through New report; returns the new case's reference."""
+    await page.goto(f"{site}/console/new-report")
+    await accessible(page)
+    await page.check(f"#categories-{category}")
+    await page.fill("#description", "Loud music every night after midnight.")
+    if received_at:
+        await page.fill("#received_at", received_at)
+    if anonymous:
+        await page.check("#anonymous")
+    else:
+        await page.fill("#name", "Alex Resident")
+        await page.fill("#address", "1 High Street, AB1 2CD")
+        await page.fill("#email", email)
+        await page.select_option("#preferred_channel", "email")
+    await page.fill("#other_name", "Sam Neighbour")
+    await page.fill("#other_address", "2 High Street, AB1 2CD")
+    await page.click("button:has-text('Open the case')")
+    await expect(page.locator("h1")).to_have_text("Case opened")
+    await accessible(page)
+    reference = (await page.locator("[data-testid=reference]").inner_text()).strip()
+    await page.click("a:has-text('Go to the case')")
+    await expect(page.locator("h1")).to_have_text(f"Case {reference}")
+    return reference
+
+
+async def fill(page: Page, action: str, name: str, value: Any) -> None:
+    field_id = f"{action}--{name}"
+    radio = page.locator(f"[id='{field_id}-{value}']")
+    if await radio.count():
+        await radio.check()
+        return
+    target = page.locator(f"[id='{field_id}']")
+    tag = await target.evaluate("e => e.tagName")
+    if tag == "SELECT":
+        await target.select_option(str(value))
+    elif await target.get_attribute("type") == "checkbox":
+        await (target.check() if value else target.uncheck())
+    else:
+        await target.fill(str(value))
+
+
+async def open_action(page: Page, action: str) -> Any:
+    details = page.locator(f"[data-testid=action-{action}]")
+    await expect(details).to_be_visible()
+    if await details.get_attribute("open") is None:
+        await details.locator("summary").click()
+    return details
+
+
+async def act(page: Page, action: str, **fields: Any) -> None:
+    """Fill in and submit the action's form; the case page confirms it."""
+    details = await open_action(page, action)
+    for name, value in fields.items():
+        await fill(page, action, name, value)
+    await details.locator("button[type=submit]").click()
+    await expect(page.locator(".govuk-notification-banner__heading")).to_contain_text("recorded")
+    await accessible(page)
+
+
+async def refused(page: Page, action: str, **fields: Any) -> str:
+    """Submit the action's form and return the reason in the error summary."""
+    details = await open_action(page, action)
+    for name, value in fields.items():
+        await fill(page, action, name, value)
+    await details.locator("button[type=submit]").click()
+    summary = page.locator(".govuk-error-summary")
+    await expect(summary).to_be_visible()
+    await accessible(page)
+    return (await summary.inner_text()).strip()
