@@ -3,6 +3,7 @@ fingerprinted; a finished case is never reopened; a reused key with another requ
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -187,3 +188,132 @@ async def test_free_text_never_becomes_the_case_officer_search_attribute(
     staff = {"officer_id": "officer.patel"}
     moved = await api.post(f"/cases/{ref}/actions/reassign", json=staff, headers=supervisor)
     assert moved.status_code == 200 and moved.json()["officer_id"] == "officer.patel"
+
+
+# A reused key with another report must be refused at once, however the two requests meet.
+# The bound is a guard against a hang (a lock or a claim that waits), not a measure of speed:
+# it is far beyond any honest answer and far below the store's 30 s lock waits and the lease.
+PROMPTLY = 20.0
+
+
+def _other_report(landlord: str = "X") -> dict[str, Any]:
+    return report(landlord, description="Shouting in the stairwell.", categories=["noise"],
+                  parties=[{"role": "complainant", "name": "Jo Other",
+                            "address": "3 High Street, AB1 2CD"}])  # fmt: skip
+
+
+def _public(body: dict[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in body.items() if name != "channel"}
+
+
+def _refused_for_the_key(reply: httpx.Response) -> bool:
+    if reply.status_code != 422:
+        return False
+    [error] = reply.json()["detail"]
+    return bool(error["loc"] == ["header", "Idempotency-Key"] and "different" in error["msg"])
+
+
+async def _report_count(sessions: async_sessionmaker[Any], description: str) -> int:
+    async with sessions() as session:
+        found = await session.scalars(
+            select(ReportDetails.reference).where(ReportDetails.description == description)
+        )
+        return len(found.all())
+
+
+async def test_a_reused_key_with_another_report_is_refused_at_once_after_the_first(
+    api: httpx.AsyncClient, auth: Headers, sessions: async_sessionmaker[Any]
+) -> None:
+    """Issue 13, point 3: the key again with another body, once the first has answered, is a
+    422 naming the header, without waiting, and records nothing of the second report."""
+    officer = {**auth(), **_key()}
+    first = await api.post("/cases", json=report("X"), headers=officer)
+    assert first.status_code == 201, first.text
+    other = _other_report()
+
+    second = await asyncio.wait_for(api.post("/cases", json=other, headers=officer), PROMPTLY)
+
+    assert _refused_for_the_key(second), second.text
+    assert await _report_count(sessions, other["description"]) == 0
+    again = await api.post("/cases", json=report("X"), headers=officer)
+    assert again.status_code == 201 and again.json() == first.json()  # the key still replays
+
+
+async def _together_one_opens(
+    api: httpx.AsyncClient,
+    sessions: async_sessionmaker[Any],
+    path: str,
+    bodies: list[dict[str, Any]],
+    headers: dict[str, str],
+) -> None:
+    """Send two different reports at once with one key: one opens its case, the other is the
+    422 naming the header (the key stands for another request whether or not it has finished),
+    and only the first report is recorded."""
+    replies = await asyncio.wait_for(
+        asyncio.gather(*(api.post(path, json=body, headers=headers) for body in bodies)), PROMPTLY
+    )
+
+    statuses = sorted(reply.status_code for reply in replies)
+    assert statuses == [201, 422], [reply.text for reply in replies]
+    [opened] = [n for n, reply in enumerate(replies) if reply.status_code == 201]
+    assert _refused_for_the_key(replies[1 - opened])
+    counts = [await _report_count(sessions, body["description"]) for body in bodies]
+    assert counts == [1 if n == opened else 0 for n in (0, 1)]
+
+
+async def test_a_reused_key_with_another_report_at_the_same_time_opens_one_case(
+    api: httpx.AsyncClient, auth: Headers, sessions: async_sessionmaker[Any]
+) -> None:
+    bodies = [report("X", description=f"Report {n} {uuid.uuid4().hex[:6]}.") for n in (1, 2)]
+    await _together_one_opens(api, sessions, "/cases", bodies, {**auth(), **_key()})
+
+
+async def test_a_public_reused_key_with_another_report_is_refused_at_once(
+    api: httpx.AsyncClient, sessions: async_sessionmaker[Any]
+) -> None:
+    """The same through the public intake: the resident's second, different report with the
+    first one's key is a 422 naming the header, not a wait, and is not recorded."""
+    key = _key()
+    first = await api.post("/public/reports", json=_public(report("B")), headers=key)
+    assert first.status_code == 201, first.text
+    other = _public(_other_report("B"))
+
+    second = await asyncio.wait_for(api.post("/public/reports", json=other, headers=key), PROMPTLY)
+
+    assert _refused_for_the_key(second), second.text
+    assert await _report_count(sessions, other["description"]) == 0
+
+
+async def test_a_public_reused_key_with_another_report_at_the_same_time_opens_one_case(
+    api: httpx.AsyncClient, sessions: async_sessionmaker[Any]
+) -> None:
+    described = [f"Public {n} {uuid.uuid4().hex[:6]}." for n in (1, 2)]
+    bodies = [_public(report("B", description=text)) for text in described]
+    await _together_one_opens(api, sessions, "/public/reports", bodies, _key())
+
+
+async def test_a_key_in_flight_refuses_another_report_and_asks_its_own_retry_to_wait(
+    api: httpx.AsyncClient, auth: Headers, sessions: async_sessionmaker[Any]
+) -> None:
+    """While the key's first request still runs (its lease is live), another report with it is
+    the 422 at once, never a wait for the first to end; the same report again is a 409 with
+    Retry-After."""
+    officer = {**auth(), **_key()}
+    first = await api.post("/cases", json=report("X"), headers=officer)
+    ref = first.json()["reference"]
+    async with sessions() as session, session.begin():  # as if the first were still running
+        await session.execute(
+            update(IdempotencyKey)
+            .where(IdempotencyKey.reference == ref)
+            .values(state="in_flight", locked_until=datetime.now(UTC) + timedelta(minutes=5))
+        )
+    other = _other_report()
+
+    refused = await asyncio.wait_for(api.post("/cases", json=other, headers=officer), PROMPTLY)
+    retried = await asyncio.wait_for(
+        api.post("/cases", json=report("X"), headers=officer), PROMPTLY
+    )
+
+    assert _refused_for_the_key(refused), refused.text
+    assert await _report_count(sessions, other["description"]) == 0
+    assert retried.status_code == 409 and retried.headers["Retry-After"] == "1", retried.text
