@@ -23,6 +23,7 @@ from api.actions import _check_agency, _check_officer, actor_for, perform
 from api.auth import Principal
 from api.cases import start_case
 from api.deps import Services
+from api.idempotency import KEY_HEADER
 from api.schemas import CaseOut, OpenCaseIn
 from core.agencies import agency_codes
 from core.bank_holidays import calendar_for
@@ -39,19 +40,41 @@ from domain.triage import TriageResult, VulnerabilityAnswers, triage
 PAGE_SIZE = 25
 
 
-class Problem(Exception):
-    """Something the user must put right: (field or None, message) pairs for an error summary."""
+KEY_FIELD = "idempotency_key"  # the hidden field that carries a form's Idempotency-Key
+KEY_SPENT = (
+    "This form had already been sent with different details, so nothing was sent this time. "
+    "Check the details below and send the form again."
+)
 
-    def __init__(self, messages: list[tuple[str | None, str]], status: int = 422) -> None:
+
+class Problem(Exception):
+    """Something the user must put right: (field or None, message) pairs for an error summary.
+    ``key_spent``: the form's key stands for another request now (issue 13, point 3)."""
+
+    def __init__(
+        self, messages: list[tuple[str | None, str]], status: int = 422, key_spent: bool = False
+    ) -> None:
         super().__init__("; ".join(m for _, m in messages))
         self.messages = messages
         self.status = status
+        self.key_spent = key_spent
+
+
+def form_again(values: dict[str, str], problem: Problem) -> dict[str, str]:
+    """The values a refused form is shown again with. It keeps its key, so that sending it twice
+    still acts once, unless the key was refused: kept, every later send would be refused too and
+    the report could never be made, so the form draws a new key."""
+    if not problem.key_spent:
+        return values
+    return {name: value for name, value in values.items() if name != KEY_FIELD}
 
 
 def _problem(error: HTTPException) -> Problem:
     detail = error.detail
     if isinstance(detail, dict) and "reason" in detail:
         return Problem([(None, str(detail["reason"]))], error.status_code)
+    if isinstance(detail, list) and any(d.get("loc") == ["header", KEY_HEADER] for d in detail):
+        return Problem([(None, KEY_SPENT)], error.status_code, key_spent=True)
     if isinstance(detail, list):
         return Problem(
             [(str(d.get("loc", ["", ""])[-1]), str(d.get("msg", d))) for d in detail],

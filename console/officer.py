@@ -258,9 +258,10 @@ async def new_report(
             svc, body, staff_scope(s.principal), form.get("idempotency_key")
         )
     except Problem as problem:
+        again = backend.form_again(form, problem)
         return render(
             request, "new_report.html", s, problem.status, title="New report",
-            errors=problem.messages, values={**form, "categories": categories},
+            errors=problem.messages, values={**again, "categories": categories},
             **_intake_context(landlord),
         )  # fmt: skip
     result = backend.triage_of(

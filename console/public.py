@@ -109,7 +109,8 @@ async def submit(request: Request, landlord: str, svc: Services = Depends(servic
         return render(
             request, "public_report.html", None, problem.status,
             title="Report anti-social behaviour", errors=problem.messages,
-            values={**values, "categories": categories}, form_csrf=values["csrf_token"],
+            values={**backend.form_again(values, problem), "categories": categories},
+            form_csrf=values["csrf_token"],
             **context,
         )  # fmt: skip
     profile = _policy(landlord)

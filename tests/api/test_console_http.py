@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import uuid
 
@@ -120,3 +121,61 @@ async def test_docs_load_nothing_from_another_origin(settings: Settings) -> None
             "/assets/fonts/light-94a07e06a1-v2.woff2",
         ):
             assert (await client.get(asset)).status_code == 200, asset
+
+
+def _key_in(html: str) -> str:
+    found = re.search(r'name="idempotency_key" value="([^"]*)"', html)
+    assert found, "the form has no idempotency key"
+    return found.group(1)
+
+
+async def test_the_report_form_with_a_used_key_and_another_report_is_refused_at_once(
+    api: httpx.AsyncClient,
+) -> None:
+    """Issue 13, point 3 through the console: the form sent again with its key (the Back button)
+    but another report is refused, at once and naming the key, and opens nothing; the form it
+    comes back with carries a new key, so sending that report again opens it."""
+    await _sign_in(api)
+    page = await api.get("/console/new-report")
+    csrf, key = _csrf(page.text), _key_in(page.text)
+    first = {"channel": "phone", "categories": "noise", "description": "Loud music",
+             "name": "Alex", "idempotency_key": key, "csrf_token": csrf}  # fmt: skip
+    made = await api.post("/console/new-report", data=first)
+    assert made.status_code == 201, made.text
+    before = await _open_cases(api)
+    other = {**first, "description": "Shouting in the stairwell", "name": "Jo"}
+
+    refused = await asyncio.wait_for(api.post("/console/new-report", data=other), 20.0)
+
+    assert refused.status_code == 422, refused.text
+    assert "already been sent with different details" in refused.text
+    assert 'href="#Idempotency-Key"' not in refused.text  # no link to a field the page lacks
+    assert await _open_cases(api) == before
+    fresh = _key_in(refused.text)
+    assert fresh != key
+    again = await api.post("/console/new-report", data={**other, "idempotency_key": fresh})
+    assert again.status_code == 201, again.text
+    assert await _open_cases(api) == before + 1
+
+
+async def test_the_public_form_with_a_used_key_and_another_report_is_refused_at_once(
+    api: httpx.AsyncClient,
+) -> None:
+    """The same on the residents' form: a refusal naming nothing they cannot see, a new key."""
+    page = await api.get("/report/X")
+    csrf, key = _csrf(page.text), _key_in(page.text)
+    first = {"categories": "noise", "description": "Loud music every night", "name": "Alex",
+             "address": "1 High Street, AB1 2CD", "preferred_channel": "post",
+             "idempotency_key": key, "csrf_token": csrf}  # fmt: skip
+    made = await api.post("/report/X", data=first)
+    assert made.status_code == 201, made.text
+    other = {**first, "description": "Shouting in the stairwell"}
+
+    refused = await asyncio.wait_for(api.post("/report/X", data=other), 20.0)
+
+    assert refused.status_code == 422, refused.text
+    assert "already been sent with different details" in refused.text
+    fresh = _key_in(refused.text)
+    assert fresh != key
+    again = await api.post("/report/X", data={**other, "idempotency_key": fresh})
+    assert again.status_code == 201, again.text
