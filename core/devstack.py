@@ -63,6 +63,21 @@ def wait_for_port(address: str, timeout: float = 60.0) -> None:
     raise SystemExit(f"nothing answered on {address} within {timeout:.0f} s")
 
 
+def wait_for_temporal(settings: Settings, timeout: float = 60.0) -> None:
+    """Until the dev server serves its namespace: its port opens before its frontend is
+    healthy, and a client that connects in between is refused ("Frontend is not healthy yet")."""
+    wait_for_port(settings.temporal_address, timeout)
+    describe = [
+        temporal_cli(), "operator", "namespace", "describe",
+        "--address", settings.temporal_address, "--namespace", settings.temporal_namespace,
+    ]  # fmt: skip
+    deadline = time.monotonic() + timeout
+    while subprocess.run(describe, capture_output=True, check=False).returncode != 0:
+        if time.monotonic() > deadline:
+            raise SystemExit(f"Temporal at {settings.temporal_address} is not serving")
+        time.sleep(0.2)
+
+
 @dataclass
 class Component:
     name: str
@@ -151,7 +166,7 @@ def main() -> None:
     signal.signal(signal.SIGTERM, lambda *_: supervisor.stopping.set())
     try:
         supervisor.start(dev_server)
-        wait_for_port(settings.temporal_address)
+        wait_for_temporal(settings)
         for component in supervisor.components[1:]:
             supervisor.start(component)
         wait_for_port(f"{settings.api_host}:{settings.api_port}")

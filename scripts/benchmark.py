@@ -45,7 +45,7 @@ from temporalio.common import WorkflowIDConflictPolicy
 from api.app import create_app
 from api.auth import mint_token
 from api.deps import Services
-from core.devstack import dev_server_command, wait_for_port
+from core.devstack import dev_server_command, wait_for_temporal
 from core.settings import Settings
 from core.temporal import connect
 from db.engine import create_engine, session_factory
@@ -150,7 +150,7 @@ class Stack:
         await seed_development_staff(self.settings.resolved_database_url, known_landlords())
         command = dev_server_command(self.settings)
         self.children.append(subprocess.Popen(command))  # noqa: ASYNC220 - start-up only
-        await asyncio.to_thread(wait_for_port, self.settings.temporal_address)
+        await asyncio.to_thread(wait_for_temporal, self.settings)
 
     def start(self, module: str) -> subprocess.Popen[bytes]:
         child = subprocess.Popen([sys.executable, "-m", module], env=self.env)

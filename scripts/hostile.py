@@ -25,7 +25,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from api.auth import mint_token
-from core.devstack import dev_server_command, wait_for_port
+from core.devstack import dev_server_command, wait_for_port, wait_for_temporal
 from db.engine import create_engine, session_factory
 from db.migrate import upgrade
 from db.models import CaseEvent
@@ -71,7 +71,7 @@ def run(folder: Path, examples: int, scenarios: int, phases: str, extra: list[st
                 stderr=subprocess.DEVNULL,
             )
         )
-        wait_for_port(stack.settings.temporal_address)
+        wait_for_temporal(stack.settings)
         stack.start("workers.main")
         stack.children.append(
             subprocess.Popen([sys.executable, "-m", "api.main"], env=stack.env,

@@ -52,7 +52,7 @@ from api.auth import Principal, mint_token
 from api.deps import Services
 from api.idempotency import staff_scope
 from contracts.case import workflow_id
-from core.devstack import dev_server_command, wait_for_port
+from core.devstack import dev_server_command, wait_for_temporal
 from core.temporal import connect
 from db.engine import create_engine, session_factory
 from db.idempotency import key_hash
@@ -156,7 +156,7 @@ class Soak:
         self.server = subprocess.Popen(
             dev_server_command(self.stack.settings), stdout=subprocess.DEVNULL
         )
-        wait_for_port(self.stack.settings.temporal_address)
+        wait_for_temporal(self.stack.settings)
 
     def start_worker(self) -> None:
         self.worker = subprocess.Popen([sys.executable, "-m", "workers.main"], env=self.stack.env)
