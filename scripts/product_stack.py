@@ -14,10 +14,10 @@ from typing import Any
 
 import uvicorn
 from temporalio.testing import WorkflowEnvironment
-from workflows.search_attributes import ALL as SEARCH_ATTRIBUTES
 
 from api.app import create_app
 from api.deps import Services
+from contracts.search_attributes import ALL as SEARCH_ATTRIBUTES
 from core.devstack import temporal_cli
 from core.settings import Settings
 from core.temporal import data_converter
