@@ -19,6 +19,8 @@ from services.records import (
     referral_of_case,
 )
 from services.records import letters as store
+from services.tasks import TaskAlreadyClosed, TaskNotFound
+from services.tasks import close_task as close
 
 router = APIRouter(tags=["tasks and referrals"])
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
@@ -83,16 +85,14 @@ async def close_task(
     svc: Services = Depends(services),
 ) -> TaskOut:
     """The reason is kept on the task; the case's timeline records that it was closed."""
-    async with svc.sessions() as session, session.begin():
-        task = await store.find_task(session, principal.landlord, task_id)
-        if task is None:
-            raise HTTPException(status.HTTP_404_NOT_FOUND, f"no task {task_id}")
-        if task.done_at is not None:
-            raise HTTPException(
-                status.HTTP_409_CONFLICT,
-                {"reason": f"Task {task_id} is already closed ({task.close_reason or 'done'})."},
-            )
-        await store.close_task(session, task, principal.user_id, body.reason)
+    try:
+        task = await close(
+            svc.sessions, principal.landlord, task_id, principal.user_id, body.reason
+        )
+    except TaskNotFound:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no task {task_id}") from None
+    except TaskAlreadyClosed as closed:
+        raise HTTPException(status.HTTP_409_CONFLICT, {"reason": str(closed)}) from None
     return _task_out(task)
 
 

@@ -7,14 +7,13 @@ with the same idempotency), so the console adds no rule of its own. When the API
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
 
 from fastapi import HTTPException
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import and_, case, func, or_, select, update
 from temporalio.service import RPCError
 
 from api import reports as api_reports
@@ -25,17 +24,27 @@ from api.cases import start_case
 from api.deps import Services
 from api.idempotency import KEY_HEADER
 from api.schemas import CaseOut, OpenCaseIn
+from api.tasks import CloseTaskIn
 from core.agencies import agency_codes
 from core.bank_holidays import calendar_for
-from db import queries
-from db.models import Case, CaseEvent, Letter, OfficerTask, Party, Referral
-from db.models import Escalation as EscalationRow
 from domain.actions import ActionRules, rules_for
 from domain.calendar import WorkingCalendar
 from domain.case import CaseView
 from domain.errors import UnknownValueError
 from domain.policy import PolicyProfile, load_policy
 from domain.triage import TriageResult, VulnerabilityAnswers, triage
+from services.records import (
+    CaseEvent,
+    EscalationRow,
+    Letter,
+    OfficerTask,
+    Party,
+    Referral,
+    console_queries,
+    queries,
+)
+from services.records import CaseRow as Case
+from services.tasks import TaskAlreadyClosed, TaskNotFound, close_task
 
 PAGE_SIZE = 25
 
@@ -141,14 +150,7 @@ def deadline_status(due: datetime | None, b: Boundaries) -> str:
     return "on_track"
 
 
-@dataclass
-class CaseListing:
-    rows: list[Case]
-    total: int
-    page: int
-    pages: int
-    counts: dict[str, int]
-    names: dict[str, str] = field(default_factory=dict)  # reference -> complainant's name
+CaseListing = console_queries.MyCasesPage
 
 
 async def my_cases(
@@ -164,70 +166,13 @@ async def my_cases(
     page: int = 1,
 ) -> tuple[CaseListing, Boundaries]:
     b = boundaries(principal.landlord, datetime.now(UTC))
-    where: list[Any] = [Case.landlord == principal.landlord, Case.closed_at.is_(None)]
-    if who == "mine":
-        where.append(Case.officer_id == principal.user_id)
-    elif who == "unassigned":
-        where.append(Case.officer_id.is_(None))
-    if stage:
-        where.append(Case.stage == stage)
-    if tier:
-        where.append(Case.tier == tier)
-    if flag in ("hate_incident", "domestic_abuse", "anonymous", "escalated"):
-        where.append(getattr(Case, flag).is_(True))
-    if q:
-        pattern = f"%{q.strip()}%"
-        named = select(Party.reference).where(Party.name.ilike(pattern))
-        where.append(or_(Case.reference.ilike(pattern), Case.reference.in_(named)))
-    due = Case.next_deadline_at
-    counted = select(
-        func.count(),
-        func.sum(case((due <= b.now, 1), else_=0)),
-        func.sum(case((and_(due > b.now, due < b.end_of_today), 1), else_=0)),
-        func.sum(case((and_(due >= b.end_of_today, due < b.soon), 1), else_=0)),
-    ).where(*where)
-    windows = {
-        "overdue": due <= b.now,
-        "today": and_(due > b.now, due < b.end_of_today),
-        "soon": and_(due >= b.end_of_today, due < b.soon),
-        "on_track": or_(due >= b.soon, due.is_(None)),
-    }
-    listed = list(where)
-    if status in windows:
-        listed.append(windows[status])
-    async with svc.sessions() as session:
-        total_all, overdue, today, soon = (await session.execute(counted)).one()
-        total = await session.scalar(select(func.count()).select_from(Case).where(*listed)) or 0
-        pages = max(1, -(-int(total) // PAGE_SIZE))
-        page = min(max(1, page), pages)
-        rows = list(
-            await session.scalars(
-                select(Case)
-                .where(*listed)
-                .order_by(due.is_(None), due, Case.reference)
-                .limit(PAGE_SIZE)
-                .offset((page - 1) * PAGE_SIZE)
-            )
-        )
-        names = await _complainant_names(session, [r.reference for r in rows])
-    counts = {
-        "open": int(total_all or 0),
-        "overdue": int(overdue or 0),
-        "today": int(today or 0),
-        "soon": int(soon or 0),
-    }
-    return CaseListing(rows, int(total), page, pages, counts, names), b
-
-
-async def _complainant_names(session: Any, references: list[str]) -> dict[str, str]:
-    if not references:
-        return {}
-    rows = await session.execute(
-        select(Party.reference, Party.name, Party.anonymous).where(
-            Party.reference.in_(references), Party.role == "complainant"
-        )
+    wanted = console_queries.MyCasesFilter(
+        principal.landlord, principal.user_id, who, stage, tier, status, flag, q
     )
-    return {ref: ("Anonymous" if anon else (name or "Not given")) for ref, name, anon in rows}
+    windows = console_queries.Windows(b.now, b.end_of_today, b.soon)
+    async with svc.sessions() as session:
+        listing = await console_queries.my_cases(session, wanted, windows, page, PAGE_SIZE)
+    return listing, b
 
 
 # ---- one case -------------------------------------------------------------------------------
@@ -264,78 +209,48 @@ async def view(svc: Services, reference: str) -> CaseView | None:
 
 
 async def case_record(svc: Services, principal: Principal, reference: str) -> CaseRecord:
-    from db.models import ReportDetails
-
     row = await case_row(svc, principal, reference)
     current = await view(svc, reference)
     async with svc.sessions() as session:
-        parties = list(
-            await session.scalars(
-                select(Party).where(Party.reference == reference).order_by(Party.id)
-            )
-        )
-        details = await session.get(ReportDetails, reference)
+        parties = await console_queries.parties(session, reference)
+        description = await console_queries.description(session, reference)
         events = await queries.timeline(session, reference)
-        letters = list(
-            await session.scalars(
-                select(Letter).where(Letter.reference == reference).order_by(Letter.created_at)
-            )
-        )
-        referrals = list(
-            await session.scalars(
-                select(Referral).where(Referral.reference == reference).order_by(Referral.made_at)
-            )
-        )
-        tasks = list(
-            await session.scalars(
-                select(OfficerTask)
-                .where(OfficerTask.reference == reference)
-                .order_by(OfficerTask.done_at.is_not(None), OfficerTask.created_at)
-            )
-        )
-    return CaseRecord(
-        row, current, parties, details.description if details else None, events, letters,
-        referrals, tasks,
-    )  # fmt: skip
+        letters = await console_queries.letters(session, reference)
+        referrals = await console_queries.referrals(session, reference)
+        tasks = await console_queries.tasks(session, reference)
+    return CaseRecord(row, current, parties, description, events, letters, referrals, tasks)
 
 
 async def letter_pdf(svc: Services, principal: Principal, reference: str, letter_id: int) -> bytes:
-    from db.models import LetterDocument
-
     await case_row(svc, principal, reference)
     async with svc.sessions() as session:
-        letter = await session.get(Letter, letter_id)
-        if letter is None or letter.reference != reference:
+        letter = await console_queries.letter_of_case(session, reference, letter_id)
+        if letter is None:
             raise Problem([(None, "There is no such letter on this case.")], 404)
-        document = await session.get(LetterDocument, letter.key)
-    if document is None:
+        pdf = await console_queries.letter_document(session, letter)
+    if pdf is None:
         raise Problem([(None, "This letter has no PDF.")], 404)
-    return document.pdf
+    return pdf
 
 
-async def mark_task_done(svc: Services, principal: Principal, reference: str, task_id: int) -> None:
+async def close_task_of_case(
+    svc: Services, principal: Principal, reference: str, task_id: int, reason: str
+) -> None:
+    """As ``POST /tasks/{task_id}/close`` (the same input and service), for a task of this case."""
     await case_row(svc, principal, reference)
-    now = datetime.now(UTC)
-    async with svc.sessions() as session, session.begin():
-        task = await session.get(OfficerTask, task_id)
-        if task is None or task.reference != reference:
-            raise Problem([(None, "There is no such task on this case.")], 404)
-        if task.done_at is not None:
-            return  # a second click changes nothing
-        await session.execute(
-            update(OfficerTask).where(OfficerTask.id == task_id).values(done_at=now)
-        )
-        session.add(
-            CaseEvent(
-                key=f"{task.key}:done",
-                reference=reference,
-                occurred_at=now,
-                actor=principal.user_id,
-                action="task_done",
-                summary=f"Task marked done: {task.summary}",
-                data={"task": task.key},
-            )
-        )
+    try:
+        body = CloseTaskIn.model_validate({"reason": reason})
+    except ValidationError as invalid:
+        raise validation_problem(invalid) from None
+    try:
+        await close_task(
+            svc.sessions, principal.landlord, task_id, principal.user_id, body.reason,
+            reference=reference,
+        )  # fmt: skip
+    except TaskNotFound:
+        raise Problem([(None, "There is no such task on this case.")], 404) from None
+    except TaskAlreadyClosed:
+        return  # a second click changes nothing
 
 
 # ---- acting ---------------------------------------------------------------------------------
@@ -408,42 +323,17 @@ async def approvals(svc: Services, principal: Principal) -> list[Case]:
         return await queries.awaiting_approval(session, principal.landlord)
 
 
-@dataclass(frozen=True)
-class OfficerLoad:
-    officer_id: str | None
-    open_cases: int
-    overdue: int
-    escalated: int
+OfficerLoad = console_queries.OfficerLoad
 
 
 async def team(svc: Services, principal: Principal) -> list[OfficerLoad]:
-    now = datetime.now(UTC)
     async with svc.sessions() as session:
-        rows = await session.execute(
-            select(
-                Case.officer_id,
-                func.count(),
-                func.sum(case((Case.next_deadline_at <= now, 1), else_=0)),
-                func.sum(case((Case.escalated.is_(True), 1), else_=0)),
-            )
-            .where(Case.landlord == principal.landlord, Case.closed_at.is_(None))
-            .group_by(Case.officer_id)
-            .order_by(Case.officer_id)
-        )
-        return [OfficerLoad(o, int(n), int(late or 0), int(esc or 0)) for o, n, late, esc in rows]
+        return await console_queries.team(session, principal.landlord, datetime.now(UTC))
 
 
 async def officer_cases(svc: Services, principal: Principal, officer: str | None) -> list[Case]:
-    who = Case.officer_id.is_(None) if officer is None else Case.officer_id == officer
     async with svc.sessions() as session:
-        return list(
-            await session.scalars(
-                select(Case)
-                .where(Case.landlord == principal.landlord, Case.closed_at.is_(None), who)
-                .order_by(Case.next_deadline_at.is_(None), Case.next_deadline_at)
-                .limit(200)
-            )
-        )
+        return await console_queries.officer_cases(session, principal.landlord, officer)
 
 
 async def history(svc: Services, principal: Principal, reference: str) -> list[Any]:

@@ -155,13 +155,26 @@ async def act(
 
 @router.post("/cases/{reference}/tasks/{task_id}/done")
 async def task_done(
+    request: Request,
     reference: str,
     task_id: int,
-    _form: dict[str, str] = Depends(checked_form),
+    form: dict[str, str] = Depends(checked_form),
     s: Session = Depends(session),
     svc: Services = Depends(services),
 ) -> Response:
-    await backend.mark_task_done(svc, s.principal, reference, task_id)
+    """As the API's ``POST /tasks/{task_id}/close``: the officer says what was done."""
+    reason = form.get("reason", "")
+    try:
+        await backend.close_task_of_case(svc, s.principal, reference, task_id, reason)
+    except Problem as problem:
+        if problem.status == 404:
+            raise
+        field = f"task-{task_id}-reason"
+        errors = [(field if f else None, message) for f, message in problem.messages]
+        return await _case_page(
+            request, s, svc, reference, errors=errors, submitted={field: reason},
+            status_code=problem.status,
+        )  # fmt: skip
     return see_other(f"/console/cases/{reference}?done=task#tasks")
 
 

@@ -11,6 +11,7 @@ from console.forms import Choice, action_form, parse
 from domain.actions import ACTIONS, Actor
 
 OPTIONS = {"tier": [Choice("general", "General")], "agency": [Choice("police", "Police")]}
+ACTION_MODELS = {rules.name: rules.input_model for rules in ACTIONS}
 SAMPLE = {"text": "x-1", "number": "1", "datetime": "2026-11-30T21:15", "list": "noise, other"}
 
 ACTION_MODELS = {rules.name: rules.input_model for rules in ACTIONS}

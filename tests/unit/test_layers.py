@@ -7,7 +7,17 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("api", "services", "activities", "workflows", "contracts", "domain", "core", "workers")
+PACKAGES = (
+    "api",
+    "console",
+    "services",
+    "activities",
+    "workflows",
+    "contracts",
+    "domain",
+    "core",
+    "workers",
+)
 # Session and engine types, and the errors an outage raises (a 503, issue 13) only: no
 # select/update/delete/text and no Core expressions.
 ALLOWED = {"sqlalchemy.ext.asyncio", "sqlalchemy.exc"}
