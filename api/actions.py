@@ -129,6 +129,18 @@ async def _check_officer(
         )
 
 
+async def checked_action(
+    svc: Services, principal: Principal, reference: str, rules: ActionRules, fields: dict[str, Any]
+) -> ActionBase:
+    """An action as the API and the console take it: the actor's role from the declaration, the
+    R38 agency and staff-directory checks, then the action's own model. Raises the model's
+    ValidationError (its cross-field checks) for each caller to word for its own page."""
+    actor = actor_for(principal, rules)
+    _check_agency(svc, fields)
+    await _check_officer(svc, principal, reference, rules.name, fields)
+    return rules.input_model.model_validate({**fields, "actor": actor, "type": rules.name})
+
+
 def _register(rules: ActionRules) -> None:
     action_type, model = rules.name, rules.input_model
     body_model = _body_model(model)
@@ -140,12 +152,9 @@ def _register(rules: ActionRules) -> None:
         idempotency_key: str | None = KeyHeader,
         svc: Services = Depends(services),
     ) -> CaseOut:
-        actor = actor_for(principal, rules)
         fields = cast(BaseModel, body).model_dump()
-        _check_agency(svc, fields)
-        await _check_officer(svc, principal, reference, action_type, fields)
-        try:  # the action's own cross-field checks (e.g. warning terms only with a warning)
-            action = model.model_validate({**fields, "actor": actor, "type": action_type})
+        try:
+            action = await checked_action(svc, principal, reference, rules, fields)
         except ValidationError as invalid:
             raise RequestValidationError(invalid.errors(include_url=False)) from None
         return await perform(svc, principal, reference, (action_type, action), idempotency_key)

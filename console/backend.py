@@ -18,7 +18,7 @@ from temporalio.service import RPCError
 
 from api import reports as api_reports
 from api.access import case_for, case_handle
-from api.actions import _check_agency, _check_officer, actor_for, perform
+from api.actions import checked_action, perform
 from api.auth import Principal
 from api.cases import start_case
 from api.deps import Services
@@ -279,13 +279,8 @@ async def act(
     rules = action_rules(action_type)
     try:
         await case_row(svc, principal, reference)
-        actor = actor_for(principal, rules)
-        _check_agency(svc, fields)
-        await _check_officer(svc, principal, reference, action_type, fields)
         try:
-            action = rules.input_model.model_validate(
-                {**fields, "actor": actor, "type": action_type}
-            )
+            action = await checked_action(svc, principal, reference, rules, fields)
         except ValidationError as invalid:
             raise validation_problem(invalid) from None
         return await perform(svc, principal, reference, (action_type, action), key)
