@@ -4,7 +4,7 @@
 FROM node:22-bookworm-slim AS assets
 WORKDIR /assets
 COPY package.json package-lock.json ./
-RUN npm ci --omit=peer --ignore-scripts --no-audit --no-fund --loglevel=error
+RUN npm ci --omit=peer --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error
 
 FROM python:3.11-slim-bookworm
 

@@ -24,6 +24,7 @@ from api import (
 )
 from api.deps import Services
 from api.limits import BodySizeLimit
+from api.oidc import OidcProvider
 from console import mount as mount_console
 from core.settings import Settings
 from core.temporal import connect
@@ -60,6 +61,9 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     errors.install(app)
     if services is not None:
         app.state.services = services
+    # The landlord's identity provider, trusted by the API's bearer tokens and the console's
+    # sign-in; its key cache lives as long as the app.
+    app.state.oidc = OidcProvider(settings) if settings.oidc_enabled else None
     app.include_router(health.router)
     app.include_router(cases.router)
     app.include_router(oversight.router)

@@ -1,40 +1,38 @@
-"""Bearer tokens (PyJWT, HS256) carrying the user id, roles and landlord.
+"""Bearer tokens: the landlord's identity provider's access tokens (RS256/ES256, api/oidc.py),
+and in development HS256 tokens minted by ``asb-token`` carrying the user id, roles and landlord.
 
-Officers act on their landlord's cases; supervisors also approve and reassign; admins have the
-supervisor's powers. Nobody sees another landlord's cases.
+Production refuses the development tokens: staff sign in through the provider, whose groups
+map to roles and a landlord (api/identity.py). Using a provider's token keeps the staff
+directory in step with its claims.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
+import logging
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Literal
+from typing import Any
 
 import jwt
-from fastapi import Depends, HTTPException, status
+from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from api.deps import Services, services
+from api.identity import NotMapped, principal_from_claims, staff_values
+from api.oidc import InvalidToken, OidcProvider, ProviderUnavailable
+from api.principal import ROLES, STAFF, SUPERVISORS, Principal, Role
 from core.settings import Settings
+from services.records import sync_staff
 
-Role = Literal["officer", "supervisor", "admin"]
-ROLES: tuple[Role, ...] = ("officer", "supervisor", "admin")
-STAFF: tuple[Role, ...] = ("officer", "supervisor", "admin")
-SUPERVISORS: tuple[Role, ...] = ("supervisor", "admin")
+__all__ = ["ROLES", "STAFF", "SUPERVISORS", "Principal", "Role"]
+log = logging.getLogger(__name__)
+
 ALGORITHM = "HS256"
 ISSUER = "asb-case-engine"
 
-_bearer = HTTPBearer(auto_error=False, description="A token from `asb-token` or your IdP")
-
-
-class Principal(BaseModel):
-    user_id: str
-    roles: list[Role]
-    landlord: str
-
-    def has_any(self, *roles: str) -> bool:
-        return any(role in self.roles for role in roles)
+_bearer = HTTPBearer(auto_error=False, description="An access token of your identity provider "
+                     "(development: one from `asb-token`)")  # fmt: skip
 
 
 def mint_token(
@@ -91,13 +89,72 @@ def decode_token(token: str, settings: Settings) -> Principal:
         raise _unauthorised(f"invalid token: {invalid}") from None
 
 
+def provider_of(request: Request) -> OidcProvider | None:
+    found: OidcProvider | None = getattr(request.app.state, "oidc", None)
+    return found
+
+
+async def keep_staff_in_step(
+    svc: Services, provider: OidcProvider, principal: Principal, claims: Mapping[str, Any]
+) -> None:
+    """The staff directory follows the provider (name, email, job title); written only when
+    the claims differ from what this process last wrote for the person."""
+    claimed = staff_values(claims, svc.settings)
+    seen = (principal.landlord, principal.user_id)
+    if provider.synced.get(seen) == claimed:
+        return
+    async with svc.sessions() as session, session.begin():
+        await sync_staff(session, principal.landlord, principal.user_id, claimed)
+    provider.synced[seen] = claimed
+
+
+async def principal_of_provider_token(
+    token: str,
+    svc: Services,
+    provider: OidcProvider | None,
+    audience: str | None = None,
+    nonce: str | None = None,
+) -> Principal:
+    """Who a provider's token (access token, or the console's ID token) says is calling."""
+    if provider is None:
+        raise _unauthorised("invalid token: this service trusts no identity provider "
+                            "(ASB_OIDC_ISSUER is not set)")  # fmt: skip
+    try:
+        claims = await provider.verify(token, audience, nonce)
+        principal = principal_from_claims(claims, svc.settings)
+    except InvalidToken as invalid:
+        raise _unauthorised(str(invalid)) from None
+    except ProviderUnavailable as down:
+        log.warning("%s", down)
+        raise HTTPException(
+            status.HTTP_503_SERVICE_UNAVAILABLE, "the identity provider cannot be reached"
+        ) from None
+    except NotMapped as unmapped:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, f"signed in, but {unmapped}") from None
+    await keep_staff_in_step(svc, provider, principal, claims)
+    return principal
+
+
 async def authenticated(
+    request: Request,
     credentials: HTTPAuthorizationCredentials | None = Depends(_bearer),
     svc: Services = Depends(services),
 ) -> Principal:
     if credentials is None:
         raise _unauthorised("a bearer token is required")
-    return decode_token(credentials.credentials, svc.settings)
+    token = credentials.credentials
+    try:
+        algorithm = jwt.get_unverified_header(token).get("alg")
+    except jwt.PyJWTError as invalid:
+        raise _unauthorised(f"invalid token: {invalid}") from None
+    if algorithm != ALGORITHM:
+        return await principal_of_provider_token(token, svc, provider_of(request))
+    if svc.settings.environment == "production":
+        raise _unauthorised(
+            "invalid token: development tokens (HS256) are refused in production; "
+            "use an access token of the identity provider"
+        )
+    return decode_token(token, svc.settings)
 
 
 def require_roles(*roles: Role) -> Callable[..., Awaitable[Principal]]:

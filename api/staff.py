@@ -1,6 +1,7 @@
 """The staff directory: how letters name officers (display name, job title, phone, email).
 
-Supervisors and admins manage it; the identity provider will keep it in step from claims.
+Supervisors and admins manage it; the identity provider keeps name, email and job title in step
+from its claims (api/auth.py).
 A case can be given only to an active member of its landlord's directory (api/actions.py).
 """
 
@@ -35,9 +36,17 @@ class StaffIn(BaseModel):
     active: bool = True
 
 
-class StaffOut(StaffIn):
+class StaffOut(BaseModel):
+    """An entry as kept: one added from the identity provider's claims may lack the phone or
+    job title until a supervisor completes it (it is inactive until then: db/staff.py)."""
+
     staff_id: str
     landlord: str
+    display_name: str
+    job_title: str
+    phone: str
+    email: str
+    active: bool
     updated_at: datetime
 
 

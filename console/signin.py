@@ -1,6 +1,7 @@
-"""Signing in and out. In development a page lets you pick a user, role and landlord; in
-production this page is refused and a landlord's identity provider will sign people in (a later
-issue), ending in the same :func:`console.session.start_session`."""
+"""Signing in and out. With an identity provider set (``ASB_OIDC_ISSUER``) the sign-in page
+sends the browser to it (console/oidc.py); without one, in development, a page lets you pick a
+user, role and landlord, and production refuses it. Both end in the same
+:func:`console.session.start_session`."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from api.auth import Principal, Role
 from api.deps import Services, services
+from console import oidc
 from console.session import (
     anonymous_csrf,
     anonymous_csrf_ok,
@@ -46,6 +48,8 @@ async def home() -> Response:
 async def sign_in_page(
     request: Request, next: str | None = None, svc: Services = Depends(services)
 ) -> Response:
+    if svc.settings.oidc_enabled:
+        return await oidc.start(request, svc, _safe_next(next))
     if svc.settings.environment == "production":
         raise Forbidden("Sign in through your landlord's account.")
     token = anonymous_csrf(request)
@@ -67,7 +71,7 @@ async def sign_in(
     csrf_token: str = Form(""),
     svc: Services = Depends(services),
 ) -> Response:
-    if svc.settings.environment == "production":
+    if svc.settings.environment == "production" or svc.settings.oidc_enabled:
         raise Forbidden("Sign in through your landlord's account.")
     if not anonymous_csrf_ok(request, csrf_token):
         raise Forbidden("This form has expired. Go back, reload the page and try again.")
@@ -90,6 +94,18 @@ async def sign_in(
         response, svc.settings, Principal(user_id=user_id, roles=[role], landlord=landlord)
     )
     return response
+
+
+@router.get("/sign-in/callback", response_class=HTMLResponse, name="oidc_callback")
+async def oidc_callback(
+    request: Request,
+    code: str = "",
+    state: str = "",
+    error: str | None = None,
+    svc: Services = Depends(services),
+) -> Response:
+    """Where the identity provider sends the browser back (register this URL there)."""
+    return await oidc.finish(request, svc, code, state, error)
 
 
 @router.post("/sign-out")

@@ -56,6 +56,51 @@ class Settings(BaseSettings):
         description="Longest lifetime a bearer token may have; a token issued for longer is "
         "refused",
     )
+    # Sign-in through the landlord's OpenID Connect provider (api/oidc.py, console/oidc.py).
+    oidc_issuer: str = Field(
+        "",
+        description="Issuer URL of the OpenID Connect provider (its metadata is at "
+        "<issuer>/.well-known/openid-configuration); empty means development sign-in only",
+    )
+    oidc_client_id: str = Field("", description="The console's client id at the provider")
+    oidc_client_secret: SecretStr = Field(
+        SecretStr(""), description="The console's client secret; empty for a public client (PKCE)"
+    )
+    oidc_scopes: str = Field(
+        "openid profile email", description="Scopes the console asks for, space-separated"
+    )
+    oidc_audience: str = Field(
+        "",
+        description="The 'aud' the API accepts in access tokens; empty means the client id",
+    )
+    oidc_redirect_url: str = Field(
+        "",
+        description="The console's callback URL registered at the provider "
+        "(https://<host>/console/sign-in/callback); empty means derived from the request",
+    )
+    oidc_groups_claim: str = Field(
+        "groups", description="Claim holding the user's groups (or app roles: 'roles')"
+    )
+    oidc_role_map: str = Field(
+        "",
+        description="Groups to roles, 'group=role,...' (roles: officer, supervisor, admin); "
+        "a user in no mapped group is refused",
+    )
+    oidc_landlord_claim: str = Field(
+        "", description="Claim whose value is the user's landlord code; empty means the map"
+    )
+    oidc_landlord_map: str = Field(
+        "", description="Groups to landlords, 'group=landlord,...' (landlord codes)"
+    )
+    oidc_job_title_claim: str = Field(
+        "", description="Claim holding the job title letters print (e.g. jobTitle); empty: none"
+    )
+    oidc_jwks_refresh_seconds: int = Field(
+        60,
+        ge=0,
+        description="Least time between two JWKS downloads caused by an unknown key id (a "
+        "forged kid cannot hammer the provider)",
+    )
     intake_per_minute: int = Field(10, description="Public reports allowed per client per minute")
     intake_limiter: str = Field(
         "memory",
@@ -157,6 +202,10 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{(self.data_dir / 'asb.db').as_posix()}"
+
+    @property
+    def oidc_enabled(self) -> bool:
+        return bool(self.oidc_issuer)
 
     @property
     def keyring(self) -> Keyring:

@@ -58,6 +58,35 @@ async def put_staff(
     return member, False
 
 
+LETTER_FIELDS = ("display_name", "job_title", "phone", "email")
+
+
+async def sync_staff(
+    session: AsyncSession, landlord: str, staff_id: str, claimed: dict[str, str]
+) -> StaffMember:
+    """Keep an entry in step with the identity provider's claims (non-blank values only, so
+    a claim the provider does not send never blanks what a supervisor entered). A person new
+    to the directory is added, active only when the claims gave every field a letter prints:
+    otherwise letters would sign with a blank phone or title, so a supervisor completes the
+    entry (PUT /staff/{id}) and it signs letters from then on. ``active`` is never changed
+    here: a leaver switched off stays off."""
+    member = await find_staff(session, landlord, staff_id)
+    if member is None:
+        values = {name: claimed.get(name, "") for name in LETTER_FIELDS}
+        member, _ = await put_staff(
+            session, landlord, staff_id, {**values, "active": all(values.values())}
+        )
+        return member
+    changed = {
+        name: value
+        for name, value in claimed.items()
+        if name in LETTER_FIELDS and value and getattr(member, name) != value
+    }
+    if changed:
+        member, _ = await put_staff(session, landlord, staff_id, changed)
+    return member
+
+
 def seed_entries() -> list[dict[str, Any]]:
     """The development directory (db/staff_seed.toml), one entry per person."""
     text = (resources.files("db") / "staff_seed.toml").read_text("utf-8")

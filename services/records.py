@@ -17,7 +17,7 @@ from db.models import CaseEvent, Letter, OfficerTask, Party, Referral
 from db.models import Escalation as EscalationRow
 from db.queries import Position
 from db.repository import case_referrals, landlords_of, record_referral_response, referral_of_case
-from db.staff import find_staff, is_active_staff, list_staff, put_staff
+from db.staff import find_staff, is_active_staff, list_staff, put_staff, sync_staff
 
 __all__ = [
     "CaseEvent",
@@ -47,4 +47,5 @@ __all__ = [
     "reports",
     "session_factory",
     "status_sentence",
+    "sync_staff",
 ]
