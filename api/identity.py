@@ -37,6 +37,12 @@ def parse_map(text: str, setting: str, allowed: tuple[str, ...] | list[str]) -> 
     return mapping
 
 
+def check_maps(settings: Settings) -> None:
+    """Fail at start-up, naming the setting, rather than at every sign-in."""
+    parse_map(settings.oidc_role_map, "ASB_OIDC_ROLE_MAP", ROLES)
+    parse_map(settings.oidc_landlord_map, "ASB_OIDC_LANDLORD_MAP", known_landlords())
+
+
 def _groups(claims: Mapping[str, Any], claim: str) -> list[str]:
     value = claims.get(claim, [])
     if isinstance(value, str):

@@ -20,6 +20,7 @@ from typing import Any
 import httpx
 import jwt
 
+from api.identity import check_maps
 from core.settings import Settings
 
 ALGORITHMS = ("RS256", "ES256")
@@ -37,6 +38,7 @@ class ProviderUnavailable(Exception):
 
 class OidcProvider:
     def __init__(self, settings: Settings, clock: Callable[[], float] = time.monotonic) -> None:
+        check_maps(settings)
         self.issuer = settings.oidc_issuer
         self.client_id = settings.oidc_client_id
         self.audience = settings.oidc_audience or settings.oidc_client_id

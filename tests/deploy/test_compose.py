@@ -91,8 +91,14 @@ def test_every_service_is_supervised_and_checked(tmp_path: Path) -> None:
     assert {p["target"] for p in _ports(services["caddy"])} == {80, 443}
     for name in ("temporal-ui", "prometheus"):
         assert all(p.get("host_ip") == "127.0.0.1" for p in _ports(services[name])), name
-    # The UI has no sign-in, so there is no token to pass to the codec endpoint.
-    assert "TEMPORAL_CODEC_PASS_ACCESS_TOKEN" not in services["temporal-ui"]["environment"]
+    # The UI signs in with the landlord's provider and passes the user's token to /codec (#16).
+    ui = services["temporal-ui"]["environment"]
+    assert ui["TEMPORAL_AUTH_ENABLED"] == "true" and ui["TEMPORAL_AUTH_TYPE"] == "oidc"
+    assert ui["TEMPORAL_AUTH_ISSUER_URL"] == services["api"]["environment"]["ASB_OIDC_ISSUER"]
+    assert ui["TEMPORAL_AUTH_CLIENT_ID"] == services["api"]["environment"]["ASB_OIDC_CLIENT_ID"]
+    assert ui["TEMPORAL_CODEC_PASS_ACCESS_TOKEN"] == "true"
+    assert ui["TEMPORAL_CODEC_ENDPOINT"] == "https://value-of-asb_public_host/codec"
+    assert services["api"]["environment"]["ASB_CODEC_CORS_ORIGINS"] == "http://localhost:8080"
 
 
 def _ports(service: dict[str, Any]) -> list[dict[str, Any]]:
