@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import json
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -198,6 +199,22 @@ async def test_production_refuses_development_tokens(provider: Provider) -> None
         answer = await client.get("/staff", headers=bearer(token))
     assert answer.status_code == 401
     assert "refused in production" in answer.json()["detail"]
+
+
+async def test_an_unreachable_provider_is_a_503_not_a_refusal() -> None:
+    """Staff are not told their token is bad when the provider is down."""
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))  # bound, never listening: connections are refused
+    issuer = f"http://127.0.0.1:{closed.getsockname()[1]}"
+    settings = Settings(**oidc_settings(issuer))
+    app = create_app(settings, Services(settings, None, None, None))  # type: ignore[arg-type]
+    token = ".".join([_segment({"alg": "RS256", "kid": "k1"}), _segment({"sub": "a"}), "c2ln"])
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://api") as client:
+        answer = await client.get("/staff", headers=bearer(token))
+    closed.close()
+    assert answer.status_code == 503
+    assert answer.json()["detail"] == "the identity provider cannot be reached"
 
 
 async def test_the_codec_decodes_for_a_providers_supervisor_of_the_cases_landlord(
