@@ -58,7 +58,7 @@ async def test_an_access_token_from_the_code_flow_opens_the_api(
     with the role and landlord the person's groups map to; the staff directory learns them."""
     provider.sign_in_as(OFFICER)
     tokens = await provider.code_flow_tokens()
-    assert header(tokens["access_token"])["alg"] == "RS256"
+    assert header(tokens["access_token"])["alg"] in ("RS256", "ES256")  # a JWT, not opaque
 
     answer = await api.get("/staff/olu.okafor", headers=bearer(tokens["access_token"]))
 
@@ -70,6 +70,9 @@ async def test_an_access_token_from_the_code_flow_opens_the_api(
     )  # fmt: skip
     # No phone in the claims: letters cannot sign with this entry until a supervisor adds it.
     assert entry["phone"] == "" and entry["active"] is False
+    # The ID token is for the console (aud = the client id), not a key to the API.
+    id_token = await api.get("/staff", headers=bearer(tokens["id_token"]))
+    assert id_token.status_code == 401 and "Audience doesn't match" in id_token.json()["detail"]
 
 
 async def test_claims_never_blank_what_a_supervisor_entered(
