@@ -12,7 +12,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, HTTPException, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.access import case_for
+from api.access import Route, read_case_for
 from api.auth import STAFF, Principal, require_roles
 from api.deps import Services, services
 from api.errors import unprocessable
@@ -83,7 +83,7 @@ async def case_letters(
     svc: Services = Depends(services),
 ) -> list[LetterOut]:
     """Every letter of the case, oldest first, with its true status."""
-    await case_for(svc, principal, reference)
+    await read_case_for(svc, principal, reference, Route.API_LETTERS)
     async with svc.sessions() as session:
         rows = await store.case_letters(session, reference)
     return [letter_out(letter, role) for letter, role in rows]
@@ -101,7 +101,7 @@ async def letter_pdf(
     principal: Principal = Depends(require_roles(*STAFF)),
     svc: Services = Depends(services),
 ) -> Response:
-    await case_for(svc, principal, reference)
+    await read_case_for(svc, principal, reference, Route.API_LETTER_PDF)
     async with svc.sessions() as session:
         pdf = await store.letter_pdf(session, reference, key)
     if pdf is None:
