@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response, status
+from fastapi import APIRouter, Depends, Path, Query, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from api import cursors
-from api.access import not_found, reader
+from api.access import case_for, not_found, reader
 from api.auth import STAFF, SUPERVISORS, Principal, require_roles
 from api.deps import Services, services
 from api.errors import forbidden, unprocessable
@@ -83,7 +83,8 @@ async def by_case(
     principal: Principal = Depends(ADMIN),
     svc: Services = Depends(services),
 ) -> AccessPageOut:
-    """Newest first, your landlord's records only. A case with none gives an empty page."""
+    """Newest first. A case of another landlord is unknown (404), as everywhere."""
+    await case_for(svc, principal, reference)
     before = cursors.decode_before(cursor) if cursor else None
     found = await access.access_by_case(svc.sessions, reader(principal), reference, limit, before)
     return _page(found, limit)
@@ -163,7 +164,7 @@ async def restrict(
     "/cases/{reference}/restriction",
     status_code=status.HTTP_204_NO_CONTENT,
     response_class=Response,
-    summary="Lift the case's restriction (supervisors)",
+    summary="Lift the case's restriction (supervisors); lifting none changes nothing",
 )
 async def lift(
     reference: str,
@@ -171,11 +172,9 @@ async def lift(
     svc: Services = Depends(services),
 ) -> Response:
     try:
-        lifted = await restrictions.lift(svc.sessions, reader(principal), reference)
+        await restrictions.lift(svc.sessions, reader(principal), reference)
     except restrictions.CaseUnknown:
         raise not_found(reference) from None
     except restrictions.NotSupervisor as refused:
         raise forbidden(str(refused)) from None
-    if not lifted:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"case {reference} is not restricted")
     return Response(status_code=status.HTTP_204_NO_CONTENT)
