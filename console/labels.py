@@ -82,6 +82,7 @@ ACCESS_ROUTES: dict[str, str] = {
     "api_letter_pdf": "API: a letter's PDF",
     "api_history_export": "API: the history export",
     "api_referrals": "API: the referrals",
+    "api_print_batch_pdf": "API: the day's print batch (addresses)",
     "codec_decode": "Temporal UI: payloads decoded",
     "console_case": "Console: the case page",
     "console_letter_pdf": "Console: a letter's PDF",

@@ -55,6 +55,7 @@ class Route(StrEnum):
     API_LETTER_PDF = "api_letter_pdf"  # GET /cases/{ref}/letters/{key}/pdf
     API_HISTORY = "api_history_export"  # GET /cases/{ref}/history
     API_REFERRALS = "api_referrals"  # GET /cases/{ref}/referrals
+    API_PRINT_BATCH = "api_print_batch_pdf"  # GET /print-batches/{day}/pdf: each case in it
     CODEC_DECODE = "codec_decode"  # POST /codec/decode (the Temporal UI)
     CONSOLE_CASE = "console_case"  # /console/cases/{ref}
     CONSOLE_LETTER_PDF = "console_letter_pdf"  # /console/cases/{ref}/letters/{id}/pdf
