@@ -8,36 +8,20 @@ from __future__ import annotations
 
 import re
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from api import cursors
-from api.access import reader
 from api.deps import Services, services
-from console import backend
+from console import access_backend, backend
 from console.backend import Problem
 from console.session import Session
 from console.web import admin, render, see_other
-from services.access import AccessPage, access_by_case, access_by_user
 
 router = APIRouter(prefix="/console/access", include_in_schema=False)
 PAGE = 50
 REFERENCE = re.compile(r"^[A-Za-z0-9-]{1,40}$")
 STAFF_ID = re.compile(r"^[A-Za-z0-9._-]{1,100}$")
 CURSOR = Query("", max_length=100)
-
-
-def _before(cursor: str) -> int | None:
-    if not cursor:
-        return None
-    try:
-        return cursors.decode_before(cursor)
-    except HTTPException:  # the API's 422 naming the cursor
-        raise Problem([(None, "This link to older records is not valid.")], 422) from None
-
-
-def _older(found: AccessPage) -> str | None:
-    return cursors.encode_before(found.next_before) if found.next_before else None
 
 
 @router.get("", response_class=HTMLResponse)
@@ -72,13 +56,11 @@ async def by_case(
     svc: Services = Depends(services),
 ) -> Response:
     await backend.case_row(svc, s.principal, reference)  # another landlord's: 404
-    found = await access_by_case(
-        svc.sessions, reader(s.principal), reference, PAGE, _before(cursor)
-    )
+    found = await access_backend.reads_by_case(svc, s.principal, reference, PAGE, cursor)
     return render(
         request, "access_records.html", s, title=f"Access records of case {reference}",
         heading=f"Who read case {reference}", subject="case", subject_value=reference,
-        found=found, older=_older(found),
+        found=found, older=access_backend.older(found),
     )  # fmt: skip
 
 
@@ -92,9 +74,9 @@ async def by_user(
 ) -> Response:
     if not STAFF_ID.match(user_id):
         raise Problem([(None, "There is no such user id.")], 404)
-    found = await access_by_user(svc.sessions, reader(s.principal), user_id, PAGE, _before(cursor))
+    found = await access_backend.reads_by_user(svc, s.principal, user_id, PAGE, cursor)
     return render(
         request, "access_records.html", s, title=f"Access records of {user_id}",
         heading=f"Cases {user_id} read", subject="user", subject_value=user_id,
-        found=found, older=_older(found),
+        found=found, older=access_backend.older(found),
     )  # fmt: skip

@@ -33,6 +33,7 @@ from domain.case import CaseView
 from domain.errors import UnknownValueError
 from domain.policy import PolicyProfile, load_policy
 from domain.triage import TriageResult, VulnerabilityAnswers, triage
+from services import restrictions
 from services.access import AccessNotRecorded, record_reads
 from services.records import (
     CaseEvent,
@@ -205,6 +206,7 @@ class CaseRecord:
     letters: list[Letter]
     referrals: list[Referral]
     tasks: list[OfficerTask]
+    restriction: restrictions.Restriction | None = None
 
 
 async def case_row(svc: Services, principal: Principal, reference: str) -> Case:
@@ -245,7 +247,10 @@ async def case_record(svc: Services, principal: Principal, reference: str) -> Ca
         letters = await console_queries.letters(session, reference)
         referrals = await console_queries.referrals(session, reference)
         tasks = await console_queries.tasks(session, reference)
-    return CaseRecord(row, current, parties, description, events, letters, referrals, tasks)
+    restricted = await restrictions.shown(svc.sessions, reader(principal), reference)
+    return CaseRecord(
+        row, current, parties, description, events, letters, referrals, tasks, restricted
+    )
 
 
 async def letter_pdf(svc: Services, principal: Principal, reference: str, letter_id: int) -> bytes:

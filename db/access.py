@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import ColumnElement, delete, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -124,8 +123,3 @@ def visible_to(user_id: str) -> ColumnElement[bool]:
         RestrictionMember.reference == Case.reference, RestrictionMember.user_id == user_id
     )
     return or_(~restricted, named)
-
-
-def restricted_column() -> Any:
-    """Whether the listed case is restricted (for a tag in the console's lists)."""
-    return exists().where(CaseRestriction.reference == Case.reference)
