@@ -5,7 +5,9 @@ The UI (Settings -> Codec Server, or ``TEMPORAL_CODEC_ENDPOINT``) posts
 ``<endpoint>/decode`` and shows what comes back; ``/encode`` is the reverse. Only a supervisor's
 bearer token is accepted, and only the payloads of that supervisor's landlord's cases are decoded:
 each payload names its workflow (bound to its ciphertext, ``core/codec.py``), and the case's
-landlord is read from the record. Any other payload comes back still encrypted. A payload that
+landlord is read from the record. Any other payload comes back still encrypted. Each case
+decoded writes an access record first (route codec_decode, with the workflow id); if it cannot
+be written nothing is decoded (503). A payload that
 cannot be one of ours (truncated, altered) is a 400 naming it. The browser calls from the UI's
 origin, so CORS allows exactly the origins in ``ASB_CODEC_CORS_ORIGINS``, and only on ``/codec/*``.
 
@@ -90,7 +92,7 @@ async def _openable(svc: Services, principal: Principal, payloads: list[Payload]
 
 
 def _decode_each(
-    codec: EncryptionCodec, payloads: list[Payload], workflows: set[str], landlord: str
+    codec: EncryptionCodec, payloads: list[Payload], workflows: set[str]
 ) -> list[Payload]:
     """Only the payloads of cases the caller may open decode; one the keys cannot open (a
     retired key) or of another case stays encrypted; one that cannot be ours is refused."""
@@ -128,7 +130,7 @@ async def decode(
         await record_reads(svc.sessions, reader(principal), opened, Route.CODEC_DECODE)
     except AccessNotRecorded:
         raise not_recorded() from None
-    return _answer(_decode_each(_codec(svc), payloads, workflows, principal.landlord))
+    return _answer(_decode_each(_codec(svc), payloads, workflows))
 
 
 @router.post("/encode", openapi_extra={"requestBody": _BODY}, summary="Encrypt payloads")
