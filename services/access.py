@@ -35,6 +35,7 @@ __all__ = [
     "Route",
     "access_by_case",
     "access_by_user",
+    "may_be_given",
     "openable",
     "read_case",
     "record_reads",
@@ -109,6 +110,15 @@ async def visible_case(
     async with sessions() as session:
         case = await get_case(session, reference)
         return case if await _may_open(session, reader, case) else None
+
+
+async def may_be_given(sessions: async_sessionmaker[Any], reference: str, officer_id: str) -> bool:
+    """Whether the case may be given to ``officer_id``: any case, except a restricted one to
+    someone not named on it (they could not open their own case)."""
+    async with sessions() as session:
+        if await access.restriction(session, reference) is None:
+            return True
+        return await access.is_named(session, reference, officer_id)
 
 
 async def read_case(

@@ -138,6 +138,14 @@ async def test_a_restricted_case_is_404_to_an_officer_not_named_but_open_to_name
     [entry] = [e for e in timeline if e["action"] == "restrict"]
     assert entry["actor"] == "supervisor.x" and NAMED in entry["summary"]
 
+    # Given to an officer not named on it, the case would be one its own officer cannot open.
+    reassign = f"/cases/{reference}/actions/reassign"
+    refused = await api.post(reassign, json={"officer_id": "officer.x"}, headers=supervisor)
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["detail"][0]["loc"] == ["body", "officer_id"]
+    given = await api.post(reassign, json={"officer_id": NAMED}, headers=supervisor)
+    assert given.status_code == 200, given.text
+
     lifted = await api.delete(f"/cases/{reference}/restriction", headers=supervisor)
     assert lifted.status_code == 204
     assert (await api.get(f"/cases/{reference}", headers=other)).status_code == 200
