@@ -23,6 +23,7 @@ from api.idempotency import Attempt, KeyHeader, fingerprint, once, staff_scope
 from api.schemas import CaseOut, case_out
 from domain.actions import ACTIONS, ActionBase, ActionRules, Actor
 from domain.case import CaseView
+from services.access import may_be_given
 from services.errors import InvalidInput
 from services.records import is_active_staff
 from services.referrals import check_agency
@@ -126,6 +127,12 @@ async def _check_officer(
             "officer_id",
             f"{officer_id!r} is not an active member of landlord {principal.landlord}'s staff "
             "directory (GET /staff); add them with PUT /staff/{staff_id} first",
+        )
+    if action_type == "reassign" and not await may_be_given(svc.sessions, reference, officer_id):
+        raise unprocessable(
+            "officer_id",
+            f"case {reference} is restricted and {officer_id!r} is not named on it, so they could "
+            f"not open it; a supervisor names them first (PUT /cases/{reference}/restriction)",
         )
 
 

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api import (
+    access_log,
     actions,
     cases,
     codec,
@@ -73,6 +74,7 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     app.include_router(letters.router)
     app.include_router(tasks.router)
     app.include_router(staff.router)
+    app.include_router(access_log.router)
     codec.install(app, settings)
     links.install(app)
     mount_console(app, settings)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from fastapi import APIRouter, Depends, HTTPException, status
 from temporalio.service import RPCError
 
-from api.access import case_for, case_handle
+from api.access import Route, case_handle, read_case_for
 from api.auth import STAFF, Principal, require_roles
 from api.deps import Services, services
 from api.errors import forbidden, unavailable, unprocessable
@@ -114,7 +114,7 @@ async def read_case(
     svc: Services = Depends(services),
 ) -> CaseOut:
     """Stage, tier, officer, every deadline (due, met or breached), flags, approvals awaited."""
-    await case_for(svc, principal, reference)
+    await read_case_for(svc, principal, reference, Route.API_CASE)
     try:
         view: CaseView = await case_handle(svc, reference).query(
             VIEW_QUERY, result_type=CaseView, rpc_timeout=svc.wait

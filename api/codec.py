@@ -5,7 +5,9 @@ The UI (Settings -> Codec Server, or ``TEMPORAL_CODEC_ENDPOINT``) posts
 ``<endpoint>/decode`` and shows what comes back; ``/encode`` is the reverse. Only a supervisor's
 bearer token is accepted, and only the payloads of that supervisor's landlord's cases are decoded:
 each payload names its workflow (bound to its ciphertext, ``core/codec.py``), and the case's
-landlord is read from the record. Any other payload comes back still encrypted. A payload that
+landlord is read from the record. Any other payload comes back still encrypted. Each case
+decoded writes an access record first (route codec_decode, with the workflow id); if it cannot
+be written nothing is decoded (503). A payload that
 cannot be one of ours (truncated, altered) is a 400 naming it. The browser calls from the UI's
 origin, so CORS allows exactly the origins in ``ASB_CODEC_CORS_ORIGINS``, and only on ``/codec/*``.
 
@@ -24,11 +26,12 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 from temporalio.api.common.v1 import Payload, Payloads
 
+from api.access import not_recorded, reader
 from api.auth import SUPERVISORS, Principal, require_roles
 from api.deps import Services, services
 from core.codec import ENCODING, CodecError, EncryptionCodec, MalformedPayload, workflow_of
 from core.settings import Settings
-from services.records import landlords_of
+from services.access import AccessNotRecorded, Route, openable, record_reads
 
 log = logging.getLogger(__name__)
 PREFIX = "/codec"
@@ -74,33 +77,32 @@ def _answer(payloads: Iterable[Payload]) -> JSONResponse:
     return JSONResponse(json_format.MessageToDict(Payloads(payloads=list(payloads))))
 
 
-async def _landlords(svc: Services, payloads: list[Payload]) -> dict[str, str]:
-    """Workflow id -> landlord, for the case workflows these payloads name."""
+async def _openable(svc: Services, principal: Principal, payloads: list[Payload]) -> set[str]:
+    """The workflow ids, among those these payloads name, of cases the caller may open: their
+    landlord's, and not restricted away from them (services/access.py)."""
     references = {
         workflow_id.removeprefix(CASE_PREFIX)
         for payload in payloads
         if (workflow_id := workflow_of(payload)) and workflow_id.startswith(CASE_PREFIX)
     }
     if not references:
-        return {}
-    async with svc.sessions() as session:
-        landlords = await landlords_of(session, references)
-    return {f"{CASE_PREFIX}{reference}": landlord for reference, landlord in landlords.items()}
+        return set()
+    opened = await openable(svc.sessions, reader(principal), references)
+    return {f"{CASE_PREFIX}{reference}" for reference in opened}
 
 
 def _decode_each(
-    codec: EncryptionCodec, payloads: list[Payload], landlords: dict[str, str], landlord: str
+    codec: EncryptionCodec, payloads: list[Payload], workflows: set[str]
 ) -> list[Payload]:
-    """Only the caller's landlord's payloads decode; one the keys cannot open (a retired key)
-    or of another landlord stays encrypted; one that cannot be ours is refused."""
+    """Only the payloads of cases the caller may open decode; one the keys cannot open (a
+    retired key) or of another case stays encrypted; one that cannot be ours is refused."""
     decoded: list[Payload] = []
     for n, payload in enumerate(payloads):
-        if payload.metadata.get("encoding") == ENCODING:
-            owner = landlords.get(workflow_of(payload) or "")
-            if owner != landlord:
-                log.warning("codec endpoint: payload %d is not a case of landlord %s", n, landlord)
-                decoded.append(payload)
-                continue
+        ours = payload.metadata.get("encoding") == ENCODING
+        if ours and (workflow_of(payload) or "") not in workflows:
+            log.warning("codec endpoint: payload %d is not a case the caller may open", n)
+            decoded.append(payload)
+            continue
         try:
             decoded.append(codec.decrypt(payload))
         except MalformedPayload as error:
@@ -120,8 +122,15 @@ async def decode(
     """For the Temporal Web UI: encrypted payloads in, readable payloads out (supervisors)."""
     payloads = await _read(request)
     log.info("codec endpoint: %s decoded %d payload(s)", principal.user_id, len(payloads))
-    landlords = await _landlords(svc, payloads)
-    return _answer(_decode_each(_codec(svc), payloads, landlords, principal.landlord))
+    workflows = await _openable(svc, principal, payloads)
+    # Each case whose payloads are decoded is a read of its personal data: recorded first, with
+    # the workflow id, or nothing is decoded (503).
+    opened = {workflow.removeprefix(CASE_PREFIX): workflow for workflow in workflows}
+    try:
+        await record_reads(svc.sessions, reader(principal), opened, Route.CODEC_DECODE)
+    except AccessNotRecorded:
+        raise not_recorded() from None
+    return _answer(_decode_each(_codec(svc), payloads, workflows))
 
 
 @router.post("/encode", openapi_extra={"requestBody": _BODY}, summary="Encrypt payloads")

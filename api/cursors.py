@@ -46,3 +46,20 @@ def _bad_cursor() -> HTTPException:
         status.HTTP_422_UNPROCESSABLE_CONTENT,
         [{"loc": ["query", "cursor"], "msg": message, "type": "value_error"}],
     )
+
+
+def encode_before(before: int) -> str:
+    """A cursor for a newest-first list keyed on an id (the access records)."""
+    raw = json.dumps([VERSION, "before", before], separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_before(cursor: str) -> int:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        version, kind, before = json.loads(raw)
+        if version != VERSION or kind != "before" or type(before) is not int or before < 1:
+            raise ValueError("unknown cursor")
+    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
+        raise _bad_cursor() from None
+    return before

@@ -12,11 +12,12 @@ from typing import Any
 from fastapi import APIRouter, Depends, HTTPException, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.access import case_for
+from api.access import Route, not_recorded, read_case_for, reader
 from api.auth import STAFF, Principal, require_roles
 from api.deps import Services, services
 from api.errors import unprocessable
 from core.print_batch import merge_pdfs
+from services.access import AccessNotRecorded, record_reads
 from services.records import Letter
 from services.records import letters as store
 
@@ -83,7 +84,7 @@ async def case_letters(
     svc: Services = Depends(services),
 ) -> list[LetterOut]:
     """Every letter of the case, oldest first, with its true status."""
-    await case_for(svc, principal, reference)
+    await read_case_for(svc, principal, reference, Route.API_LETTERS)
     async with svc.sessions() as session:
         rows = await store.case_letters(session, reference)
     return [letter_out(letter, role) for letter, role in rows]
@@ -101,7 +102,7 @@ async def letter_pdf(
     principal: Principal = Depends(require_roles(*STAFF)),
     svc: Services = Depends(services),
 ) -> Response:
-    await case_for(svc, principal, reference)
+    await read_case_for(svc, principal, reference, Route.API_LETTER_PDF)
     async with svc.sessions() as session:
         pdf = await store.letter_pdf(session, reference, key)
     if pdf is None:
@@ -150,6 +151,13 @@ async def print_batch_pdf(
         batch = await store.print_batch(session, principal.landlord, day)
     if not batch:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no letters for the post on {day}")
+    # The batch prints each recipient's name and address: a read of every case in it. Restricted
+    # cases stay in it (their letters must still be posted), and are recorded like the others.
+    cases = dict.fromkeys(letter.reference for letter, _ in batch)
+    try:
+        await record_reads(svc.sessions, reader(principal), cases, Route.API_PRINT_BATCH)
+    except AccessNotRecorded:
+        raise not_recorded() from None
     title = f"Print batch {principal.landlord} {day.isoformat()}"
     pdf, pages = merge_pdfs((document for _, document in batch), title)
     headers = {

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from temporalio.service import RPCError
 
 from api import cursors
-from api.access import case_for, case_handle
+from api.access import Route, case_handle, read_case_for, reader
 from api.auth import STAFF, SUPERVISORS, Principal, require_roles
 from api.deps import Services, services
 from api.errors import unavailable
@@ -93,6 +93,7 @@ async def list_cases(
         escalated=escalated,
         due_within=due_within,
         open_only=open_only,
+        viewer=reader(principal).restricted_to,
     )
     after = cursors.decode(cursor) if cursor is not None else None
     now = datetime.now(UTC)
@@ -119,7 +120,7 @@ async def timeline(
 ) -> list[TimelineEntry]:
     """Each letter appears with what truly happened to it: sent, posted, queued for the post,
     not sent and why, or unconfirmed; never "sent" unless it was."""
-    await case_for(svc, principal, reference)
+    await read_case_for(svc, principal, reference, Route.API_TIMELINE)
     async with svc.sessions() as session:
         events = await queries.timeline(session, reference)
         sent = await case_letters(session, reference)
@@ -147,7 +148,7 @@ async def history(
     svc: Services = Depends(services),
 ) -> dict[str, Any]:
     """Supervisors only. Payloads stay encrypted; decode them through the codec endpoint."""
-    await case_for(svc, principal, reference)
+    await read_case_for(svc, principal, reference, Route.API_HISTORY)
     try:
         found = await case_handle(svc, reference).fetch_history(rpc_timeout=svc.wait)
     except RPCError as error:

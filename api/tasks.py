@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, status
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from api.access import case_for
+from api.access import Route, case_for, read_case_for, reader
 from api.auth import STAFF, Principal, require_roles
 from api.deps import Services, services
 from services.records import (
@@ -73,7 +73,9 @@ async def list_tasks(
     svc: Services = Depends(services),
 ) -> list[TaskOut]:
     async with svc.sessions() as session:
-        found = await store.tasks(session, principal.landlord, reference, open_only)
+        found = await store.tasks(
+            session, principal.landlord, reference, open_only, reader(principal).restricted_to
+        )
     return [_task_out(task) for task in found]
 
 
@@ -104,7 +106,7 @@ async def list_referrals(
     principal: Principal = Depends(require_roles(*STAFF)),
     svc: Services = Depends(services),
 ) -> list[ReferralOut]:
-    await case_for(svc, principal, reference)
+    await read_case_for(svc, principal, reference, Route.API_REFERRALS)
     async with svc.sessions() as session:
         rows = await case_referrals(session, reference)
     return [ReferralOut.model_validate(r, from_attributes=True) for r in rows]

@@ -12,9 +12,19 @@ from core.settings import Settings
 
 
 def mount(app: FastAPI, settings: Settings) -> None:
-    from console import assets, officer, public, reports, signin, supervisor, web
+    from console import (
+        access,
+        assets,
+        officer,
+        public,
+        reports,
+        restriction,
+        signin,
+        supervisor,
+        web,
+    )
 
     assets.install(app, settings)
     web.install_handlers(app)
-    for module in (signin, officer, supervisor, reports, public):
+    for module in (signin, officer, supervisor, reports, public, access, restriction):
         app.include_router(module.router)

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 from temporalio.service import RPCError
 
 from api import reports as api_reports
-from api.access import case_for, case_handle
+from api.access import Route, case_for, case_handle, read_case_for, reader
 from api.actions import checked_action, perform
 from api.auth import Principal
 from api.cases import start_case
@@ -33,6 +33,8 @@ from domain.case import CaseView
 from domain.errors import UnknownValueError
 from domain.policy import PolicyProfile, load_policy
 from domain.triage import TriageResult, VulnerabilityAnswers, triage
+from services import restrictions
+from services.access import AccessNotRecorded, record_reads
 from services.records import (
     CaseEvent,
     EscalationRow,
@@ -47,6 +49,10 @@ from services.records import CaseRow as Case
 from services.tasks import TaskAlreadyClosed, TaskNotFound, close_task
 
 PAGE_SIZE = 25
+NOT_RECORDED = (
+    "This page could not be shown because the access log could not record that you viewed it. "
+    "Try again in a few minutes."
+)
 
 
 KEY_FIELD = "idempotency_key"  # the hidden field that carries a form's Idempotency-Key
@@ -166,12 +172,24 @@ async def my_cases(
     page: int = 1,
 ) -> tuple[CaseListing, Boundaries]:
     b = boundaries(principal.landlord, datetime.now(UTC))
+    me = reader(principal)
     wanted = console_queries.MyCasesFilter(
-        principal.landlord, principal.user_id, who, stage, tier, status, flag, q
+        principal.landlord, principal.user_id, who, stage, tier, status, flag, q, me.restricted_to
     )
     windows = console_queries.Windows(b.now, b.end_of_today, b.soon)
     async with svc.sessions() as session:
         listing = await console_queries.my_cases(session, wanted, windows, page, PAGE_SIZE)
+    # The list shows each case's complainant by name: under UK GDPR that is a read of personal
+    # data, so each case listed is recorded (and the page refused if it cannot be).
+    try:
+        await record_reads(
+            svc.sessions,
+            me,
+            dict.fromkeys(r.reference for r in listing.rows),
+            Route.CONSOLE_CASE_LIST,
+        )
+    except AccessNotRecorded:
+        raise Problem([(None, NOT_RECORDED)], 503) from None
     return listing, b
 
 
@@ -188,12 +206,23 @@ class CaseRecord:
     letters: list[Letter]
     referrals: list[Referral]
     tasks: list[OfficerTask]
+    restriction: restrictions.Restriction | None = None
 
 
 async def case_row(svc: Services, principal: Principal, reference: str) -> Case:
-    """The read-model row; 404 (as the API) when unknown or another landlord's."""
+    """The read-model row; 404 (as the API) when unknown, another landlord's or restricted
+    away from the user."""
     try:
         return await case_for(svc, principal, reference)
+    except HTTPException as error:
+        raise _problem(error) from None
+
+
+async def read_case_row(svc: Services, principal: Principal, reference: str, route: Route) -> Case:
+    """As :func:`case_row` for a page showing personal data: the read is recorded first, and
+    refused (503) when it cannot be (services/access.py)."""
+    try:
+        return await read_case_for(svc, principal, reference, route)
     except HTTPException as error:
         raise _problem(error) from None
 
@@ -209,7 +238,7 @@ async def view(svc: Services, reference: str) -> CaseView | None:
 
 
 async def case_record(svc: Services, principal: Principal, reference: str) -> CaseRecord:
-    row = await case_row(svc, principal, reference)
+    row = await read_case_row(svc, principal, reference, Route.CONSOLE_CASE)
     current = await view(svc, reference)
     async with svc.sessions() as session:
         parties = await console_queries.parties(session, reference)
@@ -218,11 +247,14 @@ async def case_record(svc: Services, principal: Principal, reference: str) -> Ca
         letters = await console_queries.letters(session, reference)
         referrals = await console_queries.referrals(session, reference)
         tasks = await console_queries.tasks(session, reference)
-    return CaseRecord(row, current, parties, description, events, letters, referrals, tasks)
+    restricted = await restrictions.shown(svc.sessions, reader(principal), reference)
+    return CaseRecord(
+        row, current, parties, description, events, letters, referrals, tasks, restricted
+    )
 
 
 async def letter_pdf(svc: Services, principal: Principal, reference: str, letter_id: int) -> bytes:
-    await case_row(svc, principal, reference)
+    await read_case_row(svc, principal, reference, Route.CONSOLE_LETTER_PDF)
     async with svc.sessions() as session:
         letter = await console_queries.letter_of_case(session, reference, letter_id)
         if letter is None:
@@ -333,7 +365,7 @@ async def officer_cases(svc: Services, principal: Principal, officer: str | None
 
 async def history(svc: Services, principal: Principal, reference: str) -> list[Any]:
     """The workflow's events, payloads decoded by the client's own converter (server side)."""
-    await case_row(svc, principal, reference)
+    await read_case_row(svc, principal, reference, Route.CONSOLE_HISTORY)
     try:
         found = await case_handle(svc, reference).fetch_history(rpc_timeout=svc.wait)
     except RPCError as error:

@@ -72,3 +72,24 @@ def clock_rule(code: str) -> str:
 
 def letter_status(code: str) -> tuple[str, str]:
     return LETTER_STATUS.get(code, (words(code), "grey"))
+
+
+# Where an access record's read happened (services/access.py Route).
+ACCESS_ROUTES: dict[str, str] = {
+    "api_case": "API: the case",
+    "api_timeline": "API: the timeline",
+    "api_letters": "API: the letters",
+    "api_letter_pdf": "API: a letter's PDF",
+    "api_history_export": "API: the history export",
+    "api_referrals": "API: the referrals",
+    "api_print_batch_pdf": "API: the day's print batch (addresses)",
+    "codec_decode": "Temporal UI: payloads decoded",
+    "console_case": "Console: the case page",
+    "console_letter_pdf": "Console: a letter's PDF",
+    "console_history": "Console: the case history",
+    "console_case_list": "Console: My cases (complainant's name)",
+}
+
+
+def access_route(code: str) -> str:
+    return ACCESS_ROUTES.get(code, words(code))

@@ -20,6 +20,7 @@ from console.web import checked_form, render, see_other, session
 from domain.actions import ACTIONS
 from domain.case import Stage
 from domain.triage import VulnerabilityAnswers
+from services.restrictions import Reason
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 STATUS_TAGS = {  # deadline status -> (words, GOV.UK tag colour)
@@ -101,7 +102,24 @@ async def _case_page(
         failed_action=failed_action, submitted=submitted or {}, done=done,
         status_of=lambda due: backend.deadline_status(due, bounds), tags=STATUS_TAGS,
         policy=backend.policy(record.row.landlord), now=datetime.now(UTC),
-        temporal_ui=_temporal_ui(svc, reference),
+        temporal_ui=_temporal_ui(svc, reference), reasons=[r.value for r in Reason],
+    )  # fmt: skip
+
+
+async def case_page_with(
+    request: Request,
+    s: Session,
+    svc: Services,
+    reference: str,
+    errors: list[tuple[str | None, str]],
+    failed: str,
+    submitted: dict[str, str],
+    status_code: int,
+) -> Response:
+    """The case page again with a refused form's errors (console/restriction.py)."""
+    return await _case_page(
+        request, s, svc, reference, errors=errors, failed_action=failed, submitted=submitted,
+        status_code=status_code,
     )  # fmt: skip
 
 

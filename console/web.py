@@ -46,6 +46,12 @@ async def supervisor(s: Session = Depends(session)) -> Session:
     return s
 
 
+async def admin(s: Session = Depends(session)) -> Session:
+    if not s.principal.has_any("admin"):
+        raise Forbidden("This page is for admins.")
+    return s
+
+
 async def checked_form(request: Request, s: Session = Depends(session)) -> dict[str, str]:
     """The submitted form, refused unless it carries this session's CSRF token."""
     form = await request.form()
@@ -75,6 +81,7 @@ def render(
         "csrf": s.csrf if s else "",
         "landlord_name": landlord_name(s.principal.landlord) if s else context.get("landlord_name"),
         "is_supervisor": bool(s and s.principal.has_any("supervisor", "admin")),
+        "is_admin": bool(s and s.principal.has_any("admin")),
         "new_key": uuid.uuid4().hex,
         "path": request.url.path,
     }

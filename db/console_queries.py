@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.access import visible_to
 from db.models import Case, Letter, LetterDocument, OfficerTask, Party, Referral, ReportDetails
 
 FLAGS = ("hate_incident", "domestic_abuse", "anonymous", "escalated")
@@ -33,6 +34,7 @@ class MyCasesFilter:
     status: str | None = None  # overdue, today, soon or on_track
     flag: str | None = None
     q: str | None = None  # part of a reference or of a party's name
+    viewer: str | None = None  # leave out cases restricted away from this user (db/access.py)
 
 
 @dataclass
@@ -57,6 +59,8 @@ def _where(f: MyCasesFilter) -> list[ColumnElement[bool]]:
         where.append(Case.tier == f.tier)
     if f.flag in FLAGS:
         where.append(getattr(Case, f.flag).is_(True))
+    if f.viewer is not None:
+        where.append(visible_to(f.viewer))
     if f.q:
         pattern = f"%{f.q.strip()}%"
         named = select(Party.reference).where(Party.name.ilike(pattern))

@@ -334,3 +334,48 @@ class StaffMember(Base):
     email: Mapped[str] = mapped_column(String(320))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     updated_at: Mapped[datetime]
+
+
+class AccessRecord(Base):
+    """One read of a case's personal data (UK GDPR accountability, issue 16): who, when, which
+    case and through which route. Written before the data is shown (services/access.py)."""
+
+    __tablename__ = "access_records"
+    # The admin's two lists, newest first, each a range read (keyset on id).
+    __table_args__ = (
+        Index("ix_access_records_case", "landlord", "reference", "id"),
+        Index("ix_access_records_user", "landlord", "user_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    landlord: Mapped[str] = mapped_column(String(8))
+    reference: Mapped[str] = mapped_column(String(40))
+    user_id: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(60))
+    route: Mapped[str] = mapped_column(String(40))
+    # The Temporal workflow whose payloads were decoded (route codec_decode), else None.
+    workflow_id: Mapped[str | None] = mapped_column(String(60))
+    accessed_at: Mapped[datetime]
+
+
+class CaseRestriction(Base):
+    """A restricted case: only its named users and its landlord's supervisors may open it;
+    to everyone else it does not exist (404). The reason is a code, never free text, so the
+    restriction holds no personal data."""
+
+    __tablename__ = "case_restrictions"
+
+    reference: Mapped[str] = mapped_column(String(40), primary_key=True)
+    landlord: Mapped[str] = mapped_column(String(8))
+    reason: Mapped[str] = mapped_column(String(40))
+    restricted_by: Mapped[str] = mapped_column(String(100))
+    restricted_at: Mapped[datetime]
+
+
+class RestrictionMember(Base):
+    """A user named on a restricted case."""
+
+    __tablename__ = "case_restriction_users"
+
+    reference: Mapped[str] = mapped_column(String(40), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(100), primary_key=True)

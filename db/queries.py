@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Select, and_, func, literal, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.access import visible_to
 from db.models import Case, CaseEvent, Escalation
 
 
@@ -22,6 +23,8 @@ class CaseFilter:
     escalated: bool | None = None
     due_within: timedelta | None = None
     open_only: bool = False
+    # Leave out restricted cases this user is not named on; None: a supervisor, who sees all.
+    viewer: str | None = None
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,8 @@ def _filtered(f: CaseFilter) -> Select[Any]:
         query = query.where(Case.escalated.is_(f.escalated))
     if f.open_only:
         query = query.where(Case.closed_at.is_(None))
+    if f.viewer is not None:
+        query = query.where(visible_to(f.viewer))
     return query
 
 

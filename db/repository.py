@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from functools import cache
 from typing import Any
@@ -95,12 +95,6 @@ async def get_case(session: AsyncSession, reference: str) -> Case | None:
 
 async def case_landlord(session: AsyncSession, reference: str) -> str | None:
     return await session.scalar(select(Case.landlord).where(Case.reference == reference))
-
-
-async def landlords_of(session: AsyncSession, references: Iterable[str]) -> dict[str, str]:
-    """Each known case's landlord, by reference (the codec decodes only the caller's)."""
-    statement = select(Case.reference, Case.landlord).where(Case.reference.in_(list(references)))
-    return {reference: landlord for reference, landlord in await session.execute(statement)}
 
 
 async def complainant(session: AsyncSession, reference: str) -> Party | None:

@@ -9,6 +9,7 @@ from sqlalchemy import case as when
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.access import delete_of_case
 from db.models import Case, Letter, LetterDocument, Party, Referral, ReportDetails
 
 __all__ = ["ANONYMISED", "blank_personal_data", "closed_before", "lock_case"]
@@ -68,7 +69,13 @@ async def blank_personal_data(
         .where(Referral.reference == reference, Referral.response.is_not(None))
         .values(response=ANONYMISED),  # an agency's reply may name people
     )
-    return {"parties": parties, "letters": letters, "documents_deleted": documents}
+    # Who read the case goes with what they read (issue 16): the same retention period after
+    # closure, deleted in the same transaction, and counted in the anonymisation's audit entry.
+    reads = await delete_of_case(session, reference)
+    return {
+        "parties": parties, "letters": letters, "documents_deleted": documents,
+        "access_records_deleted": reads,
+    }  # fmt: skip
 
 
 async def _update(session: AsyncSession, statement: Any) -> int:

@@ -16,7 +16,7 @@ from db.models import Case as CaseRow
 from db.models import CaseEvent, Letter, OfficerTask, Party, Referral
 from db.models import Escalation as EscalationRow
 from db.queries import Position
-from db.repository import case_referrals, landlords_of, record_referral_response, referral_of_case
+from db.repository import case_referrals, record_referral_response, referral_of_case
 from db.staff import find_staff, is_active_staff, list_staff, put_staff, sync_staff
 
 __all__ = [
@@ -36,7 +36,6 @@ __all__ = [
     "create_engine",
     "find_staff",
     "is_active_staff",
-    "landlords_of",
     "letters",
     "list_staff",
     "ping",

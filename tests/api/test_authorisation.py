@@ -27,7 +27,10 @@ SUPERVISOR_ONLY = {
     "/codec/decode",
     "/codec/encode",
     "/staff/{staff_id}:PUT",
+    "/cases/{reference}/restriction:PUT",
+    "/cases/{reference}/restriction:DELETE",
 }
+ADMIN_ONLY = {"/cases/{reference}/access-records", "/users/{user_id}/access-records"}
 # Sub-resources the fixture's fresh case does not have yet (no letter produced, no task, no
 # referral, nothing in today's print batch): the role check passes, then 404 or 422 names it.
 ABSENT_HERE = {
@@ -75,6 +78,7 @@ def _request(method: str, path: str, reference: str) -> dict[str, Any]:
         .replace("{day}", date.today().isoformat())
         .replace("{task_id}", "1")
         .replace("{staff_id}", "officer.patel")
+        .replace("{user_id}", "officer.patel")
     )
     action = path.rsplit("/", 1)[-1]
     if path == "/cases" and method == "POST":
@@ -95,6 +99,7 @@ OTHER_BODIES: dict[str, dict[str, Any]] = {
     "/print-batches/{day}/posted": {"letters": ["none"]},
     "/tasks/{task_id}/close": {"reason": "done by hand"},
     "/cases/{reference}/referrals/{key}/response": {"response": "accepted"},
+    "/cases/{reference}/restriction": {"reason": "domestic_abuse", "users": ["officer.patel"]},
     "/staff/{staff_id}": {"display_name": "Priya Patel", "job_title": "Senior ASB Officer",
                           "phone": "01632 960 912", "email": "priya.patel@asb.example"},
 }  # fmt: skip
@@ -116,13 +121,16 @@ async def test_every_endpoint_by_role_and_landlord(
     for role in ("officer", "supervisor", "admin"):
         own = await api.request(**request, headers=auth(role, "X"))
         supervisor_only = path in SUPERVISOR_ONLY or f"{path}:{method}" in SUPERVISOR_ONLY
-        allowed = (200, 201, 409, 404, 422) if path in ABSENT_HERE else (200, 201, 409)
-        if role == "officer" and supervisor_only:
+        allowed = (200, 201, 409, 404, 422) if path in ABSENT_HERE else (200, 201, 204, 409)
+        if (role != "admin" and path in ADMIN_ONLY) or (role == "officer" and supervisor_only):
             assert own.status_code == 403, (role, own.text)
         else:
             assert own.status_code in allowed, (role, own.status_code, own.text)
         other = await api.request(**request, headers=auth(role, "B"))
-        if "{reference}" in path and not (role == "officer" and supervisor_only):
+        refused = (role == "officer" and supervisor_only) or (
+            role != "admin" and path in ADMIN_ONLY
+        )
+        if "{reference}" in path and not refused:
             assert other.status_code == 404, (role, other.text)  # never another landlord's
         if path == "/cases" and method == "POST":
             assert other.status_code == 403

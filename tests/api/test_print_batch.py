@@ -87,3 +87,11 @@ async def test_print_batch_places_each_address_in_the_window_and_marks_posted(
         assert timeline[-1]["actor"] == "officer.jones"
     other = (await api.get(f"/print-batches/{today}", headers=auth(landlord="B"))).json()
     assert not [x for x in other["letters"] if x["key"].split(":")[0] in references]
+    # Issue 16: the batch's PDF prints each address, so each case in it was read (and recorded).
+    for reference in references:
+        reads = await api.get(f"/cases/{reference}/access-records?limit=500", headers=auth("admin"))
+        routes = {(r["route"], r["user_id"]) for r in reads.json()["items"]}
+        assert {
+            ("api_print_batch_pdf", "officer.jones"),
+            ("api_letter_pdf", "officer.jones"),
+        } <= routes

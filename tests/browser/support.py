@@ -12,7 +12,8 @@ USERS = (
     "officer.c", "officer.y", "officer.x", "officer.b", "officer.p", "officer.px",
     "supervisor.px", "officer.pb", "supervisor.pb", "officer.pc", "supervisor.pc",
     "officer.cover", "officer.pl", "officer.own", "supervisor.other", "officer.anon",
-    "officer.keys", "officer.twice",
+    "officer.keys", "officer.twice", "officer.acc", "officer.named", "officer.other",
+    "supervisor.acc", "admin.acc",
 )  # fmt: skip
 
 

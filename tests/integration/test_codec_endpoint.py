@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -12,6 +13,7 @@ import pytest
 from fastapi import FastAPI
 from google.protobuf import json_format
 from pydantic import BaseModel
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from temporalio.api.common.v1 import Payloads
 from temporalio.converter import WorkflowSerializationContext
@@ -22,6 +24,9 @@ from api.deps import Services
 from core.codec import ENCODING, KEY_ID_METADATA, WORKFLOW_METADATA
 from core.settings import Settings
 from core.temporal import data_converter
+from db.engine import create_engine, session_factory
+from db.migrate import upgrade_async
+from db.models import AccessRecord
 from tests.integration.record_support import seed_case
 
 UI = "http://127.0.0.1:8233"
@@ -232,3 +237,54 @@ async def test_a_body_that_is_not_text_is_a_400_not_a_crash(
         headers={**bearer(settings, "supervisor"), "Content-Type": "application/json"},
     )
     assert response.status_code == 400
+
+
+async def test_a_decode_writes_an_access_record_naming_the_workflow(
+    client: httpx.AsyncClient, settings: Settings, case_x: str, sessions: async_sessionmaker[Any]
+) -> None:
+    """Issue 16: the Temporal UI's decode is a read of the case's personal data."""
+    document = await encrypted_document(settings, case_x)
+    answer = await client.post(
+        "/codec/decode", json=document, headers=bearer(settings, "supervisor")
+    )
+    assert answer.status_code == 200, answer.text
+    other = await client.post(
+        "/codec/decode", json=document, headers=bearer(settings, "supervisor", landlord="Y")
+    )
+    assert other.status_code == 200 and other.json() == document  # decoded nothing
+
+    reference = case_x.removeprefix("case-")
+    async with sessions() as session:
+        rows = list(
+            await session.scalars(select(AccessRecord).where(AccessRecord.reference == reference))
+        )
+    assert [(r.user_id, r.role, r.route, r.workflow_id, r.landlord) for r in rows] == [
+        ("user.1", "supervisor", "codec_decode", case_x, "X")
+    ]
+
+
+async def test_a_decode_that_cannot_be_recorded_decodes_nothing(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """Fail closed: a database that cannot take the access record (its table is gone here)."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'broken.db'}"
+    await upgrade_async(url)
+    engine = create_engine(url)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(text("DROP TABLE access_records"))
+        sessions = session_factory(engine)
+        case = f"case-{(await seed_case(sessions, landlord='X')).reference}"
+        document = await encrypted_document(settings, case)
+        app = FastAPI()
+        codec.install(app, settings)
+        app.state.services = Services(settings, None, engine, sessions)  # type: ignore[arg-type]
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://api") as http:
+            answer = await http.post(
+                "/codec/decode", json=document, headers=bearer(settings, "supervisor")
+            )
+    finally:
+        await engine.dispose()
+    assert answer.status_code == 503, answer.text
+    assert "access log" in answer.text and "ASB-2026" not in answer.text

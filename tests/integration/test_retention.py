@@ -16,6 +16,7 @@ from temporalio.testing import ActivityEnvironment
 
 from activities.retention import ANONYMISED, Retention, anonymise_closed_cases
 from db.models import (
+    AccessRecord,
     Case,
     CaseEvent,
     Letter,
@@ -24,6 +25,7 @@ from db.models import (
     Referral,
     ReportDetails,
 )
+from services.access import Reader, Route, read_case
 from tests.integration.record_support import COMPLAINANT, NARRATIVE, Seeded, seed_case
 
 SIX_YEARS = 2190
@@ -116,7 +118,9 @@ async def test_cases_closed_past_the_retention_period_are_anonymised_once(
     assert gone["documents"] == 0 and gone["responses"] == [ANONYMISED]
     [audit] = gone["audit"]
     assert (audit.key, audit.actor) == (f"{old.reference}:anonymised", "system")
-    assert audit.data == {"parties": 2, "letters": 2, "documents_deleted": 2}
+    assert audit.data == {
+        "parties": 2, "letters": 2, "documents_deleted": 2, "access_records_deleted": 0
+    }  # fmt: skip
     everything = repr(gone) + audit.summary
     for secret in ("Siobhan", "Hughes", "Acacia", "07700", "@example", NARRATIVE):
         assert secret not in everything, secret
@@ -127,6 +131,30 @@ async def test_cases_closed_past_the_retention_period_are_anonymised_once(
         assert intact["report"].description == NARRATIVE
         assert (COMPLAINANT["name"], COMPLAINANT["address"]) == intact["parties"][0][:2]
         assert intact["documents"] == 2
+
+
+async def test_a_cases_access_records_go_with_its_personal_data_and_no_sooner(
+    sessions: async_sessionmaker[Any],
+) -> None:
+    """Issue 16: who read a case is kept as long as what they read, under the same rule."""
+    old = await seed_case(sessions, closed_at=NOW - timedelta(days=SIX_YEARS + 1))
+    recent = await seed_case(sessions, closed_at=NOW - timedelta(days=SIX_YEARS - 1))
+    still_open = await seed_case(sessions)
+    officer = Reader("officer.jones", ("officer",), "X")
+    for case in (old, recent, still_open):
+        for route in (Route.API_CASE, Route.CONSOLE_CASE):
+            await read_case(sessions, officer, case.reference, route)
+
+    assert old.reference in await anonymise_closed_cases(sessions, NOW, SIX_YEARS)
+
+    async with sessions() as session:
+        [audit] = (await snapshot(sessions, old.reference))["audit"]
+        assert audit.data["access_records_deleted"] == 2
+        for case, left in ((old, 0), (recent, 2), (still_open, 2)):
+            rows = await session.scalars(
+                select(AccessRecord).where(AccessRecord.reference == case.reference)
+            )
+            assert len(list(rows)) == left, case.reference
 
 
 async def test_the_activity_uses_its_configured_period(sessions: async_sessionmaker[Any]) -> None:

@@ -73,3 +73,11 @@ def test_an_optional_group_filled_in_is_sent_and_validated_by_the_model() -> Non
         {**values, "actor": Actor(user_id="officer.a", role="officer"), "type": "apply_remedy"}
     )
     assert len(action.warning.incident_dates) == 2  # type: ignore[attr-defined]
+
+
+def test_every_access_route_has_words_in_the_console() -> None:
+    """Issue 16: an admin reads where each access happened in plain words."""
+    from console.labels import ACCESS_ROUTES
+    from services.access import Route
+
+    assert set(ACCESS_ROUTES) == {route.value for route in Route}
