@@ -153,8 +153,7 @@ class LetterDispatcher:
             by_post=by_post,
         )
         try:
-            kind, context = compose(command, sources)
-            rendered = render_letter(kind, context)
+            rendered = render_letter(command.kind, compose(command, sources))
             pdf = await self._store(session, letter, rendered, letterhead(policy, profile))
         except AnonymousRecipientError:
             letter.status = LetterStatus.SUPPRESSED  # R8: an anonymous complainant receives nothing

@@ -26,13 +26,12 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 
-from activities.compose import signature
+from activities.compose import party_details, signature
 from activities.letters import (
     Consent,
     LetterContext,
     LetterError,
     LetterKind,
-    Party,
     Recipient,
     RecipientRole,
     RenderedLetter,
@@ -254,7 +253,10 @@ def referral_context(
     person referred, with consent (checked before this is called, and again by render)."""
     policy = load_policy(case.landlord, case.policy_version)  # R58: the case's own version
     role = RecipientRole(subject.role)
-    protected = [] if complainant is None or complainant.id == subject.id else [_party(complainant)]
+    protected = [] if complainant is None or complainant.id == subject.id else [complainant]
+    hidden = [p for p in map(party_details, protected) if p is not None]
+    person = party_details(subject)
+    assert person is not None and subject.name  # by _refusal: a name is a fact it needs
     consent = (
         Consent(given_by_role=role, given_on=referral.made_at.date(), scope=CONSENT_SCOPE)
         if referral.consent
@@ -266,11 +268,11 @@ def referral_context(
         letter_date=today,
         recipient=Recipient(name=agency.name, email=agency.email),
         recipient_role=RecipientRole.AGENCY,
-        confidential_parties=protected,
+        confidential_parties=hidden,
         **signer,
         agency_name=agency.name,
         referral_reason=referral.reason,
-        referral_subject=_party(subject),
+        referral_subject=person,
         referral_subject_role=role,
         sharing_basis=SHARING_BASES.get(referral.sharing_basis, referral.sharing_basis),
         consent=consent,
@@ -288,6 +290,13 @@ def _refusal(
         )
     if subject is None:
         return _SetAside(ReferralStatus.FAILED, "no person to refer is recorded on the case")
+    if not subject.name:
+        # A letter states only what the record holds: the agency is not sent a stand-in name.
+        return _SetAside(
+            ReferralStatus.WITHHELD,
+            f"the name of the {subject.role.replace('_', ' ')} referred is not recorded; "
+            "record it and make the referral again",
+        )
     if subject.role == "complainant" and not referral.consent:
         # R9, R38: the complainant's details leave the landlord only with their consent.
         return _SetAside(
@@ -391,11 +400,6 @@ def _is_overdue(referral: Referral, now: datetime) -> bool:
         and due is not None
         and due <= now
     )
-
-
-def _party(row: PartyRow) -> Party:
-    return Party(name=row.name or "Not recorded", address=row.address, email=row.email,
-                 phone=row.phone)  # fmt: skip
 
 
 async def _signer(session: AsyncSession, case: Case) -> dict[str, str]:
