@@ -88,7 +88,7 @@ SAMPLES: dict[str, Action] = {a.type: a for a in _SAMPLE_LIST}
 
 
 def test_samples_cover_every_action_type() -> None:
-    assert set(SAMPLES) == set(ACTION_TYPES) and len(ACTION_TYPES) == 25
+    assert set(SAMPLES) == set(ACTION_TYPES)
 
 
 def _received() -> CaseState:
