@@ -51,6 +51,7 @@ from db.models import (
     OfficerTask,
     Referral,
     ReferralStatus,
+    TaskKind,
 )
 from db.models import Party as PartyRow
 from db.repository import insert_once
@@ -116,7 +117,7 @@ class Referrals:
         complainant = await repo.complainant(session, referral.reference)
         signer = await _signer(session, case)
         context = referral_context(referral, case, subject, complainant, agency, _today(), signer)
-        letter = await _letter_row(session, f"{referral.key}:email", referral, "referral")
+        letter = await _letter_row(session, f"{referral.key}:email", referral, LetterKind.REFERRAL)
         try:
             rendered = render_letter(LetterKind.REFERRAL, context)
         except LetterError as error:  # R9: the second lock found the complainant's details
@@ -193,7 +194,7 @@ class Referrals:
             agency_name=agency.name,
             referral_made_on=referral.made_at.date(),
         )
-        letter = await _letter_row(session, key, referral, "referral_chase")
+        letter = await _letter_row(session, key, referral, LetterKind.REFERRAL_CHASE)
         try:
             rendered = render_letter(LetterKind.REFERRAL_CHASE, context)
         except LetterError as error:
@@ -320,7 +321,9 @@ def _mark_failed(letter: Letter, why: str) -> None:
     letter.error = why
 
 
-async def _letter_row(session: AsyncSession, key: str, referral: Referral, kind: str) -> Letter:
+async def _letter_row(
+    session: AsyncSession, key: str, referral: Referral, kind: LetterKind
+) -> Letter:
     row = Letter(
         key=key,
         reference=referral.reference,
@@ -385,7 +388,7 @@ def _task(key: str, reference: str, summary: str, now: datetime | None = None) -
     return OfficerTask(
         key=key,
         reference=reference,
-        kind="referral",
+        kind=TaskKind.REFERRAL,
         summary=summary,
         created_at=now or datetime.now(UTC),
         done_at=None,
