@@ -128,7 +128,7 @@ async def print_batch(
     return PrintBatchOut(
         day=day,
         letters=letters,
-        queued=sum(1 for letter, _ in batch if letter.status is LetterStatus.QUEUED_FOR_POST),
+        queued=sum(1 for letter, _ in batch if letter.status == LetterStatus.QUEUED_FOR_POST),
         pdf=f"/print-batches/{day.isoformat()}/pdf",
     )
 

@@ -58,7 +58,7 @@ def status_sentence(letter: Letter, role: str | None) -> str:
     what = letter.kind.replace("_", " ").capitalize()
     to = f" to the {role.replace('_', ' ')}" if role else ""
     said = _SAYS[letter.status]
-    if letter.status is _S.QUEUED_FOR_POST and letter.batch_day is not None:
+    if letter.status == _S.QUEUED_FOR_POST and letter.batch_day is not None:
         said += f" (print batch of {letter.batch_day.isoformat()})"
     if letter.status in (_S.FAILED, _S.MISSING_FACTS) and letter.error:
         said += f": {letter.error}"
@@ -118,7 +118,7 @@ async def mark_posted(
     posted = []
     for key in keys:
         letter = batch[key]
-        if letter.status is _S.QUEUED_FOR_POST:  # marking twice changes nothing
+        if letter.status == _S.QUEUED_FOR_POST:  # marking twice changes nothing
             letter.status, letter.sent_at, letter.posted_by = LetterStatus.POSTED, now, by
             await insert_once(session, _posted_event(letter, by, now))
         posted.append(letter)

@@ -19,7 +19,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from domain.case import CaseView, Clock, OpenCase
+from domain.case import Clock, OpenCase
 from domain.vocabulary import Actor, PartyRole, SharingBasis
 
 __all__ = [
@@ -31,7 +31,6 @@ __all__ = [
     "OpenLinkedCase",
     "RecordEvent",
     "SendLetter",
-    "UpdateReadModel",
 ]
 
 Scalar = str | int | float | bool | None
@@ -134,14 +133,7 @@ class OpenLinkedCase(_Command):
     case: OpenCase
 
 
-class UpdateReadModel(_Command):
-    """Upsert the database read model (lists and reports) from the supervisor view."""
-
-    type: Literal["update_read_model"] = "update_read_model"
-    view: CaseView
-
-
 Command = Annotated[
-    RecordEvent | SendLetter | MakeReferral | NotifySupervisor | OpenLinkedCase | UpdateReadModel,
+    RecordEvent | SendLetter | MakeReferral | NotifySupervisor | OpenLinkedCase,
     Field(discriminator="type"),
 ]

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 import pytest
 
+from contracts.view import build_view as view
 from domain.actions import (
     ACTION_TYPES,
     Acknowledge,
@@ -44,7 +45,7 @@ from domain.actions import (
     WithdrawClosure,
 )
 from domain.case import CaseState
-from domain.machine import ActionRefused, check, decide, view
+from domain.machine import ActionRefused, check, decide
 from domain.policy import ClosureReason
 from tests.unit.machine_support import (
     OFFICER,
