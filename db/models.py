@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, get_args
 
 from sqlalchemy import (
     JSON,
@@ -29,7 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from domain.case import Clock
-from domain.commands import LetterKind
+from domain.commands import LetterKind, NotifyReason
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -281,7 +281,10 @@ class Escalation(Base):
     key: Mapped[str] = mapped_column(String(160), unique=True)
     reference: Mapped[str] = mapped_column(String(40), index=True)
     landlord: Mapped[str | None] = mapped_column(String(8))  # the case's, copied when raised
-    reason: Mapped[str] = mapped_column(String(40))
+    reason: Mapped[str] = mapped_column(
+        Enum(*get_args(NotifyReason), name="escalation_reason", native_enum=False,
+             create_constraint=True, length=40, validate_strings=True)
+    )  # fmt: skip
     clock: Mapped[Clock | None] = mapped_column(_status(Clock, "escalation_clock", 40))
     due_at: Mapped[datetime | None]
     breached_by_seconds: Mapped[int | None]

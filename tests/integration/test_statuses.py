@@ -52,8 +52,10 @@ async def test_the_model_refuses_an_unknown_status_before_the_database(
          "'ASB-ST:task:1', 'ASB-ST', 'chores', 's', :now"),
         ("escalations", "key, reference, reason, clock, summary, raised_at",
          "'ASB-ST:esc:1', 'ASB-ST', 'deadline_missed', 'sundial', 's', :now"),
+        ("escalations", "key, reference, reason, clock, summary, raised_at",
+         "'ASB-ST:esc:2', 'ASB-ST', 'felt_like_it', 'stall', 's', :now"),
     ],
-    ids=["letter kind", "task kind", "escalation clock"],
+    ids=["letter kind", "task kind", "escalation clock", "escalation reason"],
 )  # fmt: skip
 async def test_kinds_and_clocks_outside_their_enums_are_refused(
     sessions: async_sessionmaker[Any], table: str, columns: str, values: str

@@ -1,4 +1,4 @@
-"""Letter kinds, officer task kinds and escalation clocks are enums, stored as their values
+"""Letter kinds, officer task kinds and escalation reasons and clocks are enums, stored as their values
 with a CHECK constraint (like the statuses of 0009).
 
 Revision ID: 0010
@@ -14,18 +14,20 @@ branch_labels = None
 depends_on = None
 
 # The values as this revision knows them (domain.commands.LetterKind, db.models.TaskKind,
-# domain.case.Clock); a later member needs a migration of its own.
+# domain.commands.NotifyReason, domain.case.Clock); a later member needs a migration of its own.
 LETTER_KIND = ("acknowledgement", "officer_changed", "action_plan", "failed_contact",
                "interview_invitation", "noise_monitoring_notice", "warning", "abc",
                "case_review_rights", "closure_notice", "closure_confirmation",
                "survey_invitation", "referral", "referral_chase")  # fmt: skip
 TASK_KIND = ("notification", "letter", "referral")
+REASON = ("deadline_missed", "closure_review_due", "approval_awaited", "safeguarding")
 CLOCK = ("acknowledgement", "first_contact", "next_contact", "risk_review", "closure_review",
          "resolution_target", "survey", "stall")  # fmt: skip
 
 CHECKS = (  # (table, constraint, column, values)
     ("letters", "letter_kind", "kind", LETTER_KIND),
     ("officer_tasks", "task_kind", "kind", TASK_KIND),
+    ("escalations", "escalation_reason", "reason", REASON),
     ("escalations", "escalation_clock", "clock", CLOCK),
 )
 
