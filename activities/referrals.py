@@ -254,8 +254,8 @@ def referral_context(
     person referred, with consent (checked before this is called, and again by render)."""
     policy = load_policy(case.landlord, case.policy_version)  # R58: the case's own version
     role = RecipientRole(subject.role)
-    protected = [] if complainant is None or complainant.id == subject.id else [complainant]
-    hidden = [p for p in map(party_details, protected) if p is not None]
+    others = None if complainant is None or complainant.id == subject.id else complainant
+    hidden = party_details(others)  # R9: scanned for in the rendered letter
     person = party_details(subject)
     assert person is not None and subject.name  # by _refusal: a name is a fact it needs
     consent = (
@@ -269,7 +269,7 @@ def referral_context(
         letter_date=today,
         recipient=Recipient(name=agency.name, email=agency.email),
         recipient_role=RecipientRole.AGENCY,
-        confidential_parties=hidden,
+        confidential_parties=[hidden] if hidden else [],
         **signer,
         agency_name=agency.name,
         referral_reason=referral.reason,
