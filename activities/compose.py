@@ -32,25 +32,9 @@ from activities.letters.render import long_datetime
 from db.models import Case as CaseRow
 from db.models import Party as PartyRow
 from db.models import StaffMember
-from domain.commands import LetterKind as Command
 from domain.commands import SendLetter
 from domain.policy import PolicyProfile
 from domain.profile import LandlordProfile
-
-TEMPLATE_FOR: dict[Command, LetterKind] = {
-    Command.ACKNOWLEDGEMENT: LetterKind.ACKNOWLEDGEMENT,
-    Command.OFFICER_CHANGED: LetterKind.ACKNOWLEDGEMENT,  # R19: names the new officer
-    Command.ACTION_PLAN: LetterKind.ACTION_PLAN,
-    Command.FAILED_CONTACT: LetterKind.FAILED_CONTACT,
-    Command.INTERVIEW_INVITATION: LetterKind.INTERVIEW_INVITATION_PERPETRATOR,
-    Command.NOISE_MONITORING_NOTICE: LetterKind.NOISE_MONITORING_NOTICE,
-    Command.WARNING: LetterKind.WARNING,
-    Command.ABC: LetterKind.ACCEPTABLE_BEHAVIOUR_CONTRACT,
-    Command.CASE_REVIEW_RIGHTS: LetterKind.CASE_REVIEW_RIGHTS,
-    Command.CLOSURE_NOTICE: LetterKind.CLOSURE,
-    Command.CLOSURE_CONFIRMATION: LetterKind.CLOSURE,
-    Command.SURVEY_INVITATION: LetterKind.SURVEY_INVITATION,
-}
 
 # How a recorded contact channel reads in "We tried: by telephone on ..." (R29).
 CHANNEL_WORDS = {
@@ -121,17 +105,14 @@ def signature(profile: LandlordProfile, officer: StaffMember | None) -> dict[str
     }
 
 
-def compose(command: SendLetter, sources: LetterSources) -> tuple[LetterKind, LetterContext]:
-    """The letter's kind and context, or :class:`MissingFactsError` naming what is missing."""
-    kind = TEMPLATE_FOR[command.kind]
+def compose(command: SendLetter, sources: LetterSources) -> LetterContext:
+    """The letter's context, or :class:`MissingFactsError` naming what is missing."""
     role = RecipientRole(command.to_role)
-    if kind is LetterKind.INTERVIEW_INVITATION_PERPETRATOR and role is RecipientRole.COMPLAINANT:
-        kind = LetterKind.INTERVIEW_INVITATION_COMPLAINANT  # R26
     facts = _Facts(command, sources)
-    fields = {**facts.common(role, kind), **_SPECIFIC[kind](facts)}
+    fields = {**facts.common(role), **_SPECIFIC[command.kind](facts)}
     if facts.missing:
         raise MissingFactsError(facts.missing)
-    return kind, LetterContext(**fields)
+    return LetterContext(**fields)
 
 
 class _Facts:
@@ -160,7 +141,7 @@ class _Facts:
         value = self.data(name)
         return [str(v) for v in value] if isinstance(value, list) else []
 
-    def common(self, role: RecipientRole, kind: LetterKind) -> dict[str, Any]:
+    def common(self, role: RecipientRole) -> dict[str, Any]:
         src, party = self.src, self.src.recipient
         name = self.need(party.name, f"the {role.value.replace('_', ' ')}'s name")
         if src.by_post:
@@ -203,15 +184,23 @@ class _Facts:
         return instant.astimezone(self.tz).date()
 
 
-def _identities(row: PartyRow | None) -> list[Party]:
-    """R9: what identifies the complainant, for the scan of a letter to anyone else. An
-    anonymous complainant may have given nothing at all (R8)."""
+def party_details(row: PartyRow | None) -> Party | None:
+    """What the record holds of a person, for a letter, a referral or the R9 scan of a letter
+    to anyone else. Nothing stands in for a missing fact: without a name the person is known
+    by the first detail recorded, and None means nothing is recorded (R8: an anonymous
+    complainant may have given nothing at all)."""
     if row is None:
-        return []
+        return None
     name = row.name or row.email or row.address or row.phone
     if name is None:
-        return []
-    return [Party(name=name, address=row.address, email=row.email, phone=row.phone)]
+        return None
+    return Party(name=name, address=row.address, email=row.email, phone=row.phone)
+
+
+def _identities(row: PartyRow | None) -> list[Party]:
+    """R9: the identities a letter not to ``row`` must not contain."""
+    party = party_details(row)
+    return [] if party is None else [party]
 
 
 def _acknowledgement(f: _Facts) -> dict[str, Any]:
@@ -338,16 +327,19 @@ def _thresholds(policy: PolicyProfile) -> list[str]:
     return limbs
 
 
+# What each letter the case decides needs beyond the common fields (the referral letters are
+# composed in activities/referrals.py).
 _SPECIFIC: dict[LetterKind, Callable[[_Facts], dict[str, Any]]] = {
     LetterKind.ACKNOWLEDGEMENT: _acknowledgement,
+    LetterKind.OFFICER_CHANGED: _acknowledgement,  # R19: names the new officer
     LetterKind.ACTION_PLAN: _action_plan,
     LetterKind.FAILED_CONTACT: _failed_contact,
-    LetterKind.INTERVIEW_INVITATION_COMPLAINANT: _interview,
-    LetterKind.INTERVIEW_INVITATION_PERPETRATOR: _interview,
+    LetterKind.INTERVIEW_INVITATION: _interview,
     LetterKind.NOISE_MONITORING_NOTICE: _noise_notice,
     LetterKind.WARNING: _warning,
-    LetterKind.ACCEPTABLE_BEHAVIOUR_CONTRACT: _abc,
+    LetterKind.ABC: _abc,
     LetterKind.CASE_REVIEW_RIGHTS: _case_review,
-    LetterKind.CLOSURE: _closure,
+    LetterKind.CLOSURE_NOTICE: _closure,
+    LetterKind.CLOSURE_CONFIRMATION: _closure,
     LetterKind.SURVEY_INVITATION: _survey,
 }

@@ -38,7 +38,7 @@ from core.mailer import (
     TransientMailError,
 )
 from db import repository as repo
-from db.models import Case, Letter, LetterDocument, LetterStatus, OfficerTask, Party
+from db.models import Case, Letter, LetterDocument, LetterStatus, OfficerTask, Party, TaskKind
 from db.repository import insert_once
 from db.staff import find_staff
 from domain.commands import MakeReferral, NotifySupervisor, SendLetter
@@ -153,8 +153,7 @@ class LetterDispatcher:
             by_post=by_post,
         )
         try:
-            kind, context = compose(command, sources)
-            rendered = render_letter(kind, context)
+            rendered = render_letter(command.kind, compose(command, sources))
             pdf = await self._store(session, letter, rendered, letterhead(policy, profile))
         except AnonymousRecipientError:
             letter.status = LetterStatus.SUPPRESSED  # R8: an anonymous complainant receives nothing
@@ -213,8 +212,10 @@ class LetterDispatcher:
                 log.error("escalation email for %s refused: %s", command.reference, bounced)
 
 
-def _task(key: str, reference: str, summary: str = "", kind: str = "notification") -> OfficerTask:
-    done = datetime.now(UTC) if kind == "notification" else None
+def _task(
+    key: str, reference: str, summary: str = "", kind: TaskKind = TaskKind.NOTIFICATION
+) -> OfficerTask:
+    done = datetime.now(UTC) if kind is TaskKind.NOTIFICATION else None
     return OfficerTask(
         key=key,
         reference=reference,
@@ -229,7 +230,9 @@ async def _fail(session: AsyncSession, letter: Letter, why: str) -> None:
     letter.status = LetterStatus.FAILED
     letter.error = why
     summary = f"The {letter.kind.replace('_', ' ')} letter could not be sent: {why}"
-    await insert_once(session, _task(f"{letter.key}:task", letter.reference, summary, "letter"))
+    await insert_once(
+        session, _task(f"{letter.key}:task", letter.reference, summary, TaskKind.LETTER)
+    )
 
 
 async def _missing_facts(session: AsyncSession, letter: Letter, missing: MissingFactsError) -> None:
@@ -243,7 +246,9 @@ async def _missing_facts(session: AsyncSession, letter: Letter, missing: Missing
         + ". Record them and take the action again so the letter is produced, or deal with it"
         " another way and close this task saying how."
     )
-    await insert_once(session, _task(f"{letter.key}:task", letter.reference, summary, "letter"))
+    await insert_once(
+        session, _task(f"{letter.key}:task", letter.reference, summary, TaskKind.LETTER)
+    )
 
 
 async def _back_to_rendered(_: AsyncSession, letter: Letter) -> None:
@@ -256,7 +261,9 @@ async def _unconfirmed(session: AsyncSession, letter: Letter) -> None:
         f"The {letter.kind.replace('_', ' ')} email may not have left: the system stopped while "
         "sending it. Check with the recipient and resend from the case if it did not arrive."
     )
-    await insert_once(session, _task(f"{letter.key}:task", letter.reference, summary, "letter"))
+    await insert_once(
+        session, _task(f"{letter.key}:task", letter.reference, summary, TaskKind.LETTER)
+    )
 
 
 async def _local_authority(session: AsyncSession, reference: str) -> str | None:

@@ -27,18 +27,17 @@ from contracts.case import (
     new_case,
     workflow_id,
 )
+from contracts.view import CaseView, UpdateReadModel, WireCommand
 from core.case_setup import case_setup
 from db.models import Base, CaseEvent, Escalation, Letter, LetterStatus, Referral, ReferralStatus
 from db.repository import Row, case_landlord, insert_new, upsert_case
-from domain.case import CaseSetup, CaseView
+from domain.case import CaseSetup
 from domain.commands import (
-    Command,
     MakeReferral,
     NotifySupervisor,
     OpenLinkedCase,
     RecordEvent,
     SendLetter,
-    UpdateReadModel,
 )
 
 log = logging.getLogger(__name__)
@@ -86,7 +85,7 @@ class CaseEffects:
         )
 
 
-async def _record(session: AsyncSession, commands: list[Command]) -> None:
+async def _record(session: AsyncSession, commands: list[WireCommand]) -> None:
     """One decision's rows in one transaction: a statement per table, each row keyed."""
     now = datetime.now(UTC)
     rows: dict[type[Base], list[Row]] = defaultdict(list)
@@ -128,7 +127,7 @@ def _letter_row(command: SendLetter, now: datetime) -> Row:
         "key": command.key,
         "reference": command.reference,
         "party_id": command.party_id,
-        "kind": command.kind.value,
+        "kind": command.kind,
         "channel": command.channel or "post",
         "status": LetterStatus.PENDING,
         "subject": "",
@@ -156,7 +155,7 @@ def _escalation_row(command: NotifySupervisor, now: datetime) -> Row:
         "key": command.key,
         "reference": command.reference,
         "reason": command.reason,
-        "clock": command.clock.value if command.clock else None,
+        "clock": command.clock,
         "due_at": command.due_at,
         "breached_by_seconds": command.breached_by_seconds,
         "level": command.level,

@@ -26,13 +26,12 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 
-from activities.compose import signature
+from activities.compose import party_details, signature
 from activities.letters import (
     Consent,
     LetterContext,
     LetterError,
     LetterKind,
-    Party,
     Recipient,
     RecipientRole,
     RenderedLetter,
@@ -52,6 +51,7 @@ from db.models import (
     OfficerTask,
     Referral,
     ReferralStatus,
+    TaskKind,
 )
 from db.models import Party as PartyRow
 from db.repository import insert_once
@@ -117,7 +117,7 @@ class Referrals:
         complainant = await repo.complainant(session, referral.reference)
         signer = await _signer(session, case)
         context = referral_context(referral, case, subject, complainant, agency, _today(), signer)
-        letter = await _letter_row(session, f"{referral.key}:email", referral, "referral")
+        letter = await _letter_row(session, f"{referral.key}:email", referral, LetterKind.REFERRAL)
         try:
             rendered = render_letter(LetterKind.REFERRAL, context)
         except LetterError as error:  # R9: the second lock found the complainant's details
@@ -194,7 +194,7 @@ class Referrals:
             agency_name=agency.name,
             referral_made_on=referral.made_at.date(),
         )
-        letter = await _letter_row(session, key, referral, "referral_chase")
+        letter = await _letter_row(session, key, referral, LetterKind.REFERRAL_CHASE)
         try:
             rendered = render_letter(LetterKind.REFERRAL_CHASE, context)
         except LetterError as error:
@@ -254,7 +254,10 @@ def referral_context(
     person referred, with consent (checked before this is called, and again by render)."""
     policy = load_policy(case.landlord, case.policy_version)  # R58: the case's own version
     role = RecipientRole(subject.role)
-    protected = [] if complainant is None or complainant.id == subject.id else [_party(complainant)]
+    others = None if complainant is None or complainant.id == subject.id else complainant
+    hidden = party_details(others)  # R9: scanned for in the rendered letter
+    person = party_details(subject)
+    assert person is not None and subject.name  # by _refusal: a name is a fact it needs
     consent = (
         Consent(given_by_role=role, given_on=referral.made_at.date(), scope=CONSENT_SCOPE)
         if referral.consent
@@ -266,11 +269,11 @@ def referral_context(
         letter_date=today,
         recipient=Recipient(name=agency.name, email=agency.email),
         recipient_role=RecipientRole.AGENCY,
-        confidential_parties=protected,
+        confidential_parties=[hidden] if hidden else [],
         **signer,
         agency_name=agency.name,
         referral_reason=referral.reason,
-        referral_subject=_party(subject),
+        referral_subject=person,
         referral_subject_role=role,
         sharing_basis=SHARING_BASES.get(referral.sharing_basis, referral.sharing_basis),
         consent=consent,
@@ -288,6 +291,13 @@ def _refusal(
         )
     if subject is None:
         return _SetAside(ReferralStatus.FAILED, "no person to refer is recorded on the case")
+    if not subject.name:
+        # A letter states only what the record holds: the agency is not sent a stand-in name.
+        return _SetAside(
+            ReferralStatus.WITHHELD,
+            f"the name of the {subject.role.replace('_', ' ')} referred is not recorded; "
+            "record it and make the referral again",
+        )
     if subject.role == "complainant" and not referral.consent:
         # R9, R38: the complainant's details leave the landlord only with their consent.
         return _SetAside(
@@ -311,7 +321,9 @@ def _mark_failed(letter: Letter, why: str) -> None:
     letter.error = why
 
 
-async def _letter_row(session: AsyncSession, key: str, referral: Referral, kind: str) -> Letter:
+async def _letter_row(
+    session: AsyncSession, key: str, referral: Referral, kind: LetterKind
+) -> Letter:
     row = Letter(
         key=key,
         reference=referral.reference,
@@ -376,7 +388,7 @@ def _task(key: str, reference: str, summary: str, now: datetime | None = None) -
     return OfficerTask(
         key=key,
         reference=reference,
-        kind="referral",
+        kind=TaskKind.REFERRAL,
         summary=summary,
         created_at=now or datetime.now(UTC),
         done_at=None,
@@ -391,11 +403,6 @@ def _is_overdue(referral: Referral, now: datetime) -> bool:
         and due is not None
         and due <= now
     )
-
-
-def _party(row: PartyRow) -> Party:
-    return Party(name=row.name or "Not recorded", address=row.address, email=row.email,
-                 phone=row.phone)  # fmt: skip
 
 
 async def _signer(session: AsyncSession, case: Case) -> dict[str, str]:

@@ -21,8 +21,8 @@ from api.deps import Services, services
 from api.errors import forbidden, refused, unavailable, unprocessable
 from api.idempotency import Attempt, KeyHeader, fingerprint, once, staff_scope
 from api.schemas import CaseOut, case_out
+from contracts.view import CaseView
 from domain.actions import ACTIONS, ActionBase, ActionRules, Actor
-from domain.case import CaseView
 from services.access import may_be_given
 from services.errors import InvalidInput
 from services.records import is_active_staff

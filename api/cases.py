@@ -14,7 +14,7 @@ from api.errors import forbidden, unavailable, unprocessable
 from api.idempotency import Attempt, KeyHeader, fingerprint, once, staff_scope
 from api.schemas import CaseOut, OpenCaseIn, PartyIn, case_out
 from contracts.case import VIEW_QUERY
-from domain.case import CaseView
+from contracts.view import CaseView
 from services import cases, idempotency
 from services.errors import CaseFinished, InvalidInput
 

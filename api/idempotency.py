@@ -27,7 +27,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from api.auth import Principal
 from api.deps import Services
-from domain.case import CaseView
+from contracts.view import CaseView
 from services import idempotency
 
 KEY_HEADER = "Idempotency-Key"

@@ -17,8 +17,9 @@ from api.auth import STAFF, Principal, require_roles
 from api.deps import Services, services
 from api.errors import unprocessable
 from core.print_batch import merge_pdfs
+from domain.commands import LetterKind
 from services.access import AccessNotRecorded, record_reads
-from services.records import Letter
+from services.records import Letter, LetterStatus
 from services.records import letters as store
 
 router = APIRouter(tags=["letters"])
@@ -29,10 +30,10 @@ PDF: dict[int | str, dict[str, Any]] = {
 
 class LetterOut(BaseModel):
     key: str
-    kind: str
+    kind: LetterKind
     recipient_role: str | None
     channel: str
-    status: str = Field(description="See db/letters.py: sent, posted, queued_for_post, ...")
+    status: LetterStatus = Field(description="Where the letter is on its way (db/letters.py)")
     says: str = Field(description="The status in a sentence, as the timeline says it")
     subject: str
     created_at: datetime
@@ -128,7 +129,7 @@ async def print_batch(
     return PrintBatchOut(
         day=day,
         letters=letters,
-        queued=sum(1 for letter in letters if letter.status == "queued_for_post"),
+        queued=sum(1 for letter, _ in batch if letter.status == LetterStatus.QUEUED_FOR_POST),
         pdf=f"/print-batches/{day.isoformat()}/pdf",
     )
 

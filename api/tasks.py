@@ -14,6 +14,7 @@ from api.auth import STAFF, Principal, require_roles
 from api.deps import Services, services
 from services.records import (
     OfficerTask,
+    TaskKind,
     case_referrals,
     record_referral_response,
     referral_of_case,
@@ -29,7 +30,7 @@ Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, m
 class TaskOut(BaseModel):
     id: int
     reference: str
-    kind: str
+    kind: TaskKind
     summary: str
     created_at: datetime
     done_at: datetime | None

@@ -25,11 +25,11 @@ from api.deps import Services
 from api.idempotency import KEY_HEADER
 from api.schemas import CaseOut, OpenCaseIn
 from api.tasks import CloseTaskIn
+from contracts.view import CaseView
 from core.agencies import agency_codes
 from core.bank_holidays import calendar_for
 from domain.actions import ActionRules, rules_for
 from domain.calendar import WorkingCalendar
-from domain.case import CaseView
 from domain.errors import UnknownValueError
 from domain.policy import PolicyProfile, load_policy
 from domain.triage import TriageResult, VulnerabilityAnswers, triage

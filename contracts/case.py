@@ -7,8 +7,8 @@ from typing import Final
 
 from pydantic import BaseModel, Field
 
+from contracts.view import WireCommand
 from domain.case import CaseSetup, CaseState, OpenCase
-from domain.commands import Command
 
 __all__ = [
     "CARRY_OUT",
@@ -67,4 +67,4 @@ class CommandBatch(BaseModel):
     """The side effects of one decision, carried out by one activity (each keyed, idempotent)."""
 
     reference: str
-    commands: list[Command]
+    commands: list[WireCommand]

@@ -13,7 +13,7 @@ from typing import Any
 
 from temporalio.common import SearchAttributeKey, SearchAttributePair, TypedSearchAttributes
 
-from domain.case import CaseView
+from contracts.view import CaseView
 
 CASE_STAGE = SearchAttributeKey.for_keyword("CaseStage")
 CASE_TIER = SearchAttributeKey.for_keyword("CaseTier")

@@ -24,23 +24,33 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.access import visible_to
-from db.models import Case, CaseEvent, Letter, LetterDocument, LetterStatus, OfficerTask, Party
+from db.models import (
+    Case,
+    CaseEvent,
+    Letter,
+    LetterDocument,
+    LetterStatus,
+    OfficerTask,
+    Party,
+    TaskKind,
+)
 from db.repository import insert_once
 
-SENT = frozenset({"sent", "posted"})
-NOT_SENT = frozenset({"missing_facts", "failed", "suppressed"})
+_S = LetterStatus
+SENT = frozenset({_S.SENT, _S.POSTED})
+NOT_SENT = frozenset({_S.MISSING_FACTS, _S.FAILED, _S.SUPPRESSED})
 
-_SAYS = {
-    "pending": "not produced yet",
-    "rendered": "produced, not yet emailed",
-    "sending": "being emailed",
-    "sent": "sent by email",
-    "unconfirmed": "may not have been sent: the system stopped while emailing it (see tasks)",
-    "queued_for_post": "printed for the post, not yet posted",
-    "posted": "posted",
-    "missing_facts": "not sent: facts are missing from the record (see tasks)",
-    "failed": "not sent (see tasks)",
-    "suppressed": "not sent: the complainant is anonymous (R8)",
+_SAYS: dict[LetterStatus, str] = {
+    _S.PENDING: "not produced yet",
+    _S.RENDERED: "produced, not yet emailed",
+    _S.SENDING: "being emailed",
+    _S.SENT: "sent by email",
+    _S.UNCONFIRMED: "may not have been sent: the system stopped while emailing it (see tasks)",
+    _S.QUEUED_FOR_POST: "printed for the post, not yet posted",
+    _S.POSTED: "posted",
+    _S.MISSING_FACTS: "not sent: facts are missing from the record (see tasks)",
+    _S.FAILED: "not sent (see tasks)",
+    _S.SUPPRESSED: "not sent: the complainant is anonymous (R8)",
 }
 
 
@@ -48,10 +58,10 @@ def status_sentence(letter: Letter, role: str | None) -> str:
     """What the timeline says of a letter: never "sent" unless it was."""
     what = letter.kind.replace("_", " ").capitalize()
     to = f" to the {role.replace('_', ' ')}" if role else ""
-    said = _SAYS.get(letter.status, letter.status.replace("_", " "))
-    if letter.status == "queued_for_post" and letter.batch_day is not None:
+    said = _SAYS[letter.status]
+    if letter.status == _S.QUEUED_FOR_POST and letter.batch_day is not None:
         said += f" (print batch of {letter.batch_day.isoformat()})"
-    if letter.status in ("failed", "missing_facts") and letter.error:
+    if letter.status in (_S.FAILED, _S.MISSING_FACTS) and letter.error:
         said += f": {letter.error}"
     return f"{what} letter{to}: {said}."
 
@@ -89,7 +99,7 @@ async def print_batch(
         .where(
             Case.landlord == landlord,
             Letter.batch_day == day,
-            Letter.status.in_(("queued_for_post", "posted")),
+            Letter.status.in_((_S.QUEUED_FOR_POST, _S.POSTED)),
         )
         .order_by(Letter.reference, Letter.id)
     )
@@ -109,7 +119,7 @@ async def mark_posted(
     posted = []
     for key in keys:
         letter = batch[key]
-        if letter.status == "queued_for_post":  # marking twice changes nothing
+        if letter.status == _S.QUEUED_FOR_POST:  # marking twice changes nothing
             letter.status, letter.sent_at, letter.posted_by = LetterStatus.POSTED, now, by
             await insert_once(session, _posted_event(letter, by, now))
         posted.append(letter)
@@ -140,7 +150,7 @@ async def tasks(
     query: Any = (
         select(OfficerTask)
         .join(Case, Case.reference == OfficerTask.reference)
-        .where(Case.landlord == landlord, OfficerTask.kind != "notification")
+        .where(Case.landlord == landlord, OfficerTask.kind != TaskKind.NOTIFICATION)
     )
     if reference is not None:
         query = query.where(OfficerTask.reference == reference)

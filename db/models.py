@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, get_args
 
 from sqlalchemy import (
     JSON,
@@ -27,6 +27,9 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from domain.case import Clock
+from domain.commands import LetterKind, NotifyReason
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -63,6 +66,14 @@ class LetterStatus(StrEnum):
     FAILED = "failed"
 
 
+class TaskKind(StrEnum):
+    """What an officer task is about."""
+
+    NOTIFICATION = "notification"  # a supervisor was emailed; done when made, kept for the record
+    LETTER = "letter"  # a letter not produced or not sent: missing facts, refused, unconfirmed
+    REFERRAL = "referral"  # a referral withheld, failed or unanswered (R38)
+
+
 class ReferralStatus(StrEnum):
     """A referral to a partner agency (R38)."""
 
@@ -73,14 +84,14 @@ class ReferralStatus(StrEnum):
     RESPONDED = "responded"
 
 
-def _status(enum: type[StrEnum], name: str) -> Enum:
+def _status(enum: type[StrEnum], name: str, length: int = 20) -> Enum:
     """Stored as its value, with a CHECK constraint listing the allowed ones."""
     return Enum(
         enum,
         name=name,
         native_enum=False,
         create_constraint=True,
-        length=20,
+        length=length,
         values_callable=lambda members: [member.value for member in members],
         validate_strings=True,
     )
@@ -236,7 +247,7 @@ class Letter(Base):
     key: Mapped[str] = mapped_column(String(160), unique=True)
     reference: Mapped[str] = mapped_column(String(40), index=True)
     party_id: Mapped[str | None] = mapped_column(String(40))
-    kind: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[LetterKind] = mapped_column(_status(LetterKind, "letter_kind", 40))
     channel: Mapped[str] = mapped_column(String(20))
     status: Mapped[LetterStatus] = mapped_column(_status(LetterStatus, "letter_status"))
     subject: Mapped[str] = mapped_column(String(200))
@@ -270,8 +281,11 @@ class Escalation(Base):
     key: Mapped[str] = mapped_column(String(160), unique=True)
     reference: Mapped[str] = mapped_column(String(40), index=True)
     landlord: Mapped[str | None] = mapped_column(String(8))  # the case's, copied when raised
-    reason: Mapped[str] = mapped_column(String(40))
-    clock: Mapped[str | None] = mapped_column(String(40))
+    reason: Mapped[str] = mapped_column(
+        Enum(*get_args(NotifyReason), name="escalation_reason", native_enum=False,
+             create_constraint=True, length=40, validate_strings=True)
+    )  # fmt: skip
+    clock: Mapped[Clock | None] = mapped_column(_status(Clock, "escalation_clock", 40))
     due_at: Mapped[datetime | None]
     breached_by_seconds: Mapped[int | None]
     level: Mapped[int | None]
@@ -311,7 +325,7 @@ class OfficerTask(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     key: Mapped[str] = mapped_column(String(160), unique=True)
     reference: Mapped[str] = mapped_column(String(40), index=True)
-    kind: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[TaskKind] = mapped_column(_status(TaskKind, "task_kind", 40))
     summary: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime]
     done_at: Mapped[datetime | None]

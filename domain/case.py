@@ -8,7 +8,7 @@ lives).
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
 from typing import Literal
 
@@ -32,12 +32,10 @@ __all__ = [
     "CaseReview",
     "CaseSetup",
     "CaseState",
-    "CaseView",
     "Clock",
     "ClosureRequest",
     "ContactState",
     "Deadline",
-    "DeadlineView",
     "Escalation",
     "HoldState",
     "Incident",
@@ -353,49 +351,3 @@ class CaseState(_Model):
     @property
     def is_open(self) -> bool:
         return self.stage in OPEN_STAGES
-
-
-class DeadlineView(_Model):
-    clock: Clock
-    due_at: datetime
-    met_at: datetime | None
-    breached_at: datetime | None
-    escalations: int
-    paused: bool
-    stopped: bool
-    overdue: bool
-
-
-class CaseView(_Model):
-    """What a supervisor query returns, and the read model row."""
-
-    reference: str
-    landlord: str
-    policy_version: str
-    stage: Stage
-    tier: str
-    categories: list[str] = Field(default_factory=list)
-    channel: str | None = None
-    linked_reference: str | None = None
-    officer_id: str | None
-    hate: bool
-    domestic_abuse: bool
-    anonymous: bool
-    confidential: bool
-    on_hold: bool
-    hold_reason: str | None
-    paused_seconds: int
-    deadlines: list[DeadlineView]
-    next_due_at: datetime | None
-    overdue_clocks: list[Clock]
-    awaiting: list[Awaited]
-    escalations: list[Escalation]
-    closure_review_open: bool
-    closure_reason: ClosureReason | None
-    case_review_threshold_met: bool
-    incidents: int
-    action_plan_version: int
-    received_at: datetime
-    closed_at: datetime | None
-    finished: bool
-    allowed_actions: list[str]

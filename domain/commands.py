@@ -19,7 +19,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from domain.case import CaseView, Clock, OpenCase
+from domain.case import Clock, OpenCase
 from domain.vocabulary import Actor, PartyRole, SharingBasis
 
 __all__ = [
@@ -31,7 +31,6 @@ __all__ = [
     "OpenLinkedCase",
     "RecordEvent",
     "SendLetter",
-    "UpdateReadModel",
 ]
 
 Scalar = str | int | float | bool | None
@@ -41,13 +40,15 @@ LetterValue = Scalar | list[str]
 
 
 class LetterKind(StrEnum):
-    """Letters (or emails by the preferred channel) the letter layer knows how to produce."""
+    """Every letter or email the engine produces, declared once: the case decides the first
+    twelve (``SendLetter.kind``, kept in histories), the referral activities the last two. The
+    letter layer (activities/letters) renders each kind; the values are stored as they are."""
 
     ACKNOWLEDGEMENT = "acknowledgement"  # R13: names the officer dealing with the case
     OFFICER_CHANGED = "officer_changed"  # R19: the named contact changed
     ACTION_PLAN = "action_plan"  # R28: agreed actions confirmed in writing
     FAILED_CONTACT = "failed_contact"  # R29: after N failed attempts
-    INTERVIEW_INVITATION = "interview_invitation"  # R30: to the alleged perpetrator
+    INTERVIEW_INVITATION = "interview_invitation"  # R26 complainant, R30 alleged perpetrator
     NOISE_MONITORING_NOTICE = "noise_monitoring_notice"  # R34: perpetrator told in writing
     WARNING = "warning"  # R40: written warning to the perpetrator
     ABC = "abc"  # R40: acceptable behaviour contract
@@ -55,6 +56,8 @@ class LetterKind(StrEnum):
     CLOSURE_NOTICE = "closure_notice"  # R50: the case is closed, with the reason
     CLOSURE_CONFIRMATION = "closure_confirmation"  # R46 (Y): actions completed, in writing
     SURVEY_INVITATION = "survey_invitation"  # R51
+    REFERRAL = "referral"  # R22, R38: email to a partner agency
+    REFERRAL_CHASE = "referral_chase"  # R38: the agency has not answered
 
 
 class _Command(BaseModel):
@@ -130,14 +133,7 @@ class OpenLinkedCase(_Command):
     case: OpenCase
 
 
-class UpdateReadModel(_Command):
-    """Upsert the database read model (lists and reports) from the supervisor view."""
-
-    type: Literal["update_read_model"] = "update_read_model"
-    view: CaseView
-
-
 Command = Annotated[
-    RecordEvent | SendLetter | MakeReferral | NotifySupervisor | OpenLinkedCase | UpdateReadModel,
+    RecordEvent | SendLetter | MakeReferral | NotifySupervisor | OpenLinkedCase,
     Field(discriminator="type"),
 ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from domain.case import CaseState, CaseView, Clock, OpenCase, PartyRef
+from domain.case import CaseState, Clock, OpenCase, PartyRef
 from domain.commands import (
     Command,
     LetterKind,
@@ -20,7 +20,6 @@ from domain.commands import (
     RecordEvent,
     Scalar,
     SendLetter,
-    UpdateReadModel,
 )
 from domain.vocabulary import Actor, SharingBasis
 
@@ -133,9 +132,4 @@ class Effects:
     def open_linked(self, case: OpenCase) -> None:
         self.commands.append(
             OpenLinkedCase(key=self.key("linked"), reference=self.state.reference, case=case)
-        )
-
-    def read_model(self, view: CaseView) -> None:
-        self.commands.append(
-            UpdateReadModel(key=self.key("read"), reference=self.state.reference, view=view)
         )

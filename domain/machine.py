@@ -2,7 +2,8 @@
 
 ``open_case`` starts a case, ``check`` validates an action (update validator), ``decide``
 applies it, ``next_due`` says when the deadline loop must wake, ``tick`` handles whatever is
-due, ``view`` answers a supervisor query. Every function is pure: no I/O, no clock, no
+due. The view a supervisor queries is a workflow payload built from the state
+(``contracts.view.build_view``). Every function is pure: no I/O, no clock, no
 randomness. A new state is returned; the input is never changed. Side effects are returned as
 commands (:mod:`domain.commands`) with deterministic business keys.
 """
@@ -17,7 +18,7 @@ from domain import clocks
 from domain import deadlines as dl
 from domain.actions import Action, bind
 from domain.calendar import require_aware
-from domain.case import CaseSetup, CaseState, CaseView, Clock, Deadline, Incident, OpenCase, Stage
+from domain.case import CaseSetup, CaseState, Clock, Deadline, Incident, OpenCase, Stage
 from domain.commands import Command, LetterKind
 from domain.effects import Effects
 from domain.errors import DomainError
@@ -26,7 +27,6 @@ from domain.predicates import floor_tier
 from domain.stages import enter_review, finish, move
 from domain.steps import check_case_review, local_day
 from domain.triage import TriageResult, triage
-from domain.views import build_view
 from domain.vocabulary import SYSTEM
 
 __all__ = [
@@ -36,7 +36,6 @@ __all__ = [
     "next_due",
     "open_case",
     "tick",
-    "view",
 ]
 
 
@@ -92,7 +91,6 @@ def open_case(setup: CaseSetup, opened: OpenCase, now: datetime) -> tuple[CaseSt
     if state.domestic_abuse:
         _route_domestic_abuse(state, fx)
     check_case_review(state, now, fx)
-    fx.read_model(build_view(state, now))
     return state, fx.commands
 
 
@@ -215,7 +213,6 @@ def decide(state: CaseState, action: Action, now: datetime) -> tuple[CaseState, 
     bound.apply(new, now, fx)
     if bound.rules.progress and new.is_open:  # the stall clock runs through the others
         clocks.touch_meaningful(new, now)
-    fx.read_model(build_view(new, now))
     return new, fx.commands
 
 
@@ -243,8 +240,6 @@ def tick(state: CaseState, now: datetime) -> tuple[CaseState, list[Command]]:
             if deadline is not None and at is not None and at <= now:
                 _on_due(new, deadline, now, fx)
         _close_survey_window(new, now, fx)
-    if fx.commands:
-        fx.read_model(build_view(new, now))
     return new, fx.commands
 
 
@@ -316,11 +311,3 @@ def _close_survey_window(s: CaseState, now: datetime, fx: Effects) -> None:
     if s.stage is Stage.SURVEY and closes is not None and closes <= now:
         finish(s)
         fx.event("tick:survey_closed", "No survey response within the window; case finished.")
-
-
-# ---- query --------------------------------------------------------------------------------------
-
-
-def view(state: CaseState, now: datetime) -> CaseView:
-    """What a supervisor sees: stage, clocks, flags, awaited approvals, allowed next actions."""
-    return build_view(state, now)

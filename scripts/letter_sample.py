@@ -113,14 +113,13 @@ def main() -> None:
     args = parser.parse_args()
     state, command = decide_warning()
     sources = record_rows(state)
-    kind, context = compose(command, sources)
-    letter = render_letter(kind, context)
+    letter = render_letter(command.kind, compose(command, sources))
     created = datetime(2026, 3, 12, 9, 0, tzinfo=UTC)
     pdf = render_pdf(letter, letterhead(sources.policy, sources.profile), created=created)
     page = pypdfium2.PdfDocument(pdf)[0]
     args.out.parent.mkdir(parents=True, exist_ok=True)
     page.render(scale=args.scale).to_pil().save(args.out, optimize=True)
-    print(f"{args.out}: the {kind.value} letter of {REFERENCE} ({len(pdf)} bytes of PDF)")
+    print(f"{args.out}: the {command.kind.value} letter of {REFERENCE} ({len(pdf)} bytes of PDF)")
 
 
 if __name__ == "__main__":

@@ -39,6 +39,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from contracts.case import OPEN_UPDATE
 from contracts.search_attributes import ALL as SEARCH_ATTRIBUTES
+from contracts.view import CaseView
 from core.mailer import FolderMailer
 from core.settings import Settings
 from db.engine import create_engine, session_factory
@@ -62,7 +63,6 @@ from domain.actions import (
     Resume,
     StartLegalAction,
 )
-from domain.case import CaseView
 from domain.policy import ClosureReason
 from tests.workflow.support import (
     OFFICER,

@@ -46,7 +46,8 @@ MEASURED = "X"
 NOW = datetime.now(UTC).replace(microsecond=0)
 YEARS = 6
 OPEN_STAGES = sorted(stage.value for stage in domain_case.OPEN_STAGES)
-CLOCKS = ["first_contact", "risk_assessment", "action_plan", "contact_frequency", "review"]
+# Clocks as the engine records them (domain.case.Clock; the database refuses any other).
+CLOCKS = ["first_contact", "risk_review", "next_contact", "resolution_target", "closure_review"]
 LISTS: dict[str, dict[str, Any]] = {
     "all": {},
     "stage": {"stage": domain_case.Stage.INVESTIGATION.value},

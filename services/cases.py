@@ -20,11 +20,12 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from contracts import search_attributes
 from contracts.case import CASE_WORKFLOW, OPEN_UPDATE, new_case, workflow_id
+from contracts.view import CaseView, build_view
 from core.case_setup import case_setup
 from db.models import Case, Party, ReportDetails
 from db.repository import get_case, insert_new
 from domain import machine
-from domain.case import CaseSetup, CaseState, CaseView, OpenCase, PartyRef
+from domain.case import CaseSetup, CaseState, OpenCase, PartyRef
 from domain.errors import DomainError, UnknownValueError
 from domain.policy import PolicyProfile, load_policy
 from domain.profile import load_profile
@@ -138,7 +139,7 @@ async def open_case(
         # id is never run again (Temporal would otherwise start a second run under it).
         id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
         id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-        search_attributes=search_attributes.typed(machine.view(state, now)),
+        search_attributes=search_attributes.typed(build_view(state, now)),
     )
     try:
         view: CaseView = await deps.client.execute_update_with_start_workflow(

@@ -13,7 +13,7 @@ from db.engine import create_engine, ping, session_factory
 from db.letters import case_letters, status_sentence
 from db.metrics import CaseFigures, case_figures
 from db.models import Case as CaseRow
-from db.models import CaseEvent, Letter, OfficerTask, Party, Referral
+from db.models import CaseEvent, Letter, LetterStatus, OfficerTask, Party, Referral, TaskKind
 from db.models import Escalation as EscalationRow
 from db.queries import Position
 from db.repository import case_referrals, record_referral_response, referral_of_case
@@ -25,10 +25,12 @@ __all__ = [
     "CaseRow",
     "EscalationRow",
     "Letter",
+    "LetterStatus",
     "OfficerTask",
     "Party",
     "Position",
     "Referral",
+    "TaskKind",
     "case_figures",
     "case_letters",
     "case_referrals",

@@ -28,10 +28,10 @@ with workflow.unsafe.imports_passed_through():
         CommandBatch,
         PrepareCase,
     )
+    from contracts.view import CaseView, WireCommand, build_view, with_read_model
     from domain import machine
     from domain.actions import ACTION_TYPES, Action
-    from domain.case import CaseSetup, CaseState, CaseView
-    from domain.commands import Command
+    from domain.case import CaseSetup, CaseState
     from domain.errors import DomainError
 
 # workflow.patched marker: cases started before it upsert every attribute on every change.
@@ -87,13 +87,14 @@ class CaseWorkflow:
             result_type=CaseSetup,
         )
         async with self._lock:
+            now = workflow.now()
             try:
-                state, commands = machine.open_case(setup, start.opened, workflow.now())
+                state, commands = machine.open_case(setup, start.opened, now)
             except DomainError as invalid:  # bad intake: fail this case, not the task forever
                 raise ApplicationError(
                     str(invalid), type="InvalidCase", non_retryable=True
                 ) from None
-            await self._carry_out(state, commands)
+            await self._carry_out(state, with_read_model(state, commands, now))
 
     async def _wait_for_next_deadline(self) -> None:
         due = machine.next_due(self.state)
@@ -108,13 +109,17 @@ class CaseWorkflow:
             await workflow.wait_condition(self._should_wake)
         if due is not None and workflow.now() >= due:
             async with self._lock:
-                state, commands = machine.tick(self.state, workflow.now())
-                await self._carry_out(state, commands)
+                now = workflow.now()
+                state, commands = machine.tick(self.state, now)
+                # A tick with nothing due changes nothing, so the read model is left alone.
+                await self._carry_out(
+                    state, with_read_model(state, commands, now) if commands else []
+                )
 
     def _should_wake(self) -> bool:
         return self._changed or workflow.info().is_continue_as_new_suggested()
 
-    async def _carry_out(self, state: CaseState, commands: list[Command]) -> None:
+    async def _carry_out(self, state: CaseState, commands: list[WireCommand]) -> None:
         """Run the side effects first: the new state stands only once they are recorded."""
         if commands:
             await workflow.execute_activity(
@@ -128,7 +133,7 @@ class CaseWorkflow:
         self._upsert_search_attributes()
 
     def _upsert_search_attributes(self) -> None:
-        wanted = sa.values_for(machine.view(self.state, workflow.now()))
+        wanted = sa.values_for(build_view(self.state, workflow.now()))
         # Only what changed: each upsert is a visibility write on the server, which is the
         # bottleneck (docs/design.md), and most officer actions change none of these.
         current = workflow.info().typed_search_attributes
@@ -147,24 +152,25 @@ class CaseWorkflow:
     async def opened(self) -> CaseView:
         """Used with update-with-start: returns once the case is open (or at once if it was)."""
         await workflow.wait_condition(lambda: self._state is not None)
-        return machine.view(self.state, workflow.now())
+        return build_view(self.state, workflow.now())
 
     @workflow.update(dynamic=True)
     async def act(self, name: str, args: Sequence[RawValue]) -> CaseView:
         update_id = workflow.current_update_info().id  # type: ignore[union-attr]
         if update_id in self._processed:
-            return machine.view(self.state, workflow.now())
+            return build_view(self.state, workflow.now())
         action = _decode(name, args)
         async with self._lock:
+            now = workflow.now()
             try:
-                state, commands = machine.decide(self.state, action, workflow.now())
+                state, commands = machine.decide(self.state, action, now)
             except DomainError as refused:  # the state moved on while this update waited
                 raise ApplicationError(
                     str(refused), type="ActionRefused", non_retryable=True
                 ) from None
-            await self._carry_out(state, commands)
+            await self._carry_out(state, with_read_model(state, commands, now))
         self._remember(update_id)
-        return machine.view(self.state, workflow.now())
+        return build_view(self.state, workflow.now())
 
     @act.validator
     def check_action(self, name: str, args: Sequence[RawValue]) -> None:
@@ -179,7 +185,7 @@ class CaseWorkflow:
 
     @workflow.query(name=VIEW_QUERY)
     def view(self) -> CaseView:
-        return machine.view(self.state, workflow.now())
+        return build_view(self.state, workflow.now())
 
     def _remember(self, update_id: str) -> None:
         self._processed.append(update_id)

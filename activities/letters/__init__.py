@@ -15,16 +15,21 @@ from activities.letters.errors import (
 from activities.letters.models import (
     Appointment,
     Consent,
-    Escalation,
     LetterContext,
-    LetterKind,
     Party,
     Recipient,
     RecipientRole,
     RenderedLetter,
 )
 from activities.letters.pdf import render_pdf
-from activities.letters.render import ALLOWED_ROLES, REQUIRED_FIELDS, render_letter
+from activities.letters.render import (
+    ALLOWED_ROLES,
+    REQUIRED_FIELDS,
+    render_letter,
+    required_fields,
+    template_name,
+)
+from domain.commands import LetterKind
 
 __all__ = [
     "ALLOWED_ROLES",
@@ -33,7 +38,6 @@ __all__ = [
     "Appointment",
     "ConfidentialityError",
     "Consent",
-    "Escalation",
     "LetterContext",
     "LetterError",
     "LetterKind",
@@ -48,5 +52,7 @@ __all__ = [
     "may_see_complainant",
     "render_letter",
     "render_pdf",
+    "required_fields",
     "scan_rendered",
+    "template_name",
 ]

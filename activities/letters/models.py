@@ -5,33 +5,13 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated, Literal, Self
+from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Items = Annotated[list[Text], Field(min_length=1)]
 HttpLink = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^https?://\S+$")]
-
-
-class LetterKind(StrEnum):
-    """Every letter or email the policies call for; the rule that asks for it is in brackets."""
-
-    ACKNOWLEDGEMENT = "acknowledgement"  # names the officer (R13)
-    ACTION_PLAN = "action_plan"  # copy of the agreed actions (R28, R36)
-    INTERVIEW_INVITATION_COMPLAINANT = "interview_invitation_complainant"  # (R26)
-    INTERVIEW_INVITATION_PERPETRATOR = "interview_invitation_perpetrator"  # (R30)
-    FAILED_CONTACT = "failed_contact"  # after two failed attempts (R29, R47)
-    ROUTE_DECISION = "route_decision"  # GNM / signpost / not ASB (R2, R10)
-    WARNING = "warning"  # behaviour, effect, tenancy clauses (R40)
-    ACCEPTABLE_BEHAVIOUR_CONTRACT = "acceptable_behaviour_contract"  # (R40)
-    NOISE_MONITORING_NOTICE = "noise_monitoring_notice"  # to the alleged perpetrator (R34)
-    CLOSURE = "closure"  # confirms the actions taken (R46, R49, R50)
-    SURVEY_INVITATION = "survey_invitation"  # (R51, R55)
-    CASE_REVIEW_RIGHTS = "case_review_rights"  # ASB Case Review / Community Trigger (R56)
-    REFERRAL = "referral"  # email to a partner agency (R22, R38)
-    REFERRAL_CHASE = "referral_chase"  # the agency has not answered (R38)
-    SUPERVISOR_ESCALATION = "supervisor_escalation"  # internal: a deadline was missed
 
 
 class RecipientRole(StrEnum):
@@ -42,8 +22,6 @@ class RecipientRole(StrEnum):
     AGENCY = "agency"
     STAFF = "staff"
 
-
-Route = Literal["good_neighbour", "signpost", "not_asb"]
 
 _ADDRESS_SPLIT = re.compile(r"\s*[\n,]\s*")
 
@@ -92,13 +70,6 @@ class Appointment(_Model):
         return self
 
 
-class Escalation(_Model):
-    reason: Text  # e.g. "initial contact deadline missed (R14)"
-    deadline: datetime
-    stage: Text
-    details: Text | None = None
-
-
 class LetterContext(_Model):
     """Everything a template may print. Fields left as None are absent from the template,
     so a template that needs one fails loudly (StrictUndefined), never prints "None"."""
@@ -129,7 +100,7 @@ class LetterContext(_Model):
     contact_frequency: Text | None = None
     # interview invitations
     appointment: Appointment | None = None
-    # interview_invitation_perpetrator, warning, acceptable_behaviour_contract
+    # interview_invitation (to the alleged perpetrator), warning, abc
     behaviour: Text | None = None
     # warning
     effect: Text | None = None
@@ -138,11 +109,7 @@ class LetterContext(_Model):
     # failed_contact
     contact_attempts: Items | None = None
     respond_by: date | None = None
-    # route_decision
-    route: Route | None = None
-    route_reason: Text | None = None
-    signpost: Text | None = None
-    # acceptable_behaviour_contract
+    # abc
     abc_terms: Items | None = None
     contract_start_date: date | None = None
     contract_end_date: date | None = None
@@ -171,8 +138,6 @@ class LetterContext(_Model):
     consent: Consent | None = None
     # referral_chase
     referral_made_on: date | None = None
-    # supervisor_escalation
-    escalation: Escalation | None = None
 
     @model_validator(mode="after")
     def _monitoring_period(self) -> Self:

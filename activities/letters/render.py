@@ -26,7 +26,8 @@ from markupsafe import Markup, escape
 
 from activities.letters.confidentiality import check_context, scan_rendered
 from activities.letters.errors import MissingLetterFieldError, WrongRecipientError
-from activities.letters.models import LetterContext, LetterKind, RecipientRole, RenderedLetter
+from activities.letters.models import LetterContext, RecipientRole, RenderedLetter
+from domain.commands import LetterKind
 
 __all__ = [
     "ALLOWED_ROLES",
@@ -35,6 +36,8 @@ __all__ = [
     "LetterKind",
     "RenderedLetter",
     "render_letter",
+    "required_fields",
+    "template_name",
 ]
 
 _Role = RecipientRole
@@ -45,35 +48,34 @@ _TO_PERPETRATOR = frozenset({_Role.ALLEGED_PERPETRATOR})
 # against someone from being addressed to that person.
 ALLOWED_ROLES: dict[LetterKind, frozenset[RecipientRole]] = {
     LetterKind.ACKNOWLEDGEMENT: _TO_COMPLAINANT,
+    LetterKind.OFFICER_CHANGED: _TO_COMPLAINANT,  # R19
     LetterKind.ACTION_PLAN: frozenset({_Role.COMPLAINANT, _Role.ALLEGED_PERPETRATOR}),  # R30
-    LetterKind.INTERVIEW_INVITATION_COMPLAINANT: frozenset({_Role.COMPLAINANT}),
-    LetterKind.INTERVIEW_INVITATION_PERPETRATOR: _TO_PERPETRATOR,
+    LetterKind.INTERVIEW_INVITATION: frozenset({_Role.COMPLAINANT}) | _TO_PERPETRATOR,
     LetterKind.FAILED_CONTACT: _TO_COMPLAINANT,
-    LetterKind.ROUTE_DECISION: _TO_COMPLAINANT,
     LetterKind.WARNING: _TO_PERPETRATOR,
-    LetterKind.ACCEPTABLE_BEHAVIOUR_CONTRACT: _TO_PERPETRATOR,
+    LetterKind.ABC: _TO_PERPETRATOR,
     LetterKind.NOISE_MONITORING_NOTICE: _TO_PERPETRATOR,
-    LetterKind.CLOSURE: _TO_COMPLAINANT,
+    LetterKind.CLOSURE_NOTICE: _TO_COMPLAINANT,
+    LetterKind.CLOSURE_CONFIRMATION: _TO_COMPLAINANT,
     LetterKind.SURVEY_INVITATION: _TO_COMPLAINANT | _TO_PERPETRATOR,  # R55
     LetterKind.CASE_REVIEW_RIGHTS: _TO_COMPLAINANT,
     LetterKind.REFERRAL: frozenset({_Role.AGENCY}),
     LetterKind.REFERRAL_CHASE: frozenset({_Role.AGENCY}),
-    LetterKind.SUPERVISOR_ESCALATION: frozenset({_Role.STAFF}),
 }
 
 # Context fields each kind needs beyond the common ones (reference, landlord_name, letter_date,
 # recipient, recipient_role, officer_name, officer_contact).
 REQUIRED_FIELDS: dict[LetterKind, tuple[str, ...]] = {
     LetterKind.ACKNOWLEDGEMENT: (),
+    LetterKind.OFFICER_CHANGED: (),
     LetterKind.ACTION_PLAN: ("actions",),
-    LetterKind.INTERVIEW_INVITATION_COMPLAINANT: ("appointment",),
-    LetterKind.INTERVIEW_INVITATION_PERPETRATOR: ("appointment", "behaviour"),
+    LetterKind.INTERVIEW_INVITATION: ("appointment",),
     LetterKind.FAILED_CONTACT: ("contact_attempts",),
-    LetterKind.ROUTE_DECISION: ("route", "route_reason"),
     LetterKind.WARNING: ("behaviour", "incident_dates", "tenancy_clauses"),
-    LetterKind.ACCEPTABLE_BEHAVIOUR_CONTRACT: ("behaviour", "abc_terms", "contract_end_date"),
+    LetterKind.ABC: ("behaviour", "abc_terms", "contract_end_date"),
     LetterKind.NOISE_MONITORING_NOTICE: ("monitoring_method", "monitoring_start"),
-    LetterKind.CLOSURE: ("closure_reason", "actions_taken"),
+    LetterKind.CLOSURE_NOTICE: ("closure_reason", "actions_taken"),
+    LetterKind.CLOSURE_CONFIRMATION: ("closure_reason", "actions_taken"),
     LetterKind.SURVEY_INVITATION: ("survey_link",),
     LetterKind.CASE_REVIEW_RIGHTS: (
         "local_authority",
@@ -88,8 +90,35 @@ REQUIRED_FIELDS: dict[LetterKind, tuple[str, ...]] = {
         "sharing_basis",
     ),
     LetterKind.REFERRAL_CHASE: ("agency_name", "referral_made_on"),
-    LetterKind.SUPERVISOR_ESCALATION: ("escalation",),
 }
+# R30: an invitation to the alleged perpetrator also says what was reported.
+_TO_PERPETRATOR_FIELDS: dict[LetterKind, tuple[str, ...]] = {
+    LetterKind.INTERVIEW_INVITATION: ("behaviour",),
+}
+
+# The template each kind is written with, where it is not ``<kind>.j2``.
+_TEMPLATES: dict[LetterKind, str] = {
+    LetterKind.OFFICER_CHANGED: "acknowledgement",  # R19: the acknowledgement, new officer
+    LetterKind.ABC: "acceptable_behaviour_contract",
+    LetterKind.CLOSURE_NOTICE: "closure",
+    LetterKind.CLOSURE_CONFIRMATION: "closure",
+}
+
+
+def template_name(kind: LetterKind, role: RecipientRole) -> str:
+    """The template file of a letter of ``kind`` to a recipient in ``role``: an interview
+    invitation reads differently to the complainant (R26) and the alleged perpetrator (R30)."""
+    if kind is LetterKind.INTERVIEW_INVITATION:
+        side = "perpetrator" if role is RecipientRole.ALLEGED_PERPETRATOR else "complainant"
+        return f"interview_invitation_{side}.j2"
+    return f"{_TEMPLATES.get(kind, kind.value)}.j2"
+
+
+def required_fields(kind: LetterKind, role: RecipientRole) -> tuple[str, ...]:
+    """The context fields a letter of ``kind`` to ``role`` cannot go without."""
+    extra = _TO_PERPETRATOR_FIELDS.get(kind, ()) if role in _TO_PERPETRATOR else ()
+    return REQUIRED_FIELDS[kind] + extra
+
 
 _MIN_FAILED_ATTEMPTS = 2  # R29
 _NEVER_IN_TEMPLATES = frozenset({"confidential_parties"})
@@ -129,19 +158,18 @@ def _check_recipient(kind: LetterKind, context: LetterContext) -> None:
 
 
 def _check_fields(kind: LetterKind, context: LetterContext) -> None:
-    missing = [name for name in REQUIRED_FIELDS[kind] if getattr(context, name) is None]
+    required = required_fields(kind, context.recipient_role)
+    missing = [name for name in required if getattr(context, name) is None]
     if missing:
         raise MissingLetterFieldError(f"a {kind} letter needs: {', '.join(missing)}")
     attempts = context.contact_attempts or []
     if kind is LetterKind.FAILED_CONTACT and len(attempts) < _MIN_FAILED_ATTEMPTS:
         raise MissingLetterFieldError("a failed_contact letter follows two failed attempts (R29)")
-    if kind is LetterKind.ROUTE_DECISION and context.route == "signpost" and not context.signpost:
-        raise MissingLetterFieldError("a signpost decision must say who can help (signpost)")
 
 
 def _render(kind: LetterKind, context: LetterContext) -> RenderedLetter:
     variables = _template_variables(context)
-    name = f"{kind.value}.j2"
+    name = template_name(kind, context.recipient_role)
     try:
         text_template = _environment(html=False).get_template(name)
         subject = " ".join(_render_block(text_template, "subject", variables).split())

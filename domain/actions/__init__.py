@@ -4,9 +4,9 @@ An action's declaration (:class:`domain.actions.spec.ActionSpec`) holds its inpu
 roles that may take it, the stages where it fits, its content checks, its handler, whether it
 counts as progress, whether it is allowed on hold (R17) and the letter facts it provides. The
 declarations live in modules named for their concept (``intake``, ``investigation``,
-``remedies``, ``legal``, ``closure``, ``supervision``) and are listed in
-:mod:`domain.actions.registry`; the guards, the stage machine, the view and the API all derive
-from them.
+``remedies``, ``legal``, ``closure``, ``supervision``); each module owns its union, its
+``SPECS`` and its exhaustive ``bind``, and :mod:`domain.actions.registry` composes the modules.
+The guards, the stage machine, the view and the API all derive from the declarations.
 
 Input fields hold ids, enums and dates only: notes and documents are referenced by id
 (``*_ref``), never copied in (docs/design.md, Where state lives). Shape checks fail as pydantic

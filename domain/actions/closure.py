@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Literal, assert_never
 
 from pydantic import Field
 
 from domain import clocks
-from domain.actions.spec import SUPERVISORS, ActionBase, ActionSpec, LetterFacts, Reason
+from domain.actions.spec import (
+    SUPERVISORS,
+    ActionBase,
+    ActionRules,
+    ActionSpec,
+    Bound,
+    LetterFacts,
+    Reason,
+)
 from domain.case import CaseState, Clock, ClosureRequest, Stage
 from domain.commands import LetterKind
 from domain.effects import Effects
@@ -23,12 +31,16 @@ __all__ = [
     "RECORD_CONSULTATION",
     "RECORD_SURVEY_RESPONSE",
     "REQUEST_CLOSURE",
+    "SPECS",
     "WITHDRAW_CLOSURE",
     "ApproveClosure",
+    "ClosureAction",
+    "ClosureStep",
     "RecordConsultation",
     "RecordSurveyResponse",
     "RequestClosure",
     "WithdrawClosure",
+    "bind",
 ]
 
 # R46, R50: the letters a closing decision may send.
@@ -44,10 +56,14 @@ def _pending(s: CaseState) -> Reason:
     return None
 
 
+class ClosureStep(ActionBase):
+    """The base of every action in this module: the registry dispatches the module by it."""
+
+
 # ---- request ------------------------------------------------------------------------------------
 
 
-class RequestClosure(ActionBase):
+class RequestClosure(ClosureStep):
     """R46-R49: ask to close the case for a reason the policy recognises."""
 
     type: Literal["request_closure"] = "request_closure"
@@ -113,7 +129,7 @@ REQUEST_CLOSURE = ActionSpec(
 # ---- consultation and approval (R46) ------------------------------------------------------------
 
 
-class RecordConsultation(ActionBase):
+class RecordConsultation(ClosureStep):
     """R46: the complainant consulted about closure."""
 
     type: Literal["record_consultation"] = "record_consultation"
@@ -150,7 +166,7 @@ RECORD_CONSULTATION = ActionSpec(
 )
 
 
-class ApproveClosure(ActionBase):
+class ApproveClosure(ClosureStep):
     """R46 (B): supervisor approval to close (e.g. against the complainant's wishes)."""
 
     type: Literal["approve_closure"] = "approve_closure"
@@ -180,7 +196,7 @@ APPROVE_CLOSURE = ActionSpec(
 )
 
 
-class WithdrawClosure(ActionBase):
+class WithdrawClosure(ClosureStep):
     """Withdraw a pending closure request; the case returns to its previous stage."""
 
     type: Literal["withdraw_closure"] = "withdraw_closure"
@@ -203,7 +219,7 @@ WITHDRAW_CLOSURE = ActionSpec(model=WithdrawClosure, stage=_pending, handler=_wi
 # ---- survey (R51) -------------------------------------------------------------------------------
 
 
-class RecordSurveyResponse(ActionBase):
+class RecordSurveyResponse(ClosureStep):
     """R51: the complainant's satisfaction score (a local measure, not TSM TP12)."""
 
     type: Literal["record_survey_response"] = "record_survey_response"
@@ -229,3 +245,35 @@ RECORD_SURVEY_RESPONSE = ActionSpec(
     handler=_record_survey_response,
     progress=False,
 )
+
+
+# ---- this module's actions: its union, its declarations and its dispatch -----------------------
+
+ClosureAction = (
+    RequestClosure | RecordConsultation | ApproveClosure | WithdrawClosure | RecordSurveyResponse
+)
+SPECS: tuple[ActionRules, ...] = (
+    REQUEST_CLOSURE,
+    RECORD_CONSULTATION,
+    APPROVE_CLOSURE,
+    WITHDRAW_CLOSURE,
+    RECORD_SURVEY_RESPONSE,
+)
+
+
+def bind(action: ClosureAction) -> Bound:
+    """An action of this module with its own declaration (exhaustive: a model in the union
+    without an arm here fails mypy)."""
+    match action:
+        case RequestClosure():
+            return REQUEST_CLOSURE.bind(action)
+        case RecordConsultation():
+            return RECORD_CONSULTATION.bind(action)
+        case ApproveClosure():
+            return APPROVE_CLOSURE.bind(action)
+        case WithdrawClosure():
+            return WITHDRAW_CLOSURE.bind(action)
+        case RecordSurveyResponse():
+            return RECORD_SURVEY_RESPONSE.bind(action)
+        case _:
+            assert_never(action)

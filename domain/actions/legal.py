@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Literal, assert_never
 
 from pydantic import AwareDatetime, Field
 
-from domain.actions.spec import SUPERVISORS, ActionBase, ActionSpec, Reason
+from domain.actions.spec import SUPERVISORS, ActionBase, ActionRules, ActionSpec, Bound, Reason
 from domain.case import CaseState, LegalActionRecord, PeiaState, Stage
 from domain.effects import Effects
 from domain.policy import LegalGateException
@@ -19,11 +19,15 @@ __all__ = [
     "APPROVE_PEIA",
     "COMPLETE_PEIA",
     "RECORD_LEGAL_OUTCOME",
+    "SPECS",
     "START_LEGAL_ACTION",
     "ApprovePeia",
     "CompletePeia",
+    "LegalAction",
+    "LegalStep",
     "RecordLegalOutcome",
     "StartLegalAction",
+    "bind",
 ]
 
 # R42: exceptions an officer may claim alone; the others need a supervisor.
@@ -36,10 +40,14 @@ def _no_enforcement_block(s: CaseState) -> Reason:
     return first(acknowledged(s), no_closure_pending(s))
 
 
+class LegalStep(ActionBase):
+    """The base of every action in this module: the registry dispatches the module by it."""
+
+
 # ---- PEIA (R43) ---------------------------------------------------------------------------------
 
 
-class CompletePeia(ActionBase):
+class CompletePeia(LegalStep):
     """R43: proportionality and equality impact assessment completed."""
 
     type: Literal["complete_peia"] = "complete_peia"
@@ -70,7 +78,7 @@ COMPLETE_PEIA = ActionSpec(
 )
 
 
-class ApprovePeia(ActionBase):
+class ApprovePeia(LegalStep):
     """R43: supervisor approval of the PEIA (supervisor only, not its author)."""
 
     type: Literal["approve_peia"] = "approve_peia"
@@ -105,7 +113,7 @@ APPROVE_PEIA = ActionSpec(
 # ---- legal action (R42, R44) --------------------------------------------------------------------
 
 
-class StartLegalAction(ActionBase):
+class StartLegalAction(LegalStep):
     """R42-R44: start formal legal action, optionally on an exception to the legal gate."""
 
     type: Literal["start_legal_action"] = "start_legal_action"
@@ -184,7 +192,7 @@ START_LEGAL_ACTION = ActionSpec(
 )
 
 
-class RecordLegalOutcome(ActionBase):
+class RecordLegalOutcome(LegalStep):
     """R44: a hearing or an outcome of one legal action (numbered from 1 in the case)."""
 
     type: Literal["record_legal_outcome"] = "record_legal_outcome"
@@ -221,3 +229,30 @@ RECORD_LEGAL_OUTCOME = ActionSpec(
     content=_legal_outcome_content,
     handler=_record_legal_outcome,
 )
+
+
+# ---- this module's actions: its union, its declarations and its dispatch -----------------------
+
+LegalAction = CompletePeia | ApprovePeia | StartLegalAction | RecordLegalOutcome
+SPECS: tuple[ActionRules, ...] = (
+    COMPLETE_PEIA,
+    APPROVE_PEIA,
+    START_LEGAL_ACTION,
+    RECORD_LEGAL_OUTCOME,
+)
+
+
+def bind(action: LegalAction) -> Bound:
+    """An action of this module with its own declaration (exhaustive: a model in the union
+    without an arm here fails mypy)."""
+    match action:
+        case CompletePeia():
+            return COMPLETE_PEIA.bind(action)
+        case ApprovePeia():
+            return APPROVE_PEIA.bind(action)
+        case StartLegalAction():
+            return START_LEGAL_ACTION.bind(action)
+        case RecordLegalOutcome():
+            return RECORD_LEGAL_OUTCOME.bind(action)
+        case _:
+            assert_never(action)

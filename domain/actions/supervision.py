@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Literal, assert_never
 
 from pydantic import Field
 
 from domain import clocks
-from domain.actions.spec import SUPERVISORS, ActionBase, ActionSpec, LetterFacts, Reason
+from domain.actions.spec import (
+    SUPERVISORS,
+    ActionBase,
+    ActionRules,
+    ActionSpec,
+    Bound,
+    LetterFacts,
+    Reason,
+)
 from domain.case import CaseState, Clock, HoldState
 from domain.commands import LetterKind
 from domain.effects import Effects
@@ -23,17 +31,25 @@ __all__ = [
     "REASSIGN",
     "RECATEGORISE",
     "RESUME",
+    "SPECS",
     "Hold",
     "Reassign",
     "Recategorise",
     "Resume",
+    "SupervisionAction",
+    "SupervisionStep",
+    "bind",
 ]
+
+
+class SupervisionStep(ActionBase):
+    """The base of every action in this module: the registry dispatches the module by it."""
 
 
 # ---- reassign -----------------------------------------------------------------------------------
 
 
-class Reassign(ActionBase):
+class Reassign(SupervisionStep):
     """R19: give the case to another named officer (supervisor only)."""
 
     type: Literal["reassign"] = "reassign"
@@ -76,7 +92,7 @@ REASSIGN = ActionSpec(
 # ---- recategorise -------------------------------------------------------------------------------
 
 
-class Recategorise(ActionBase):
+class Recategorise(SupervisionStep):
     """R16: change the risk tier, with a reason."""
 
     type: Literal["recategorise"] = "recategorise"
@@ -117,7 +133,7 @@ RECATEGORISE = ActionSpec(
 # ---- hold and resume (R17) ----------------------------------------------------------------------
 
 
-class Hold(ActionBase):
+class Hold(SupervisionStep):
     """R17: pause every SLA clock, with a reason (e.g. reporter unavailable)."""
 
     type: Literal["hold"] = "hold"
@@ -153,7 +169,7 @@ HOLD = ActionSpec(
 )
 
 
-class Resume(ActionBase):
+class Resume(SupervisionStep):
     """R17: restart the clocks; deadlines move on by the time spent on hold."""
 
     type: Literal["resume"] = "resume"
@@ -180,3 +196,30 @@ def _resume(s: CaseState, a: Resume, now: datetime, fx: Effects) -> None:
 RESUME = ActionSpec(
     model=Resume, stage=_resume_stage, handler=_resume, progress=False, on_hold=True
 )
+
+
+# ---- this module's actions: its union, its declarations and its dispatch -----------------------
+
+SupervisionAction = Reassign | Recategorise | Hold | Resume
+SPECS: tuple[ActionRules, ...] = (
+    REASSIGN,
+    RECATEGORISE,
+    HOLD,
+    RESUME,
+)
+
+
+def bind(action: SupervisionAction) -> Bound:
+    """An action of this module with its own declaration (exhaustive: a model in the union
+    without an arm here fails mypy)."""
+    match action:
+        case Reassign():
+            return REASSIGN.bind(action)
+        case Recategorise():
+            return RECATEGORISE.bind(action)
+        case Hold():
+            return HOLD.bind(action)
+        case Resume():
+            return RESUME.bind(action)
+        case _:
+            assert_never(action)

@@ -12,7 +12,8 @@ from db.models import Case, CaseEvent, Escalation, Party
 T0 = datetime(2025, 1, 1, tzinfo=UTC)
 STAGES = ["received", "assessed", "investigating", "legal_action", "closed"]
 TIERS = ["standard", "high", "emergency"]
-CLOCKS = ["first_contact", "risk_assessment", "action_plan", "contact_frequency", None]
+# Clocks as the engine records them (domain.case.Clock; the database refuses any other).
+CLOCKS = ["first_contact", "risk_review", "next_contact", "resolution_target", None]
 # Spellings of the same people (R25 "the same party") and of others: case, spacing, accents.
 NAMES = [
     "Sam Neighbour",

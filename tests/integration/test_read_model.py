@@ -16,31 +16,35 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from temporalio.testing import ActivityEnvironment
 
 from contracts.case import CommandBatch
+from contracts.view import WireCommand, with_read_model
 from core.mailer import FolderMailer
 from db.models import Case, CaseEvent
 from domain.actions import Acknowledge
-from domain.commands import Command, RecordEvent, UpdateReadModel
+from domain.case import CaseState
+from domain.commands import Command, RecordEvent
 from domain.machine import decide
 from tests.integration.record_support import effects
 from tests.unit.machine_support import OFFICER, T0, start
 
 
-def recorded(commands: list[Command]) -> list[Command]:
-    """The decision's record: its audit events and read-model update (no letters)."""
-    return [c for c in commands if isinstance(c, RecordEvent | UpdateReadModel)]
+def recorded(state: CaseState, commands: list[Command], now: datetime) -> list[WireCommand]:
+    """The decision's record as the workflow carries it out: its audit events and, last, the
+    read-model update (no letters)."""
+    return with_read_model(state, [c for c in commands if isinstance(c, RecordEvent)], now)
 
 
 async def test_decisions_keep_the_case_row_current_and_its_history_whole(
     sessions: async_sessionmaker[Any], tmp_path: Any
 ) -> None:
     opened, opening = start("X", reference=f"ASB-2026-{uuid.uuid4().hex[:8].upper()}")
-    acknowledged, acknowledging = decide(
-        opened, Acknowledge(actor=OFFICER), T0 + timedelta(hours=2)
+    first_decision = CommandBatch(
+        reference=opened.reference, commands=recorded(opened, opening, T0)
     )
+    ack_at = T0 + timedelta(hours=2)
+    acknowledged, acknowledging = decide(opened, Acknowledge(actor=OFFICER), ack_at)
     carry_out = effects(sessions, FolderMailer(tmp_path)).carry_out
     reference = opened.reference
 
-    first_decision = CommandBatch(reference=reference, commands=recorded(opening))
     await ActivityEnvironment().run(carry_out, first_decision)
     async with sessions() as session:
         first = await session.get(Case, reference)
@@ -51,7 +55,9 @@ async def test_decisions_keep_the_case_row_current_and_its_history_whole(
         assert row is not None
         row.anonymised_at = datetime.now(UTC)
 
-    later = CommandBatch(reference=reference, commands=recorded(acknowledging))
+    later = CommandBatch(
+        reference=reference, commands=recorded(acknowledged, acknowledging, ack_at)
+    )
     await ActivityEnvironment().run(carry_out, later)
     await ActivityEnvironment().run(carry_out, later)  # a retry of the same decision
 

@@ -153,6 +153,24 @@ async def test_without_consent_a_referral_of_the_complainant_is_withheld_for_the
     assert await rows(sessions, Letter, case.reference) == []
 
 
+async def test_a_person_referred_without_a_recorded_name_is_withheld_for_the_officer(
+    sessions: async_sessionmaker[Any], relay: Relay
+) -> None:
+    """A letter states only what the record holds: no stand-in name goes to the agency; the
+    officer is given the task of recording it (R38)."""
+    handler, port = relay
+    case = await seed_case(sessions, perpetrator={"address": "16 Acacia Avenue, Leeds"})
+    command = referral(case)
+
+    await carry_out(sessions, port, command)
+
+    assert handler.attempts == []
+    assert (await row(sessions, command.key)).status == "withheld"
+    [task] = await rows(sessions, OfficerTask, case.reference)
+    assert "name of the alleged perpetrator referred is not recorded" in task.summary
+    assert await rows(sessions, Letter, case.reference) == []
+
+
 async def test_an_agency_missing_from_the_catalogue_fails_with_a_task(
     sessions: async_sessionmaker[Any], relay: Relay
 ) -> None:

@@ -6,11 +6,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import bindparam, text
+from sqlalchemy import bindparam, select, text
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from db.models import Letter, LetterStatus, UtcDateTime
+from db.models import Letter, LetterStatus, OfficerTask, TaskKind, UtcDateTime
+from domain.commands import LetterKind
 
 
 async def test_a_letter_status_outside_the_enum_is_refused(
@@ -39,3 +40,47 @@ async def test_the_model_refuses_an_unknown_status_before_the_database(
             await session.flush()
         await session.rollback()
     assert "sent" in {status.value for status in LetterStatus}
+
+
+@pytest.mark.parametrize(
+    ("table", "columns", "values"),
+    [
+        # A letter kind no code renders (the two test-only templates are gone).
+        ("letters", "key, reference, kind, channel, status, subject, body, created_at",
+         "'ASB-ST:letter:3', 'ASB-ST', 'route_decision', 'post', 'pending', '', '', :now"),
+        ("officer_tasks", "key, reference, kind, summary, created_at",
+         "'ASB-ST:task:1', 'ASB-ST', 'chores', 's', :now"),
+        ("escalations", "key, reference, reason, clock, summary, raised_at",
+         "'ASB-ST:esc:1', 'ASB-ST', 'deadline_missed', 'sundial', 's', :now"),
+        ("escalations", "key, reference, reason, clock, summary, raised_at",
+         "'ASB-ST:esc:2', 'ASB-ST', 'felt_like_it', 'stall', 's', :now"),
+    ],
+    ids=["letter kind", "task kind", "escalation clock", "escalation reason"],
+)  # fmt: skip
+async def test_kinds_and_clocks_outside_their_enums_are_refused(
+    sessions: async_sessionmaker[Any], table: str, columns: str, values: str
+) -> None:
+    insert = text(f"INSERT INTO {table} ({columns}) VALUES ({values})").bindparams(
+        bindparam("now", datetime.now(UTC), type_=UtcDateTime())
+    )
+    async with sessions() as session:
+        with pytest.raises(IntegrityError):
+            await session.execute(insert)
+        await session.rollback()
+
+
+async def test_rows_read_back_as_enums(sessions: async_sessionmaker[Any]) -> None:
+    now = datetime.now(UTC)
+    async with sessions() as session, session.begin():
+        session.add(Letter(key="ASB-ST:letter:4", reference="ASB-ST", kind=LetterKind.ABC,
+                           channel="post", status=LetterStatus.PENDING, subject="", body="",
+                           created_at=now))  # fmt: skip
+        session.add(OfficerTask(key="ASB-ST:task:2", reference="ASB-ST", kind=TaskKind.LETTER,
+                                summary="s", created_at=now))  # fmt: skip
+    async with sessions() as session:
+        letter = (
+            await session.scalars(select(Letter).where(Letter.key == "ASB-ST:letter:4"))
+        ).one()
+        task = await session.scalars(select(OfficerTask).where(OfficerTask.reference == "ASB-ST"))
+        assert letter.kind is LetterKind.ABC and letter.status is LetterStatus.PENDING
+        assert [t.kind for t in task] == [TaskKind.LETTER]

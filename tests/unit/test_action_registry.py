@@ -3,18 +3,48 @@
 
 from __future__ import annotations
 
+from types import ModuleType
 from typing import get_args
 
 from api.app import create_app
 from core.settings import Settings
-from domain.actions import ACTION_TYPES, ACTIONS, Action, rules_for
+from domain.actions import (
+    ACTION_TYPES,
+    ACTIONS,
+    Action,
+    closure,
+    intake,
+    investigation,
+    legal,
+    remedies,
+    rules_for,
+    supervision,
+)
 from domain.errors import UnknownValueError
 
 
 def test_every_input_model_has_exactly_one_declaration() -> None:
     models = set(get_args(get_args(Action)[0]))
     assert {rules.input_model for rules in ACTIONS} == models
-    assert len(ACTION_TYPES) == len(set(ACTION_TYPES)) == len(models) == 25
+    assert len(ACTION_TYPES) == len(set(ACTION_TYPES)) == len(models)
+
+
+CONCEPTS: list[tuple[ModuleType, object, type]] = [
+    (intake, intake.IntakeAction, intake.IntakeStep),
+    (investigation, investigation.InvestigationAction, investigation.InvestigationStep),
+    (remedies, remedies.RemedyAction, remedies.RemedyStep),
+    (legal, legal.LegalAction, legal.LegalStep),
+    (closure, closure.ClosureAction, closure.ClosureStep),
+    (supervision, supervision.SupervisionAction, supervision.SupervisionStep),
+]
+
+
+def test_each_concept_module_declares_exactly_the_models_of_its_union() -> None:
+    """A concept module's union, its SPECS and its base agree; the registry composes them all."""
+    for concept, union, base in CONCEPTS:
+        assert {rules.input_model for rules in concept.SPECS} == set(get_args(union)), concept
+        assert all(issubclass(rules.input_model, base) for rules in concept.SPECS), concept
+    assert tuple(rules for concept, _, _ in CONCEPTS for rules in concept.SPECS) == ACTIONS
 
 
 def test_supervisor_only_actions_are_the_approvals_and_reassignment() -> None:

@@ -4,8 +4,8 @@ workflow's payload (the case view in its history) and the read-model row (db/mod
 from __future__ import annotations
 
 from api.schemas import CaseOut, case_out
+from contracts.view import build_view as view
 from domain.commands import SendLetter
-from domain.machine import view
 from tests.unit.machine_support import T0, start
 
 

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from contracts.view import build_view as view
 from domain.actions import (
     Acknowledge,
     AgreeActionPlan,
@@ -22,7 +23,7 @@ from domain.actions import (
 )
 from domain.case import Clock, Stage
 from domain.clocks import ESCALATION_REPEAT_WD, RESOLUTION_REPEAT_WD, STALL_DAYS
-from domain.machine import decide, next_due, tick, view
+from domain.machine import decide, next_due, tick
 from domain.policy import ClosureReason
 from tests.unit.machine_support import (
     LANDLORDS,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from contracts.view import build_view as view
 from domain.actions import (
     ApplyRemedy,
     ApproveClosure,
@@ -14,7 +15,7 @@ from domain.actions import (
     WithdrawClosure,
 )
 from domain.case import CaseState, Stage
-from domain.machine import decide, view
+from domain.machine import decide
 from domain.policy import ClosureReason
 from tests.unit.machine_support import (
     OFFICER,

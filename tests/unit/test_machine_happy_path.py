@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from contracts.view import build_view as view
 from domain.actions import (
     Acknowledge,
     Action,
@@ -28,7 +29,7 @@ from domain.actions import (
 )
 from domain.case import CaseState, Clock, Stage
 from domain.commands import Command
-from domain.machine import decide, next_due, view
+from domain.machine import decide, next_due
 from domain.policy import ClosureReason
 from tests.unit.machine_support import (
     COMMANDS,

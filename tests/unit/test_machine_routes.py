@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from contracts.view import build_view as view
 from domain.actions import (
     Acknowledge,
     AddEvidence,
@@ -28,7 +29,7 @@ from domain.actions import (
 )
 from domain.case import Clock, PartyRef, Stage
 from domain.commands import MakeReferral, OpenLinkedCase
-from domain.machine import decide, open_case, view
+from domain.machine import decide, open_case
 from domain.policy import ClosureReason, load_policy
 from domain.triage import VulnerabilityAnswers
 from tests.unit.machine_support import (

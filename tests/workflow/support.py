@@ -36,6 +36,7 @@ from temporalio.worker import Worker
 
 from contracts.case import workflow_id
 from contracts.search_attributes import ALL as SEARCH_ATTRIBUTES
+from contracts.view import CaseView, DeadlineView
 from core.mailer import Mailer
 from core.settings import Settings
 from db.models import Case as CaseRow
@@ -57,7 +58,6 @@ from domain.actions import (
     RemedyKind,
     WarningTerms,
 )
-from domain.case import CaseView, DeadlineView
 from domain.policy import ClosureReason
 from services.cases import CaseServices, NewParty, NewReport, open_case
 from workers.build import build_worker

@@ -10,6 +10,7 @@ import pytest
 from temporalio.client import WorkflowExecutionStatus
 
 from contracts.case import OPEN_UPDATE
+from contracts.view import CaseView
 from domain.actions import (
     Acknowledge,
     LogIncident,
@@ -18,7 +19,7 @@ from domain.actions import (
     RecordContact,
     RequestClosure,
 )
-from domain.case import CaseView, Stage
+from domain.case import Stage
 from domain.policy import load_policy
 from tests.workflow.support import (
     ACTIONS_TAKEN,

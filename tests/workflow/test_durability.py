@@ -23,12 +23,13 @@ from temporalio.worker import Replayer, Worker
 
 from contracts.case import CaseStart, CommandBatch, PrepareCase
 from contracts.search_attributes import ALL as SEARCH_ATTRIBUTES
+from contracts.view import CaseView
 from core.mailer import FolderMailer, OutgoingEmail
 from core.settings import Settings
 from db.engine import create_engine, session_factory
 from db.migrate import upgrade_async
 from domain.actions import Acknowledge, RecordContact, RecordRiskAssessment
-from domain.case import CaseView, Stage
+from domain.case import Stage
 from tests.workflow.support import OFFICER, TEST_BUILD_ID, CaseDriver, binary, case_worker
 from workers.build import RUNNER
 from workflows.case import CaseWorkflow

@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from activities.letters.render import long_date, long_datetime
+from contracts.view import CaseView
 from db.models import Letter, LetterDocument, OfficerTask
 from domain.actions import (
     AbcTerms,
@@ -33,7 +34,7 @@ from domain.actions import (
     RemedyKind,
     RequestClosure,
 )
-from domain.case import CaseView, Clock
+from domain.case import Clock
 from domain.deadlines import contract_end
 from domain.policy import ClosureReason, load_policy
 from domain.profile import load_profile
