@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, Field, StringConstraints
 
 from domain.actions.spec import SUPERVISORS, ActionBase, ActionSpec, Reason
 from domain.case import CaseState, LegalActionRecord, PeiaState, Stage
@@ -18,10 +19,12 @@ from domain.vocabulary import LegalActionKind, LegalOutcome, Ref
 __all__ = [
     "APPROVE_PEIA",
     "COMPLETE_PEIA",
+    "DECLINE_PEIA",
     "RECORD_LEGAL_OUTCOME",
     "START_LEGAL_ACTION",
     "ApprovePeia",
     "CompletePeia",
+    "DeclinePeia",
     "RecordLegalOutcome",
     "StartLegalAction",
 ]
@@ -76,10 +79,13 @@ class ApprovePeia(ActionBase):
     type: Literal["approve_peia"] = "approve_peia"
 
 
-def _approve_peia_stage(s: CaseState) -> Reason:
-    if s.peia.completed_at and not s.peia.approved_at:
-        return None
-    return "There is no completed, unapproved PEIA on this case to approve (R43)."
+def _undecided_peia(verb: str) -> Callable[[CaseState], Reason]:
+    def stage(s: CaseState) -> Reason:
+        if s.peia.completed_at and not s.peia.approved_at and not s.peia.declined_at:
+            return None
+        return f"There is no completed, undecided PEIA on this case to {verb} (R43)."
+
+    return stage
 
 
 def _approve_peia_content(s: CaseState, a: ApprovePeia, now: datetime) -> Reason:
@@ -96,9 +102,41 @@ def _approve_peia(s: CaseState, a: ApprovePeia, now: datetime, fx: Effects) -> N
 APPROVE_PEIA = ActionSpec(
     model=ApprovePeia,
     roles=SUPERVISORS,
-    stage=_approve_peia_stage,
+    stage=_undecided_peia("approve"),
     content=_approve_peia_content,
     handler=_approve_peia,
+)
+
+
+# A reason a supervisor writes for the record (no personal data, like every Text); never blank.
+DeclineReason = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)
+]
+
+
+class DeclinePeia(ActionBase):
+    """R43: a supervisor declines the PEIA, with a reason; legal action stays refused until a
+    new PEIA is completed and approved."""
+
+    type: Literal["decline_peia"] = "decline_peia"
+    reason: DeclineReason
+
+
+def _decline_peia(s: CaseState, a: DeclinePeia, now: datetime, fx: Effects) -> None:
+    s.peia.declined_at, s.peia.declined_by = now, a.actor.user_id
+    fx.event(
+        a.type,
+        f"PEIA declined by {a.actor.user_id} (R43); a new PEIA is needed before legal action.",
+        reason=a.reason,
+        document_ref=s.peia.document_ref,
+    )
+
+
+DECLINE_PEIA = ActionSpec(
+    model=DeclinePeia,
+    roles=SUPERVISORS,
+    stage=_undecided_peia("decline"),
+    handler=_decline_peia,
 )
 
 
@@ -115,6 +153,11 @@ class StartLegalAction(ActionBase):
 
 def _peia_refusal(s: CaseState) -> Reason:
     gate = s.policy.legal_gate
+    if s.peia.declined_at is not None:
+        return (
+            "The PEIA on this case was declined by a supervisor (R43); complete a new PEIA "
+            "and have it approved before legal action."
+        )
     if gate.peia_required and s.peia.completed_at is None:
         return (
             f"Legal action needs a completed PEIA under policy {s.landlord} (R43); "

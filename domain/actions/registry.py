@@ -46,10 +46,12 @@ from domain.actions.investigation import (
 from domain.actions.legal import (
     APPROVE_PEIA,
     COMPLETE_PEIA,
+    DECLINE_PEIA,
     RECORD_LEGAL_OUTCOME,
     START_LEGAL_ACTION,
     ApprovePeia,
     CompletePeia,
+    DeclinePeia,
     RecordLegalOutcome,
     StartLegalAction,
 )
@@ -83,6 +85,7 @@ Action = Annotated[
     | MakeReferralAction
     | CompletePeia
     | ApprovePeia
+    | DeclinePeia
     | StartLegalAction
     | RecordLegalOutcome
     | RequestClosure
@@ -113,6 +116,7 @@ ACTIONS: tuple[ActionRules, ...] = (
     MAKE_REFERRAL,
     COMPLETE_PEIA,
     APPROVE_PEIA,
+    DECLINE_PEIA,
     START_LEGAL_ACTION,
     RECORD_LEGAL_OUTCOME,
     REQUEST_CLOSURE,
@@ -167,6 +171,8 @@ def bind(action: Action) -> Bound:
             return COMPLETE_PEIA.bind(action)
         case ApprovePeia():
             return APPROVE_PEIA.bind(action)
+        case DeclinePeia():
+            return DECLINE_PEIA.bind(action)
         case StartLegalAction():
             return START_LEGAL_ACTION.bind(action)
         case RecordLegalOutcome():

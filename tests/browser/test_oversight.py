@@ -43,12 +43,22 @@ async def test_legal_action_is_refused_without_a_peia_and_proceeds_once_it_is_ap
     supervisor = await signed_in(browser, site, "supervisor.px", "supervisor", "X")
     await supervisor.goto(f"{site}/console/cases/{ref}")
     await accessible(supervisor)
+    # R43: declining needs a reason; once declined, legal action is refused until a new PEIA.
+    assert "reason" in (await refused(supervisor, "decline_peia", reason=" ")).lower()
+    await act(supervisor, "decline_peia", reason="No equality consideration recorded")
+    await expect(supervisor.locator("[data-testid=timeline]")).to_contain_text("PEIA declined")
+    await officer.reload()
+    reason = await refused(officer, "start_legal_action", kind="injunction")
+    assert "declined by a supervisor" in reason
+    await act(officer, "complete_peia", document_ref="peia-2")
+    await supervisor.reload()
     await act(supervisor, "approve_peia")
     await expect(supervisor.locator("[data-testid=timeline]")).to_contain_text("PEIA")
     # The workflow's own history, decrypted on the server for the supervisor.
     await supervisor.click("a:has-text('Case history')")
     history = supervisor.locator("[data-testid=history]")
     await expect(history).to_contain_text("Complete PEIA by officer.px (officer)")
+    await expect(history).to_contain_text("Decline PEIA by supervisor.px (supervisor)")
     await expect(history).to_contain_text("Approve PEIA by supervisor.px (supervisor)")
     await accessible(supervisor)
 

@@ -14,13 +14,13 @@ from domain.errors import UnknownValueError
 def test_every_input_model_has_exactly_one_declaration() -> None:
     models = set(get_args(get_args(Action)[0]))
     assert {rules.input_model for rules in ACTIONS} == models
-    assert len(ACTION_TYPES) == len(set(ACTION_TYPES)) == len(models) == 25
+    assert len(ACTION_TYPES) == len(set(ACTION_TYPES)) == len(models) == 26
 
 
 def test_supervisor_only_actions_are_the_approvals_and_reassignment() -> None:
-    # R19 (reassign), R43 (PEIA approval), R46 (closure approval)
+    # R19 (reassign), R43 (PEIA approval or decline), R46 (closure approval)
     only = {rules.name for rules in ACTIONS if rules.supervisor_only}
-    assert only == {"approve_peia", "approve_closure", "reassign"}
+    assert only == {"approve_peia", "decline_peia", "approve_closure", "reassign"}
 
 
 def test_hold_allows_only_the_actions_that_keep_the_record_growing() -> None:

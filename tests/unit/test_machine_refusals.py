@@ -20,6 +20,7 @@ from domain.actions import (
     ApproveClosure,
     ApprovePeia,
     CompletePeia,
+    DeclinePeia,
     EvidenceKind,
     Hold,
     InviteToInterview,
@@ -71,6 +72,7 @@ _SAMPLE_LIST: list[Action] = [
     MakeReferralAction(actor=OFFICER, agency="police", consent=True, sharing_basis="consent"),
     CompletePeia(actor=OFFICER, document_ref="d"),
     ApprovePeia(actor=SUPERVISOR),
+    DeclinePeia(actor=SUPERVISOR, reason="no equality assessment"),
     StartLegalAction(actor=OFFICER, kind=LegalActionKind.INJUNCTION),
     RecordLegalOutcome(actor=OFFICER, legal_action_no=1, outcome=LegalOutcome.GRANTED),
     RequestClosure(actor=OFFICER, reason=ClosureReason.ASB_STOPPED),
@@ -88,7 +90,7 @@ SAMPLES: dict[str, Action] = {a.type: a for a in _SAMPLE_LIST}
 
 
 def test_samples_cover_every_action_type() -> None:
-    assert set(SAMPLES) == set(ACTION_TYPES) and len(ACTION_TYPES) == 25
+    assert set(SAMPLES) == set(ACTION_TYPES) and len(ACTION_TYPES) == 26
 
 
 def _received() -> CaseState:
@@ -150,6 +152,7 @@ REFUSALS: list[tuple[str, Callable[[], CaseState], Action, str]] = [
     ("second plan", _planned, SAMPLES["agree_action_plan"], "already agreed"),
     ("revise with no plan", _received, SAMPLES["revise_action_plan"], "(R36)"),
     ("approve missing PEIA", _planned, SAMPLES["approve_peia"], "(R43)"),
+    ("decline missing PEIA", _planned, SAMPLES["decline_peia"], "(R43)"),
     ("outcome without action", _planned, SAMPLES["record_legal_outcome"], "(R44)"),
     ("consult with no request", _planned, SAMPLES["record_consultation"], "(R46)"),
     ("approve with no request", _planned, SAMPLES["approve_closure"], "(R46)"),

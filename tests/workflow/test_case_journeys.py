@@ -14,6 +14,7 @@ from domain.actions import (
     AddEvidence,
     ApprovePeia,
     CompletePeia,
+    DeclinePeia,
     EvidenceKind,
     Hold,
     InviteToInterview,
@@ -157,6 +158,11 @@ async def test_legal_action_waits_for_remedies_and_the_peia_the_policy_requires_
         )
         view = await cases.act(case, CompletePeia(actor=OFFICER, document_ref="peia-1"))
         assert view.stage is Stage.PEIA
+        # R43: a supervisor declines it; legal action stays refused until a new PEIA.
+        await cases.act(case, DeclinePeia(actor=SUPERVISOR, reason="No equality consideration"))
+        refused = await cases.refuse(case, start)
+        assert "declined by a supervisor (R43)" in refused.reason
+        await cases.act(case, CompletePeia(actor=OFFICER, document_ref="peia-2"))
         refused = await cases.refuse(case, ApprovePeia(actor=OFFICER))
         assert refused.reason == "Only a supervisor may approve peia; you are officer."
         await cases.act(case, ApprovePeia(actor=SUPERVISOR))
