@@ -33,6 +33,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.case import CaseSetup, CaseState, CaseView
     from domain.commands import Command
     from domain.errors import DomainError
+    from domain.summaries import batch_summary, due_summary
 
 # workflow.patched marker: cases started before it upsert every attribute on every change.
 # Cases started since carry CaseStart.upserts_changes_only instead (contracts.new_case).
@@ -85,6 +86,7 @@ class CaseWorkflow:
             PrepareCase(landlord=start.opened.landlord, received_at=start.opened.received_at),
             start_to_close_timeout=timedelta(seconds=30),
             result_type=CaseSetup,
+            summary=f"prepare case: policy of landlord {start.opened.landlord}",
         )
         async with self._lock:
             try:
@@ -102,7 +104,9 @@ class CaseWorkflow:
             timeout = max((due - workflow.now()).total_seconds(), 0.0)
             with contextlib.suppress(TimeoutError):
                 await workflow.wait_condition(
-                    self._should_wake, timeout=timedelta(seconds=timeout), timeout_summary="due"
+                    self._should_wake,
+                    timeout=timedelta(seconds=timeout),
+                    timeout_summary=due_summary(self.state),  # names the clock (R13-R52)
                 )
         else:
             await workflow.wait_condition(self._should_wake)
@@ -122,6 +126,7 @@ class CaseWorkflow:
                 CommandBatch(reference=state.reference, commands=commands),
                 start_to_close_timeout=ACTIVITY_TIMEOUT,
                 retry_policy=RETRY,
+                summary=batch_summary(commands),  # names the letters, for the Temporal UI
             )
         self._state = state
         self._changed = True
