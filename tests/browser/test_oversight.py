@@ -120,11 +120,11 @@ async def test_a_supervisor_sees_a_missed_deadline_reassigns_and_clears_it(
 
     await supervisor.click("a:has-text('Team')")
     await accessible(supervisor)
-    await supervisor.click("a:has-text('officer.pc')")
+    await supervisor.click("a:has-text('Officer Pc')")  # the staff directory's display name
     await accessible(supervisor)
     await supervisor.fill(f"[id='officer-{ref}']", "officer.cover")
     await supervisor.click(f"button:has-text('Reassign {ref}')")
-    await expect(supervisor.locator("[data-testid=officer]")).to_have_text("officer.cover")
+    await expect(supervisor.locator("[data-testid=officer]")).to_have_text("Officer Cover")
     await act(supervisor, "record_contact", outcome="made", channel="phone")
 
     await supervisor.click("a:has-text('Escalations')")
