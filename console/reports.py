@@ -58,8 +58,9 @@ def _first_contact(groups: list[dict[str, Any]], start: date, end: date) -> list
     by_month = Table(
         "first-contact", "First contact within the deadline, by month (R14)",
         ["Month", "Cases due", "Met in time", "Percent met"], monthly,
+        # Months with nothing due have no percentage: the table says so, the chart leaves them out.
         bar_chart("Percent of first contacts made in time, by month",
-                  [(r[0], r[3] or 0) for r in monthly], "%"),
+                  [(r[0], r[3]) for r in monthly if r[3] is not None], "%"),
     )  # fmt: skip
     rows = [
         [_month_label(g["month"]), words(g["tier"]),
@@ -70,7 +71,7 @@ def _first_contact(groups: list[dict[str, Any]], start: date, end: date) -> list
         "first-contact-by-tier", "First contact within the deadline, by month and tier (R14)",
         ["Month", "Tier", "Cases due", "Met in time", "Percent met"], rows,
         bar_chart("Percent of first contacts made in time, by month and tier",
-                  [(f"{r[0]}, {r[1]}", r[4] or 0) for r in rows], "%"),
+                  [(f"{r[0]}, {r[1]}", r[4]) for r in rows if r[4] is not None], "%"),
     )  # fmt: skip
     return [by_month, by_tier]
 
