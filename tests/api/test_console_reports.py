@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -76,3 +77,22 @@ async def test_first_contact_by_month_and_tier_counts_the_cases_on_record_r14(
     # The chart is drawn on the server: one bar per month and tier, its value written beside it.
     chart = page.text.split("by month and tier</title>")[1].split("</svg>")[0]
     assert chart.count("<rect") == 4 and ">66.7%<" not in chart and ">50%<" in chart
+
+
+async def test_the_approvals_page_offers_to_decline_a_peia_with_a_reason_r43(
+    api: httpx.AsyncClient, sessions: async_sessionmaker[Any]
+) -> None:
+    """A case waiting on PEIA approval (a policy that asks for it) gets both decisions, the
+    decline with its own labelled reason field, posted to the action the domain declares."""
+    waiting = _case(900, datetime(2018, 6, 1, tzinfo=UTC), "serious", -1)  # outside JAN-FEB
+    waiting.reference, waiting.awaiting = f"X-PEIA-{uuid.uuid4().hex[:8]}", "peia_approval"
+    async with sessions() as session, session.begin():
+        session.add(waiting)
+    await _sign_in(api, "X", "supervisor")
+    page = (await api.get("/console/approvals")).text
+    [row] = [tr for tr in page.split("</tr>") if waiting.reference in tr]
+    assert f'action="/console/cases/{waiting.reference}/actions/approve_peia"' in row
+    assert f'action="/console/cases/{waiting.reference}/actions/decline_peia"' in row
+    field = f'id="decline_peia-{waiting.reference}" name="decline_peia--reason"'
+    assert f'for="decline_peia-{waiting.reference}"' in row and field in row
+    assert "Decline PEIA" in row and "Decline closure" not in row
