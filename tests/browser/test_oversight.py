@@ -60,6 +60,8 @@ async def test_legal_action_is_refused_without_a_peia_and_proceeds_once_it_is_ap
     await expect(history).to_contain_text("Complete PEIA by officer.px (officer)")
     await expect(history).to_contain_text("Decline PEIA by supervisor.px (supervisor)")
     await expect(history).to_contain_text("Approve PEIA by supervisor.px (supervisor)")
+    # Timers name the clock they wait for (their summaries, decoded here too).
+    await expect(history).to_contain_text("deadline, until")
     await accessible(supervisor)
 
     await officer.reload()
