@@ -276,3 +276,24 @@ async def test_hold_pauses_every_clock_and_resume_moves_them_on_r17(
         moved = deadline(view, clock).due_at - due
         assert moved.total_seconds() == pytest.approx(view.paused_seconds, abs=3600)
     await cases.act(case, Acknowledge(actor=OFFICER))
+
+
+async def test_timers_and_activities_carry_summaries_naming_the_clock_and_the_letter(
+    cases: CaseDriver,
+) -> None:
+    """Issue 11: the Temporal UI and CLI show which clock a timer waits for and which letters an
+    activity sends (user metadata, encrypted by the codec like every payload)."""
+    case = await cases.open("C")
+    await cases.act(case, Acknowledge(actor=OFFICER))
+    history = await case.handle.fetch_history()
+    converter = cases.env.client.data_converter
+    summaries: dict[str, list[str]] = {"timer": [], "activity": []}
+    for event in history.events:
+        if not event.user_metadata.HasField("summary"):
+            continue
+        assert event.user_metadata.summary.metadata["encoding"] == b"binary/encrypted"
+        [text] = await converter.decode([event.user_metadata.summary])
+        kind = "timer" if event.HasField("timer_started_event_attributes") else "activity"
+        summaries[kind].append(text)
+    assert "Due: acknowledgement deadline" in summaries["timer"]
+    assert any("letter acknowledgement" in s for s in summaries["activity"])
