@@ -48,6 +48,11 @@ async def gather(
             "first_contact_within_sla": await reports.first_contact_sla(
                 session, landlord, begin, finish, now
             ),
+            "first_contact_within_sla_by_month_and_tier": (
+                await reports.first_contact_sla_by_month_and_tier(
+                    session, landlord, begin, finish, now
+                )
+            ),
             "open_cases_by_stage_and_tier": await reports.open_by_stage_and_tier(session, landlord),
             "escalations_by_deadline": await reports.escalations_by_clock(
                 session, landlord, begin, finish

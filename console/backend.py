@@ -43,6 +43,7 @@ from services.records import (
     Party,
     Referral,
     console_queries,
+    list_staff,
     queries,
 )
 from services.records import CaseRow as Case
@@ -381,3 +382,10 @@ async def report_tables(
     begin = datetime.combine(start, time.min, UTC)
     finish = datetime.combine(end, time.max, UTC)
     return await api_reports.gather(svc, principal.landlord, begin, finish, homes)
+
+
+async def staff_names(svc: Services, landlord: str) -> dict[str, str]:
+    """Staff id -> display name, from the landlord's staff directory: the console names people
+    as letters do, never by user name (an id missing from the directory is shown as it is)."""
+    async with svc.sessions() as session:
+        return {m.staff_id: m.display_name for m in await list_staff(session, landlord)}

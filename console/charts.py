@@ -7,7 +7,7 @@ from html import escape
 WIDTH = 640
 BAR = 26
 GAP = 10
-LABEL = 220
+LABEL = 300  # room for "Risk assessment, Less serious"
 
 
 def bar_chart(title: str, bars: list[tuple[str, float]], unit: str = "") -> str:

@@ -96,6 +96,10 @@ async def describe(client: Client, event: HistoryEvent) -> Line | None:
         fires = event.event_time.ToDatetime() + wait
         what = "Waiting for the next deadline"
         detail = f"until {fires:%d %b %Y %H:%M} UTC"
+        if event.HasField("user_metadata") and event.user_metadata.HasField("summary"):
+            # The clock the timer waits for (domain/summaries.py); older histories have none.
+            [named] = await _decoded(client, [event.user_metadata.summary])
+            detail = f"{named}, {detail}"
     elif kind == EventType.EVENT_TYPE_TIMER_FIRED:
         what = "A deadline came due"
     elif kind == EventType.EVENT_TYPE_TIMER_CANCELED:

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from api.deps import Services, services
-from console import labels
+from console import backend, labels
 from console.backend import Problem
 from console.session import Session, csrf_ok, read_session
 from domain.policy import load_policy
@@ -37,6 +37,8 @@ async def session(request: Request, svc: Services = Depends(services)) -> Sessio
     found = read_session(request, svc.settings)
     if found is None:
         raise SignInRequired(str(request.url.path))
+    # Pages name staff by their directory display name (header, officer columns, case summary).
+    request.state.staff_names = await backend.staff_names(svc, found.principal.landlord)
     return found
 
 
@@ -84,10 +86,18 @@ def render(
         "is_admin": bool(s and s.principal.has_any("admin")),
         "new_key": uuid.uuid4().hex,
         "path": request.url.path,
+        "staff": _namer(getattr(request.state, "staff_names", {})),
     }
     return templates.TemplateResponse(
         request, template, {**base, **context}, status_code=status_code
     )
+
+
+def _namer(names: dict[str, str]) -> Any:
+    def staff(staff_id: str | None, missing: str = "Not assigned") -> str:
+        return names.get(staff_id, staff_id) if staff_id else missing
+
+    return staff
 
 
 def see_other(url: str) -> RedirectResponse:

@@ -42,26 +42,62 @@ async def without_jit(session: AsyncSession) -> None:
         await session.execute(text("SET LOCAL jit = off"))
 
 
-async def first_contact_sla(
-    session: AsyncSession, landlord: str, start: datetime, end: datetime, now: datetime
-) -> dict[str, Any]:
-    """R17 (Y's KPI): of reports whose first-contact deadline has come, the share met in time."""
+def _first_contact_due(
+    landlord: str, start: datetime, end: datetime, now: datetime
+) -> tuple[ColumnElement[bool], ColumnElement[int]]:
+    """R14/R17: the reports whose first-contact deadline has come (met, or due by ``now``), and
+    1 for each one met in time."""
+    due = and_(
+        Case.landlord == landlord,
+        Case.received_at.between(start, end),
+        Case.first_contact_due_at.is_not(None),
+        or_(Case.first_contact_met_at.is_not(None), Case.first_contact_due_at <= now),
+    )
     met_in_time = and_(
         Case.first_contact_met_at.is_not(None),
         Case.first_contact_met_at <= Case.first_contact_due_at,
     )
+    return due, case((met_in_time, 1), else_=0)
+
+
+async def first_contact_sla(
+    session: AsyncSession, landlord: str, start: datetime, end: datetime, now: datetime
+) -> dict[str, Any]:
+    """R17 (Y's KPI): of reports whose first-contact deadline has come, the share met in time."""
+    due, met_in_time = _first_contact_due(landlord, start, end, now)
     row = (
         await session.execute(
-            select(func.count(), func.coalesce(func.sum(case((met_in_time, 1), else_=0)), 0)).where(
-                Case.landlord == landlord,
-                Case.received_at.between(start, end),
-                Case.first_contact_due_at.is_not(None),
-                or_(Case.first_contact_met_at.is_not(None), Case.first_contact_due_at <= now),
-            )
+            select(func.count(), func.coalesce(func.sum(met_in_time), 0)).where(due)
         )
     ).one()
     cases, met = int(row[0]), int(row[1])
     return {"cases": cases, "met": met, "percent": _pct(met, cases)}
+
+
+async def first_contact_sla_by_month_and_tier(
+    session: AsyncSession, landlord: str, start: datetime, end: datetime, now: datetime
+) -> list[dict[str, Any]]:
+    """The same figure for each month a report was received in (UTC, ``YYYY-MM``) and each
+    tier, in month then tier order. Only non-empty groups appear."""
+    due, met_in_time = _first_contact_due(landlord, start, end, now)
+    month = _month(_dialect(session), Case.received_at).label("month")
+    rows = await session.execute(
+        select(month, Case.tier, func.count(), func.coalesce(func.sum(met_in_time), 0))
+        .where(due)
+        .group_by(month, Case.tier)
+        .order_by(month, Case.tier)
+    )
+    return [
+        {"month": m, "tier": t, "cases": int(n), "met": int(k), "percent": _pct(int(k), int(n))}
+        for m, t, n, k in rows
+    ]
+
+
+def _month(dialect: str, instant: Any) -> ColumnElement[str]:
+    """The UTC calendar month of an instant, as ``YYYY-MM``."""
+    if dialect == "sqlite":  # stored as 'YYYY-MM-DD HH:MM:SS.ffffff' in UTC (db/models.py)
+        return func.substr(instant, 1, 7)
+    return func.to_char(func.timezone("UTC", instant), "YYYY-MM")
 
 
 async def open_by_stage_and_tier(session: AsyncSession, landlord: str) -> list[dict[str, Any]]:

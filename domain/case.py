@@ -215,6 +215,10 @@ class PeiaState(_Model):
     document_ref: str | None = None
     approved_at: AwareDatetime | None = None
     approved_by: str | None = None
+    # R43: a supervisor declined this PEIA; legal action stays refused until a new one is
+    # completed (which replaces this record) and approved.
+    declined_at: AwareDatetime | None = None
+    declined_by: str | None = None
 
 
 class LegalActionRecord(_Model):

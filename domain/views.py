@@ -17,6 +17,7 @@ def awaiting(s: CaseState) -> list[Awaited]:
         s.policy.legal_gate.peia_supervisor_approval
         and s.peia.completed_at
         and not (s.peia.approved_at)
+        and not s.peia.declined_at  # R43: declined, a new PEIA is awaited instead
     ):
         found.append("peia_approval")
     if s.closure is not None and s.is_open:

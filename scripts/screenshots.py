@@ -54,6 +54,19 @@ async def act(page: Page, url: str, ref: str, action: str, **fields: str) -> Non
     await page.locator(f"[data-testid=action-{action}] button[type=submit]").click()
 
 
+async def escalations_waiting(page: Page, url: str, refs: list[str]) -> None:
+    """The escalations page once the engine has raised one for each late case: the worker's
+    timers fire moments after the cases open, so reload until they are listed (bounded)."""
+    rows = page.locator("[data-testid=escalations] tr")
+    for _ in range(120):
+        await page.goto(f"{url}/console/escalations")
+        listed = " ".join(await rows.all_inner_texts())
+        if all(ref in listed for ref in refs):
+            return
+        await page.wait_for_timeout(250)
+    raise RuntimeError(f"no escalation was raised for {refs}: the screenshot would be empty")
+
+
 async def shoot(page: Page, name: str) -> None:
     await page.screenshot(path=str(OUT / f"{name}.png"), full_page=True)
     print(f"docs/screenshots/{name}.png")
@@ -68,12 +81,15 @@ async def main() -> None:
         await page.goto(f"{url}/console/sign-in")
         await shoot(page, "sign-in")
         await sign_in(page, url, "officer.jones", "officer", "C")
-        late = datetime.now(UTC).astimezone(ZoneInfo("Europe/London")) - timedelta(days=6)
+        # Logged late, so the engine raises real escalations: received 10 and 15 days ago
+        # (whatever the weekends), their first-contact deadlines have passed (R14).
+        here = datetime.now(UTC).astimezone(ZoneInfo("Europe/London"))
+        late = [(here - timedelta(days=d)).strftime("%Y-%m-%dT%H:%M") for d in (10, 15)]
         refs = [
             await new_report(page, url, "Alex Morgan", "noise"),
             await new_report(page, url, "Priya Shah", "hate_incident"),
-            await new_report(page, url, "Sam Lee", "verbal_abuse",
-                             received_at=late.strftime("%Y-%m-%dT%H:%M")),
+            await new_report(page, url, "Sam Lee", "verbal_abuse", received_at=late[0]),
+            await new_report(page, url, "Jordan Ellis", "noise", received_at=late[1]),
         ]  # fmt: skip
         await page.goto(f"{url}/console/new-report")
         await shoot(page, "new-report")
@@ -92,7 +108,7 @@ async def main() -> None:
 
         boss = await (await browser.new_context(viewport=WIDE)).new_page()
         await sign_in(boss, url, "supervisor.khan", "supervisor", "C")
-        await boss.goto(f"{url}/console/escalations")
+        await escalations_waiting(boss, url, refs[2:])
         await shoot(boss, "escalations")
         await boss.goto(f"{url}/console/team?officer=officer.jones")
         await shoot(boss, "team")

@@ -28,11 +28,18 @@ with workflow.unsafe.imports_passed_through():
         CommandBatch,
         PrepareCase,
     )
-    from contracts.view import CaseView, WireCommand, build_view, with_read_model
+    from contracts.view import (
+        CaseView,
+        UpdateReadModel,
+        WireCommand,
+        build_view,
+        with_read_model,
+    )
     from domain import machine
     from domain.actions import ACTION_TYPES, Action
     from domain.case import CaseSetup, CaseState
     from domain.errors import DomainError
+    from domain.summaries import batch_summary, due_summary
 
 # workflow.patched marker: cases started before it upsert every attribute on every change.
 # Cases started since carry CaseStart.upserts_changes_only instead (contracts.new_case).
@@ -85,6 +92,7 @@ class CaseWorkflow:
             PrepareCase(landlord=start.opened.landlord, received_at=start.opened.received_at),
             start_to_close_timeout=timedelta(seconds=30),
             result_type=CaseSetup,
+            summary=f"prepare case: policy of landlord {start.opened.landlord}",
         )
         async with self._lock:
             now = workflow.now()
@@ -103,7 +111,9 @@ class CaseWorkflow:
             timeout = max((due - workflow.now()).total_seconds(), 0.0)
             with contextlib.suppress(TimeoutError):
                 await workflow.wait_condition(
-                    self._should_wake, timeout=timedelta(seconds=timeout), timeout_summary="due"
+                    self._should_wake,
+                    timeout=timedelta(seconds=timeout),
+                    timeout_summary=due_summary(self.state),  # names the clock (R13-R52)
                 )
         else:
             await workflow.wait_condition(self._should_wake)
@@ -127,6 +137,8 @@ class CaseWorkflow:
                 CommandBatch(reference=state.reference, commands=commands),
                 start_to_close_timeout=ACTIVITY_TIMEOUT,
                 retry_policy=RETRY,
+                # names the letters, for the Temporal UI (the read-model update goes with every batch)
+                summary=batch_summary([c for c in commands if not isinstance(c, UpdateReadModel)]),
             )
         self._state = state
         self._changed = True

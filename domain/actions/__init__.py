@@ -34,7 +34,13 @@ from domain.actions.investigation import (
     RaiseCounterAllegation,
     RecordInterview,
 )
-from domain.actions.legal import ApprovePeia, CompletePeia, RecordLegalOutcome, StartLegalAction
+from domain.actions.legal import (
+    ApprovePeia,
+    CompletePeia,
+    DeclinePeia,
+    RecordLegalOutcome,
+    StartLegalAction,
+)
 from domain.actions.registry import ACTION_TYPES, ACTIONS, Action, bind, rules_for
 from domain.actions.remedies import AbcTerms, ApplyRemedy, MakeReferralAction, WarningTerms
 from domain.actions.spec import ActionBase, ActionRules, ActionSpec
@@ -74,6 +80,7 @@ __all__ = [
     "ApprovePeia",
     "CompletePeia",
     "ConsultationOutcome",
+    "DeclinePeia",
     "EvidenceKind",
     "Hold",
     "InterviewParty",

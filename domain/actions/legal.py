@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Literal, assert_never
+from typing import Annotated, Literal, assert_never
 
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, Field, StringConstraints
 
 from domain.actions.spec import SUPERVISORS, ActionBase, ActionRules, ActionSpec, Bound, Reason
 from domain.case import CaseState, LegalActionRecord, PeiaState, Stage
@@ -18,11 +19,13 @@ from domain.vocabulary import LegalActionKind, LegalOutcome, Ref
 __all__ = [
     "APPROVE_PEIA",
     "COMPLETE_PEIA",
+    "DECLINE_PEIA",
     "RECORD_LEGAL_OUTCOME",
     "SPECS",
     "START_LEGAL_ACTION",
     "ApprovePeia",
     "CompletePeia",
+    "DeclinePeia",
     "LegalAction",
     "LegalStep",
     "RecordLegalOutcome",
@@ -84,10 +87,13 @@ class ApprovePeia(LegalStep):
     type: Literal["approve_peia"] = "approve_peia"
 
 
-def _approve_peia_stage(s: CaseState) -> Reason:
-    if s.peia.completed_at and not s.peia.approved_at:
-        return None
-    return "There is no completed, unapproved PEIA on this case to approve (R43)."
+def _undecided_peia(verb: str) -> Callable[[CaseState], Reason]:
+    def stage(s: CaseState) -> Reason:
+        if s.peia.completed_at and not s.peia.approved_at and not s.peia.declined_at:
+            return None
+        return f"There is no completed, undecided PEIA on this case to {verb} (R43)."
+
+    return stage
 
 
 def _approve_peia_content(s: CaseState, a: ApprovePeia, now: datetime) -> Reason:
@@ -104,9 +110,41 @@ def _approve_peia(s: CaseState, a: ApprovePeia, now: datetime, fx: Effects) -> N
 APPROVE_PEIA = ActionSpec(
     model=ApprovePeia,
     roles=SUPERVISORS,
-    stage=_approve_peia_stage,
+    stage=_undecided_peia("approve"),
     content=_approve_peia_content,
     handler=_approve_peia,
+)
+
+
+# A reason a supervisor writes for the record (no personal data, like every Text); never blank.
+DeclineReason = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)
+]
+
+
+class DeclinePeia(LegalStep):
+    """R43: a supervisor declines the PEIA, with a reason; legal action stays refused until a
+    new PEIA is completed and approved."""
+
+    type: Literal["decline_peia"] = "decline_peia"
+    reason: DeclineReason
+
+
+def _decline_peia(s: CaseState, a: DeclinePeia, now: datetime, fx: Effects) -> None:
+    s.peia.declined_at, s.peia.declined_by = now, a.actor.user_id
+    fx.event(
+        a.type,
+        f"PEIA declined by {a.actor.user_id} (R43); a new PEIA is needed before legal action.",
+        reason=a.reason,
+        document_ref=s.peia.document_ref,
+    )
+
+
+DECLINE_PEIA = ActionSpec(
+    model=DeclinePeia,
+    roles=SUPERVISORS,
+    stage=_undecided_peia("decline"),
+    handler=_decline_peia,
 )
 
 
@@ -123,6 +161,11 @@ class StartLegalAction(LegalStep):
 
 def _peia_refusal(s: CaseState) -> Reason:
     gate = s.policy.legal_gate
+    if s.peia.declined_at is not None:
+        return (
+            "The PEIA on this case was declined by a supervisor (R43); complete a new PEIA "
+            "and have it approved before legal action."
+        )
     if gate.peia_required and s.peia.completed_at is None:
         return (
             f"Legal action needs a completed PEIA under policy {s.landlord} (R43); "
@@ -233,10 +276,11 @@ RECORD_LEGAL_OUTCOME = ActionSpec(
 
 # ---- this module's actions: its union, its declarations and its dispatch -----------------------
 
-LegalAction = CompletePeia | ApprovePeia | StartLegalAction | RecordLegalOutcome
+LegalAction = CompletePeia | ApprovePeia | DeclinePeia | StartLegalAction | RecordLegalOutcome
 SPECS: tuple[ActionRules, ...] = (
     COMPLETE_PEIA,
     APPROVE_PEIA,
+    DECLINE_PEIA,
     START_LEGAL_ACTION,
     RECORD_LEGAL_OUTCOME,
 )
@@ -250,6 +294,8 @@ def bind(action: LegalAction) -> Bound:
             return COMPLETE_PEIA.bind(action)
         case ApprovePeia():
             return APPROVE_PEIA.bind(action)
+        case DeclinePeia():
+            return DECLINE_PEIA.bind(action)
         case StartLegalAction():
             return START_LEGAL_ACTION.bind(action)
         case RecordLegalOutcome():

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import socket
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
@@ -23,6 +24,7 @@ from db.staff import seed_staff
 from domain.policy import known_landlords
 from scripts.product_stack import system_chromium
 from tests.browser.support import USERS, staff_entry
+from tests.conftest import _create_postgres_database, _drop_postgres_database, database_params
 from tests.integration.record_support import CountingHandler
 from tests.integration.test_mailer_smtp import serving
 from workers.build import build_worker
@@ -69,7 +71,40 @@ async def site(
     tmp_path_factory: Any,
 ) -> AsyncIterator[str]:
     """The product (API and console) served over HTTP on a free port, with its worker."""
-    engine, sessions = browser_database
+    async with _serving(dev_env, *browser_database, smtp_relay[1], tmp_path_factory) as url:
+        yield url
+
+
+@pytest.fixture(scope="module", params=[p for p in database_params() if p != "sqlite"])
+async def postgres_site(
+    dev_env: WorkflowEnvironment,
+    smtp_relay: tuple[CountingHandler, int],
+    tmp_path_factory: Any,
+) -> AsyncIterator[str]:
+    """The same stack on a PostgreSQL database of its own (when a server answers on
+    127.0.0.1:5432, as for the other postgres-marked tests; CI requires one)."""
+    name, url = await _create_postgres_database()
+    try:
+        await upgrade_async(url)
+        engine = create_engine(url)
+        try:
+            sessions = session_factory(engine)
+            async with _serving(dev_env, engine, sessions, smtp_relay[1], tmp_path_factory) as at:
+                yield at
+        finally:
+            await engine.dispose()
+    finally:
+        await _drop_postgres_database(name)
+
+
+@asynccontextmanager
+async def _serving(
+    dev_env: WorkflowEnvironment,
+    engine: AsyncEngine,
+    sessions: async_sessionmaker[Any],
+    smtp_port: int,
+    tmp_path_factory: Any,
+) -> AsyncIterator[str]:
     # The development directory, plus every user the journeys sign in as (the staff directory
     # guards who may be assigned a case).
     await seed_staff(sessions, known_landlords(), [staff_entry(user) for user in USERS])
@@ -80,7 +115,7 @@ async def site(
         task_queue=f"browser-{port}",
         data_dir=tmp_path_factory.mktemp("browser-data"),
         mail_mode="smtp",
-        smtp_port=smtp_relay[1],
+        smtp_port=smtp_port,
         intake_per_minute=1000,
     )
     app = create_app(settings, Services(settings, dev_env.client, engine, sessions))

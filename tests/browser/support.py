@@ -48,6 +48,9 @@ async def signed_in(
     await page.select_option("#landlord", landlord)
     await page.click("button:has-text('Sign in')")
     await expect(page.locator("h1")).to_have_text("My cases")
+    # The header names the user as the staff directory does, not by user name.
+    name = staff_entry(user)["display_name"] if user in USERS else user
+    await expect(page.locator("[data-testid=signed-in-as]")).to_have_text(name)
     await accessible(page)
     return page
 

@@ -43,13 +43,25 @@ async def test_legal_action_is_refused_without_a_peia_and_proceeds_once_it_is_ap
     supervisor = await signed_in(browser, site, "supervisor.px", "supervisor", "X")
     await supervisor.goto(f"{site}/console/cases/{ref}")
     await accessible(supervisor)
+    # R43: declining needs a reason; once declined, legal action is refused until a new PEIA.
+    assert "reason" in (await refused(supervisor, "decline_peia", reason=" ")).lower()
+    await act(supervisor, "decline_peia", reason="No equality consideration recorded")
+    await expect(supervisor.locator("[data-testid=timeline]")).to_contain_text("PEIA declined")
+    await officer.reload()
+    reason = await refused(officer, "start_legal_action", kind="injunction")
+    assert "declined by a supervisor" in reason
+    await act(officer, "complete_peia", document_ref="peia-2")
+    await supervisor.reload()
     await act(supervisor, "approve_peia")
     await expect(supervisor.locator("[data-testid=timeline]")).to_contain_text("PEIA")
     # The workflow's own history, decrypted on the server for the supervisor.
     await supervisor.click("a:has-text('Case history')")
     history = supervisor.locator("[data-testid=history]")
     await expect(history).to_contain_text("Complete PEIA by officer.px (officer)")
+    await expect(history).to_contain_text("Decline PEIA by supervisor.px (supervisor)")
     await expect(history).to_contain_text("Approve PEIA by supervisor.px (supervisor)")
+    # Timers name the clock they wait for (their summaries, decoded here too).
+    await expect(history).to_contain_text("deadline, until")
     await accessible(supervisor)
 
     await officer.reload()
@@ -110,11 +122,11 @@ async def test_a_supervisor_sees_a_missed_deadline_reassigns_and_clears_it(
 
     await supervisor.click("a:has-text('Team')")
     await accessible(supervisor)
-    await supervisor.click("a:has-text('officer.pc')")
+    await supervisor.click("a:has-text('Officer Pc')")  # the staff directory's display name
     await accessible(supervisor)
     await supervisor.fill(f"[id='officer-{ref}']", "officer.cover")
     await supervisor.click(f"button:has-text('Reassign {ref}')")
-    await expect(supervisor.locator("[data-testid=officer]")).to_have_text("officer.cover")
+    await expect(supervisor.locator("[data-testid=officer]")).to_have_text("Officer Cover")
     await act(supervisor, "record_contact", outcome="made", channel="phone")
 
     await supervisor.click("a:has-text('Escalations')")

@@ -83,7 +83,7 @@ async def test_an_officer_signs_in_reports_and_acts_with_the_keyboard_alone(
     await _tab_to(page, "[data-testid=action-acknowledge] button[type=submit]")
     await page.keyboard.press("Enter")
     await expect(page.locator(".govuk-notification-banner")).to_contain_text("Acknowledge")
-    await expect(page.locator("[data-testid=officer]")).to_have_text("officer.keys")
+    await expect(page.locator("[data-testid=officer]")).to_have_text("Officer Keys")
     await accessible(page)
 
 

@@ -7,7 +7,7 @@ Kept as the reference that tests/integration/test_reports_sql.py compares db/rep
 from __future__ import annotations
 
 import statistics
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -32,6 +32,31 @@ async def first_contact_sla(
     ]
     met = sum(1 for d, m in due if m is not None and m <= d)
     return {"cases": len(due), "met": met, "percent": _pct(met, len(due))}
+
+
+async def first_contact_sla_by_month_and_tier(
+    session: AsyncSession, landlord: str, start: datetime, end: datetime, now: datetime
+) -> list[dict[str, Any]]:
+    rows = await session.execute(
+        select(
+            Case.received_at, Case.tier, Case.first_contact_due_at, Case.first_contact_met_at
+        ).where(
+            Case.landlord == landlord,
+            Case.received_at.between(start, end),
+            Case.first_contact_due_at.is_not(None),
+        )
+    )
+    groups: dict[tuple[str, str], list[int]] = {}
+    for received, tier, d, m in rows:
+        if m is None and d > now:
+            continue
+        counts = groups.setdefault((received.astimezone(UTC).strftime("%Y-%m"), tier), [0, 0])
+        counts[0] += 1
+        counts[1] += int(m is not None and m <= d)
+    return [
+        {"month": month, "tier": tier, "cases": n, "met": k, "percent": _pct(k, n)}
+        for (month, tier), (n, k) in sorted(groups.items())
+    ]
 
 
 async def escalations_by_clock(

@@ -41,6 +41,7 @@ async def test_every_report_equals_the_reference_on_a_random_record(
         async with sessions() as session:
             for name, args in [
                 ("first_contact_sla", (start, end, now)),
+                ("first_contact_sla_by_month_and_tier", (start, end, now)),
                 ("escalations_by_clock", (start, end)),
                 ("time_to_resolution", (start, end)),
                 ("nm01", (start, end, 2500)),

@@ -48,9 +48,9 @@ def test_each_concept_module_declares_exactly_the_models_of_its_union() -> None:
 
 
 def test_supervisor_only_actions_are_the_approvals_and_reassignment() -> None:
-    # R19 (reassign), R43 (PEIA approval), R46 (closure approval)
+    # R19 (reassign), R43 (PEIA approval or decline), R46 (closure approval)
     only = {rules.name for rules in ACTIONS if rules.supervisor_only}
-    assert only == {"approve_peia", "approve_closure", "reassign"}
+    assert only == {"approve_peia", "decline_peia", "approve_closure", "reassign"}
 
 
 def test_hold_allows_only_the_actions_that_keep_the_record_growing() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import ValidationError
 
 from domain.actions import (
     Acknowledge,
@@ -10,6 +11,7 @@ from domain.actions import (
     ApplyRemedy,
     ApprovePeia,
     CompletePeia,
+    DeclinePeia,
     EvidenceKind,
     LegalActionKind,
     LegalOutcome,
@@ -19,7 +21,8 @@ from domain.actions import (
     StartLegalAction,
 )
 from domain.case import CaseState, Stage
-from domain.machine import decide
+from domain.commands import Command
+from domain.machine import decide, view
 from domain.policy import ClosureReason, LegalGateException, load_policy
 from tests.unit.machine_support import (
     OFFICER,
@@ -67,17 +70,22 @@ def test_legal_action_refused_until_non_legal_remedy_then_peia_r42_r43() -> None
     assert state.legal_actions[0].kind is NSP and state.legal_actions[0].exception is None
 
 
-def test_peia_needs_supervisor_approval_where_policy_says_r43() -> None:
+def _awaiting_approval() -> tuple[CaseState, list[Command]]:
+    """A case of X with a completed PEIA, under X's policy changed to need its approval."""
     x = load_policy("X")
     gate = x.legal_gate.model_copy(update={"peia_supervisor_approval": True})
     state = _planned("X", policy=x.model_copy(update={"legal_gate": gate}))
-    state, commands = apply(
+    return apply(
         state,
         [
             (1, ApplyRemedy(actor=OFFICER, kind=RemedyKind.WRITTEN_WARNING)),
             (2, CompletePeia(actor=OFFICER, document_ref="peia-1")),
         ],
     )
+
+
+def test_peia_needs_supervisor_approval_where_policy_says_r43() -> None:
+    state, commands = _awaiting_approval()
     assert [c.reason for c in commands if c.type == "notify_supervisor"] == ["approval_awaited"]
     assert "approved by a supervisor" in refuse(state, _legal(), at(3))
     assert "Only a supervisor may approve peia" in refuse(
@@ -248,3 +256,34 @@ def test_no_mediation_in_domestic_abuse_case_r24_r41() -> None:
         power_imbalance=False,
     )
     assert "domestic abuse" in refuse(state, action, at(1))
+
+
+def test_declined_peia_keeps_legal_action_refused_until_a_new_one_is_approved_r43() -> None:
+    state, _ = _awaiting_approval()
+    decline = DeclinePeia(actor=SUPERVISOR, reason="No equality consideration recorded")
+    assert "Only a supervisor may decline peia" in refuse(
+        state, DeclinePeia(actor=OFFICER_2, reason="r"), at(3)
+    )
+    state, commands = decide(state, decline, at(3))
+    assert state.peia.declined_by == SUPERVISOR.user_id
+    [event] = [c for c in commands if c.type == "record_event" and c.action == "decline_peia"]
+    assert event.data["reason"] == "No equality consideration recorded"
+    assert event.actor == SUPERVISOR
+    assert "peia_approval" not in view(state, at(3)).awaiting
+    assert "declined by a supervisor (R43)" in refuse(state, _legal(), at(4))
+    # Neither decision can be taken twice on the same PEIA.
+    assert "undecided PEIA" in refuse(state, ApprovePeia(actor=SUPERVISOR), at(4))
+    assert "undecided PEIA" in refuse(state, decline, at(4))
+    # A new PEIA replaces the declined one; it still needs approval before legal action.
+    state, _ = decide(state, CompletePeia(actor=OFFICER, document_ref="peia-2"), at(5))
+    assert state.peia.declined_at is None and state.peia.document_ref == "peia-2"
+    assert "peia_approval" in view(state, at(5)).awaiting
+    assert "approved by a supervisor" in refuse(state, _legal(), at(5))
+    state, _ = decide(state, ApprovePeia(actor=SUPERVISOR), at(6))
+    state, _ = decide(state, _legal(), at(7))
+    assert state.stage is Stage.LEGAL_ACTION
+
+
+def test_a_decline_needs_a_reason_r43() -> None:
+    with pytest.raises(ValidationError, match="reason"):
+        DeclinePeia(actor=SUPERVISOR, reason="   ")

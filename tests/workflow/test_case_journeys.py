@@ -14,6 +14,7 @@ from domain.actions import (
     AddEvidence,
     ApprovePeia,
     CompletePeia,
+    DeclinePeia,
     EvidenceKind,
     Hold,
     InviteToInterview,
@@ -157,6 +158,11 @@ async def test_legal_action_waits_for_remedies_and_the_peia_the_policy_requires_
         )
         view = await cases.act(case, CompletePeia(actor=OFFICER, document_ref="peia-1"))
         assert view.stage is Stage.PEIA
+        # R43: a supervisor declines it; legal action stays refused until a new PEIA.
+        await cases.act(case, DeclinePeia(actor=SUPERVISOR, reason="No equality consideration"))
+        refused = await cases.refuse(case, start)
+        assert "declined by a supervisor (R43)" in refused.reason
+        await cases.act(case, CompletePeia(actor=OFFICER, document_ref="peia-2"))
         refused = await cases.refuse(case, ApprovePeia(actor=OFFICER))
         assert refused.reason == "Only a supervisor may approve peia; you are officer."
         await cases.act(case, ApprovePeia(actor=SUPERVISOR))
@@ -270,3 +276,24 @@ async def test_hold_pauses_every_clock_and_resume_moves_them_on_r17(
         moved = deadline(view, clock).due_at - due
         assert moved.total_seconds() == pytest.approx(view.paused_seconds, abs=3600)
     await cases.act(case, Acknowledge(actor=OFFICER))
+
+
+async def test_timers_and_activities_carry_summaries_naming_the_clock_and_the_letter(
+    cases: CaseDriver,
+) -> None:
+    """Issue 11: the Temporal UI and CLI show which clock a timer waits for and which letters an
+    activity sends (user metadata, encrypted by the codec like every payload)."""
+    case = await cases.open("C")
+    await cases.act(case, Acknowledge(actor=OFFICER))
+    history = await case.handle.fetch_history()
+    converter = cases.env.client.data_converter
+    summaries: dict[str, list[str]] = {"timer": [], "activity": []}
+    for event in history.events:
+        if not event.user_metadata.HasField("summary"):
+            continue
+        assert event.user_metadata.summary.metadata["encoding"] == b"binary/encrypted"
+        [text] = await converter.decode([event.user_metadata.summary])
+        kind = "timer" if event.HasField("timer_started_event_attributes") else "activity"
+        summaries[kind].append(text)
+    assert "Due: acknowledgement deadline" in summaries["timer"]
+    assert any("letter acknowledgement" in s for s in summaries["activity"])
