@@ -22,8 +22,9 @@ from domain.actions import (
 )
 from domain.case import CaseState, Stage
 from domain.commands import Command
-from domain.machine import decide, view
+from domain.machine import decide
 from domain.policy import ClosureReason, LegalGateException, load_policy
+from domain.views import awaiting
 from tests.unit.machine_support import (
     OFFICER,
     OFFICER_2,
@@ -269,7 +270,7 @@ def test_declined_peia_keeps_legal_action_refused_until_a_new_one_is_approved_r4
     [event] = [c for c in commands if c.type == "record_event" and c.action == "decline_peia"]
     assert event.data["reason"] == "No equality consideration recorded"
     assert event.actor == SUPERVISOR
-    assert "peia_approval" not in view(state, at(3)).awaiting
+    assert "peia_approval" not in awaiting(state)
     assert "declined by a supervisor (R43)" in refuse(state, _legal(), at(4))
     # Neither decision can be taken twice on the same PEIA.
     assert "undecided PEIA" in refuse(state, ApprovePeia(actor=SUPERVISOR), at(4))
@@ -277,7 +278,7 @@ def test_declined_peia_keeps_legal_action_refused_until_a_new_one_is_approved_r4
     # A new PEIA replaces the declined one; it still needs approval before legal action.
     state, _ = decide(state, CompletePeia(actor=OFFICER, document_ref="peia-2"), at(5))
     assert state.peia.declined_at is None and state.peia.document_ref == "peia-2"
-    assert "peia_approval" in view(state, at(5)).awaiting
+    assert "peia_approval" in awaiting(state)
     assert "approved by a supervisor" in refuse(state, _legal(), at(5))
     state, _ = decide(state, ApprovePeia(actor=SUPERVISOR), at(6))
     state, _ = decide(state, _legal(), at(7))
