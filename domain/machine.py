@@ -18,7 +18,7 @@ from domain import deadlines as dl
 from domain.actions import Action, bind
 from domain.calendar import require_aware
 from domain.case import CaseSetup, CaseState, CaseView, Clock, Deadline, Incident, OpenCase, Stage
-from domain.commands import Command, LetterKind
+from domain.commands import Command, LetterKind, RecordAction, RecordIntake
 from domain.effects import Effects
 from domain.errors import DomainError
 from domain.guards import ActionRefused, refusal
@@ -93,7 +93,22 @@ def open_case(setup: CaseSetup, opened: OpenCase, now: datetime) -> tuple[CaseSt
         _route_domestic_abuse(state, fx)
     check_case_review(state, now, fx)
     fx.read_model(build_view(state, now))
+    fx.commands.append(_intake_record(setup, opened, fx, now))
     return state, fx.commands
+
+
+def _intake_record(setup: CaseSetup, opened: OpenCase, fx: Effects, now: datetime) -> Command:
+    """The intake as the case opened, kept for the policy what-if (services/whatif.py)."""
+    return RecordIntake(
+        key=fx.key("intake"),
+        reference=opened.reference,
+        at=now,
+        opened=opened,
+        policy_version=setup.policy.policy_version,
+        rules_revision=setup.rules_revision,
+        holidays_from=setup.holidays_from,
+        holidays_to=setup.holidays_to,
+    )
 
 
 def _initial_state(
@@ -216,6 +231,10 @@ def decide(state: CaseState, action: Action, now: datetime) -> tuple[CaseState, 
     if bound.rules.progress and new.is_open:  # the stall clock runs through the others
         clocks.touch_meaningful(new, now)
     fx.read_model(build_view(new, now))
+    payload = action.model_dump(mode="json")  # what-if replays it (services/whatif.py)
+    fx.commands.append(
+        RecordAction(key=fx.key("action"), reference=new.reference, at=now, action=payload)
+    )
     return new, fx.commands
 
 
