@@ -9,7 +9,8 @@ commands (:mod:`domain.commands`) with deterministic business keys.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from enum import Enum
 
 from pydantic import BaseModel
 
@@ -40,16 +41,38 @@ __all__ = [
 ]
 
 
+# Immutable: shared by the copies. A tuple in the state only ever holds immutable values.
+_SHARED = (str, int, float, bool, date, tuple, Enum, type(None))
+
+
+def _shared(value: object) -> bool:
+    if isinstance(value, _SHARED):
+        return True
+    return isinstance(value, BaseModel) and bool(value.model_config.get("frozen"))
+
+
 def _clone(value: object) -> object:
     """Deep copy of mutable models, lists and dicts; immutable values (str, numbers, dates,
-    enums, frozen models such as the policy profile) are shared. Much faster than deepcopy."""
+    enums, frozen models such as the policy profile) are shared. Much faster than deepcopy,
+    and than ``model_copy``: the copy is the same fields, already valid."""
+    if isinstance(value, _SHARED):
+        return value
     if isinstance(value, BaseModel):
         if value.model_config.get("frozen"):
             return value
-        return value.model_copy(update={k: _clone(v) for k, v in value.__dict__.items()})
+        new = object.__new__(type(value))
+        fields = {k: v if isinstance(v, _SHARED) else _clone(v) for k, v in value.__dict__.items()}
+        object.__setattr__(new, "__dict__", fields)
+        object.__setattr__(new, "__pydantic_fields_set__", set(value.__pydantic_fields_set__))
+        object.__setattr__(new, "__pydantic_extra__", value.__pydantic_extra__)
+        object.__setattr__(new, "__pydantic_private__", value.__pydantic_private__)
+        return new
+    # The state's lists and dicts hold one type each: when the first item is immutable, all are.
     if isinstance(value, list):
-        return [_clone(v) for v in value]
+        return list(value) if not value or _shared(value[0]) else [_clone(v) for v in value]
     if isinstance(value, dict):
+        if not value or _shared(next(iter(value.values()))):
+            return dict(value)
         return {k: _clone(v) for k, v in value.items()}
     return value
 
@@ -221,8 +244,13 @@ def check(state: CaseState, action: Action, now: datetime) -> None:
         raise ActionRefused(reason)
 
 
-def decide(state: CaseState, action: Action, now: datetime) -> tuple[CaseState, list[Command]]:
-    """Apply an action: a new state and the commands to run. Calls :func:`check` first."""
+def decide(
+    state: CaseState, action: Action, now: datetime, *, read_model: bool = True
+) -> tuple[CaseState, list[Command]]:
+    """Apply an action: a new state and the commands to run. Calls :func:`check` first.
+
+    ``read_model=False`` leaves out the read-model row: the what-if replay (domain/simulation)
+    has no database to update, and building the view is a quarter of its time."""
     check(state, action, now)
     new = _copy(state)
     fx = Effects(new, now, action.actor)
@@ -230,7 +258,8 @@ def decide(state: CaseState, action: Action, now: datetime) -> tuple[CaseState, 
     bound.apply(new, now, fx)
     if bound.rules.progress and new.is_open:  # the stall clock runs through the others
         clocks.touch_meaningful(new, now)
-    fx.read_model(build_view(new, now))
+    if read_model:
+        fx.read_model(build_view(new, now))
     payload = action.model_dump(mode="json")  # what-if replays it (services/whatif.py)
     fx.commands.append(
         RecordAction(key=fx.key("action"), reference=new.reference, at=now, action=payload)
@@ -250,8 +279,11 @@ def next_due(state: CaseState) -> datetime | None:
     return min(instants) if instants else None
 
 
-def tick(state: CaseState, now: datetime) -> tuple[CaseState, list[Command]]:
-    """Handle everything due at ``now``: escalations, closure reviews, the survey."""
+def tick(
+    state: CaseState, now: datetime, *, read_model: bool = True
+) -> tuple[CaseState, list[Command]]:
+    """Handle everything due at ``now``: escalations, closure reviews, the survey
+    (``read_model`` as for :func:`decide`)."""
     require_aware(now, "now")
     new = _copy(state)
     fx = Effects(new, now, SYSTEM)
@@ -262,7 +294,7 @@ def tick(state: CaseState, now: datetime) -> tuple[CaseState, list[Command]]:
             if deadline is not None and at is not None and at <= now:
                 _on_due(new, deadline, now, fx)
         _close_survey_window(new, now, fx)
-    if fx.commands:
+    if fx.commands and read_model:
         fx.read_model(build_view(new, now))
     return new, fx.commands
 

@@ -178,7 +178,7 @@ def replay(case: RecordedCase, until: datetime) -> tuple[CaseRun, CaseState | No
         state = _advance(state, since, recorded.at, recorder)
         since = recorded.at
         try:
-            state, commands = machine.decide(state, recorded.action, recorded.at)
+            state, commands = machine.decide(state, recorded.action, recorded.at, read_model=False)
         except DomainError as refused:
             reason = getattr(refused, "reason", str(refused))
             run.refusals.append(Refusal(recorded.at, recorded.action.type, reason))
@@ -198,6 +198,6 @@ def _advance(state: CaseState, since: datetime, to: datetime, recorder: _Recorde
         if due is None or due > to:
             return state
         since = max(due, since)
-        state, commands = machine.tick(state, since)
+        state, commands = machine.tick(state, since, read_model=False)
         recorder.step(state, commands, since)
     raise DomainError(f"case {state.reference}: a clock keeps falling due at {due}")
