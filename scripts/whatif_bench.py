@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import tempfile
 import time
@@ -114,8 +115,8 @@ def recorded_rows(
     return intakes, actions
 
 
-async def bench(n: int, landlord: str, policy_file: Path, url: str | None) -> None:
-    proposed = load_proposal(policy_file.read_text(encoding="utf-8"), str(policy_file), landlord)
+async def bench(n: int, landlord: str, proposal: str, file: str, url: str | None) -> None:
+    proposed = load_proposal(proposal, file, landlord)
     with tempfile.TemporaryDirectory() as folder:
         url = url or f"sqlite+aiosqlite:///{folder}/whatif.db"
         await asyncio.to_thread(upgrade, url)
@@ -128,18 +129,20 @@ async def bench(n: int, landlord: str, policy_file: Path, url: str | None) -> No
                 await conn.execute(insert(CaseAction), actions[i : i + 5000])
         built = time.perf_counter() - started
         print(f"recorded {len(intakes)} cases, {len(actions)} actions of {YEAR} in {built:.1f} s")
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         result = await run_whatif(
             session_factory(engine), landlord, date(YEAR, 1, 1), date(YEAR, 12, 31), proposed
         )
-        took = time.perf_counter() - started
+        took, cpu = time.perf_counter() - started, time.process_time() - cpu
         await engine.dispose()
     c = result.comparison
     print(
         f"what-if: {c.current.cases} cases of landlord {landlord} under "
         f"{', '.join(result.current_versions)} and {result.proposed_version}: {took:.1f} s "
-        f"({len(c.diverged)} cases change outcome)"
+        f"({cpu:.1f} s of CPU; {len(c.diverged)} cases change outcome)"
     )
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"load average while it ran: {load} on {os.cpu_count()} cores (shared machine)")
 
 
 def main() -> None:
@@ -149,7 +152,8 @@ def main() -> None:
     parser.add_argument("--policy", type=Path, default=DRAFT)
     parser.add_argument("--database-url", help="default: a SQLite file in a temporary folder")
     args = parser.parse_args()
-    asyncio.run(bench(args.cases, args.landlord, args.policy, args.database_url))
+    text = args.policy.read_text(encoding="utf-8")
+    asyncio.run(bench(args.cases, args.landlord, text, str(args.policy), args.database_url))
 
 
 if __name__ == "__main__":

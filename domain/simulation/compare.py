@@ -197,20 +197,27 @@ def compare(
     return Comparison(current, proposed, diverged, until)
 
 
+def _by_instant(trace: list[tuple[datetime, str]]) -> dict[datetime, list[str]]:
+    found: dict[datetime, list[str]] = {}
+    for at, what in trace:
+        found.setdefault(at, []).append(what)
+    return found
+
+
 def _first_divergence(a: CaseRun, b: CaseRun, before: str, after: str) -> Divergence:
-    for i in range(max(len(a.trace), len(b.trace))):
-        x = a.trace[i] if i < len(a.trace) else None
-        y = b.trace[i] if i < len(b.trace) else None
+    """The first instant at which the two runs did different things, and what differed."""
+    now, then = _by_instant(a.trace), _by_instant(b.trace)
+    for at in sorted(set(now) | set(then)):
+        x, y = now.get(at, []), then.get(at, [])
         if x == y:
             continue
-        at = min(t[0] for t in (x, y) if t is not None)
-        now = x[1] if x is not None and x[0] == at else "-"
-        then = y[1] if y is not None and y[0] == at else "-"
+        only_now = "; ".join(i for i in x if i not in y) or "-"
+        only_then = "; ".join(i for i in y if i not in x) or "-"
         refusal = next((r for r in b.refusals if r.at == at), None)
         why = (
             f"the proposed policy refuses {refusal.action}: {refusal.reason}"
             if refusal is not None
-            else f"under the current policy {now}; under the proposed policy {then}"
+            else f"under the current policy: {only_now}; under the proposed policy: {only_then}"
         )
-        return Divergence(a.reference, at, now, then, why, before, after)
+        return Divergence(a.reference, at, only_now, only_then, why, before, after)
     raise AssertionError(f"{a.reference}: outcomes differ but the runs do not")  # pragma: no cover
