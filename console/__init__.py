@@ -12,9 +12,9 @@ from core.settings import Settings
 
 
 def mount(app: FastAPI, settings: Settings) -> None:
-    from console import assets, officer, public, reports, signin, supervisor, web
+    from console import assets, officer, public, reports, signin, supervisor, web, whatif
 
     assets.install(app, settings)
     web.install_handlers(app)
-    for module in (signin, officer, supervisor, reports, public):
+    for module in (signin, officer, supervisor, reports, whatif, public):
         app.include_router(module.router)

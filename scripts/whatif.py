@@ -39,7 +39,10 @@ async def _run(args: argparse.Namespace) -> int:
     try:
         text = args.policy.read_text(encoding="utf-8")
     except OSError as exc:
-        print(f"policy file {args.policy}: field '<file>': cannot be read: {exc.strerror}")
+        print(
+            f"policy file {args.policy}: field '<file>': cannot be read: {exc.strerror}",
+            file=sys.stderr,
+        )
         return 2
     try:
         proposed = load_proposal(text, str(args.policy), args.landlord)

@@ -9,6 +9,7 @@ and named as such, never guessed.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
@@ -21,7 +22,7 @@ from core.bank_holidays import holiday_dates
 from db.whatif import RecordedRows, recorded_cases, unrecorded_cases
 from domain.actions import Action
 from domain.case import CaseSetup, OpenCase
-from domain.errors import PolicyFileError
+from domain.errors import DomainError, PolicyFileError
 from domain.policy import PolicyProfile, known_landlords, load_policy, load_policy_text
 from domain.simulation import (
     CaseRun,
@@ -34,7 +35,15 @@ from domain.simulation import (
 )
 from services.errors import InvalidInput
 
-__all__ = ["WhatIf", "load_proposal", "period_bounds", "recorded", "run_whatif", "what_if"]
+__all__ = [
+    "WhatIf",
+    "load_proposal",
+    "period_bounds",
+    "proposal_for",
+    "recorded",
+    "run_whatif",
+    "what_if",
+]
 
 _ACTION: TypeAdapter[Action] = TypeAdapter(Action)
 
@@ -156,4 +165,18 @@ async def run_whatif(
 ) -> WhatIf:
     """Load the period's recorded cases and compare them under the proposed policy."""
     cases, missing = await recorded(sessions, check_landlord(landlord), start, end)
-    return what_if(landlord, start, end, cases, proposed, missing)
+    # CPU-bound: in a thread, so a server keeps answering other requests meanwhile.
+    return await asyncio.to_thread(what_if, landlord, start, end, cases, proposed, missing)
+
+
+def proposal_for(landlord: str, version: str | None, text: str | None, name: str) -> PolicyProfile:
+    """The proposal a user chose: a file's text (checked as at start-up), or a packaged
+    version of the landlord's policy. A choice that is neither names the field."""
+    if text:
+        return load_proposal(text, name, landlord)
+    if version:
+        try:
+            return load_policy(check_landlord(landlord), version)
+        except DomainError as unknown:
+            raise InvalidInput("version", str(unknown)) from None
+    raise InvalidInput("policy", "choose a policy version or upload a policy file")

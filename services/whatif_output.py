@@ -14,7 +14,7 @@ from datetime import datetime
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from activities.letters.pdf import latin1
+from core.pdf_text import latin1
 from services.whatif import WhatIf
 
 __all__ = ["as_csv", "as_pdf", "as_text", "title"]
