@@ -55,7 +55,7 @@ def _received(rng: random.Random) -> datetime:
 
 
 def recorded_rows(
-    n: int, landlord: str, seed: int = 17
+    n: int, landlord: str, seed: int = 17, prefix: str = "WI"
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """``n`` cases as the record keeps them: the intake and each accepted action."""
     rng = random.Random(seed)
@@ -67,7 +67,7 @@ def recorded_rows(
     actions: list[dict[str, Any]] = []
     for i in range(n):
         received = _received(rng)
-        reference = f"WI-{landlord}-{i:06d}"
+        reference = f"{prefix}-{landlord}-{i:06d}"
         setup = case_setup(landlord, received, received)
         opened = OpenCase(
             reference=reference,

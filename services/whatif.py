@@ -68,7 +68,7 @@ def load_proposal(text: str, name: str, landlord: str) -> PolicyProfile:
     policy = load_policy_text(text, name)
     if policy.code != landlord:
         raise PolicyFileError(
-            name, "code", f"is {policy.code!r}, but the cases are landlord {landlord!r}'s"
+            name, "code", f"is {policy.code!r}, but the cases are landlord {landlord}'s"
         )
     return policy
 
