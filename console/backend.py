@@ -45,6 +45,7 @@ from services.records import (
 )
 from services.records import CaseRow as Case
 from services.tasks import TaskAlreadyClosed, TaskNotFound, close_task
+from services.whatif import WhatIf, proposal_for, run_whatif
 
 PAGE_SIZE = 25
 
@@ -349,3 +350,17 @@ async def report_tables(
     begin = datetime.combine(start, time.min, UTC)
     finish = datetime.combine(end, time.max, UTC)
     return await api_reports.gather(svc, principal.landlord, begin, finish, homes)
+
+
+async def what_if(
+    svc: Services,
+    principal: Principal,
+    period: tuple[date, date],
+    version: str | None,
+    text: str | None,
+    name: str,
+) -> WhatIf:
+    """The policy what-if of the supervisor's landlord (services/whatif.py): a packaged version
+    or a policy file's text, checked as at start-up (PolicyFileError names the field)."""
+    proposed = proposal_for(principal.landlord, version, text, name)
+    return await run_whatif(svc.sessions, principal.landlord, period[0], period[1], proposed)

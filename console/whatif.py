@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import UploadFile
 
 from api.deps import Services, services
+from console import backend
 from console.charts import bar_chart
 from console.session import Session, csrf_ok
 from console.web import Forbidden, render, supervisor
@@ -22,7 +23,7 @@ from domain.errors import PolicyFileError
 from domain.policy import known_versions
 from domain.simulation import Comparison
 from services.errors import InvalidInput
-from services.whatif import WhatIf, proposal_for, run_whatif
+from services.whatif import WhatIf
 from services.whatif_output import as_csv, as_pdf, title
 
 router = APIRouter(prefix="/console/what-if", include_in_schema=False)
@@ -67,11 +68,10 @@ async def _form(request: Request, s: Session) -> tuple[dict[str, str], str]:
 
 async def _compare(svc: Services, s: Session, values: dict[str, str], text: str) -> WhatIf:
     first, last = _default_period()
-    start, end = _date(values, "from", first), _date(values, "to", last)
-    landlord = s.principal.landlord
+    period = (_date(values, "from", first), _date(values, "to", last))
     name = values.get("policy_name") or "uploaded policy file"
-    proposed = proposal_for(landlord, values.get("version") or None, text or None, name)
-    return await run_whatif(svc.sessions, landlord, start, end, proposed)
+    version = values.get("version") or None
+    return await backend.what_if(svc, s.principal, period, version, text or None, name)
 
 
 def _charts(comparison: Comparison) -> list[str]:

@@ -139,11 +139,17 @@ def inactive(policy: PolicyProfile, received: date, rng: random.Random) -> list[
 
 
 def legal(policy: PolicyProfile, received: date, rng: random.Random) -> list[Step]:
+    """R42-R44: warned, then to court; the PEIA and its approval only where the policy asks."""
+    gate = policy.legal_gate
+    peia: list[Step] = []
+    if gate.peia_required:
+        peia.append((_h(rng.uniform(100, 300)), CompletePeia(actor=OFFICER, document_ref="p-1")))
+    if gate.peia_supervisor_approval:
+        peia.append((_h(24), ApprovePeia(actor=SUPERVISOR)))
     return [
         *_opening(policy, received, 0),
         (_h(48), _warning(received)),
-        (_h(rng.uniform(100, 300)), CompletePeia(actor=OFFICER, document_ref="peia-1")),
-        (_h(24), ApprovePeia(actor=SUPERVISOR)),
+        *peia,
         (_h(24), StartLegalAction(actor=OFFICER, kind=LegalActionKind.INJUNCTION)),
         (_h(24 * 30), RecordLegalOutcome(actor=OFFICER, legal_action_no=1, outcome="granted")),
     ]
