@@ -83,7 +83,7 @@ def summarise(label: str, runs: Sequence[CaseRun], until: datetime) -> PolicySum
         s.escalations.update(clock for clock, _, _, _ in run.escalations)
         first: tuple[datetime, bool] | None = None
         for d in run.deadlines:
-            if d.clock in WORKLOAD_CLOCKS:
+            if d.clock in WORKLOAD_CLOCKS and d.due_at <= until:  # the period's weeks only
                 day = d.due_at.date()
                 s.workload[day - timedelta(days=day.weekday())] += 1
             if d.due_at > until or (d.stopped_at is not None and d.stopped_at <= d.due_at):
