@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install tools run test lint deploy-check fmt lock token benchmark soak fuzz letter-sample screenshots bench-pages clean
+.PHONY: install tools run test lint deploy-check fmt lock token benchmark soak fuzz letter-sample screenshots bench-pages whatif whatif-bench clean
 
 $(STAMP): pyproject.toml requirements.lock package.json package-lock.json
 	$(PYTHON) -m venv $(VENV)
@@ -77,6 +77,15 @@ screenshots: install
 # Console page times (My cases, the case page) with 10,000 cases in the read model.
 bench-pages: install
 	$(BIN)/python -m scripts.bench_pages $(ARGS)
+
+# Policy what-if: a landlord's recorded cases replayed under a proposed policy file (README).
+# make whatif ARGS="--policy docs/whatif/C-2027-draft.toml --landlord C --from 2026-01-01 --to 2026-12-31"
+whatif: install
+	$(BIN)/python -m scripts.whatif $(ARGS)
+
+# A year of 5,000 recorded cases (bulk rows) replayed under two policies: prints the seconds.
+whatif-bench: install
+	$(BIN)/python -m scripts.whatif_bench $(ARGS)
 
 # Re-resolve the lock file after changing dependencies in pyproject.toml.
 lock: install

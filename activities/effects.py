@@ -29,14 +29,26 @@ from contracts.case import (
 )
 from contracts.view import CaseView, UpdateReadModel, WireCommand
 from core.case_setup import case_setup
-from db.models import Base, CaseEvent, Escalation, Letter, LetterStatus, Referral, ReferralStatus
+from db.models import (
+    Base,
+    CaseAction,
+    CaseEvent,
+    CaseIntake,
+    Escalation,
+    Letter,
+    LetterStatus,
+    Referral,
+    ReferralStatus,
+)
 from db.repository import Row, case_landlord, insert_new, upsert_case
 from domain.case import CaseSetup
 from domain.commands import (
     MakeReferral,
     NotifySupervisor,
     OpenLinkedCase,
+    RecordAction,
     RecordEvent,
+    RecordIntake,
     SendLetter,
 )
 
@@ -101,6 +113,10 @@ async def _record(session: AsyncSession, commands: list[WireCommand]) -> None:
                 rows[Referral].append(_referral_row(command, now))
             case NotifySupervisor():
                 rows[Escalation].append(_escalation_row(command, now))
+            case RecordIntake():
+                rows[CaseIntake].append(_intake_row(command))
+            case RecordAction():
+                rows[CaseAction].append(_action_row(command))
     if Escalation in rows:  # the case row is written above, in this transaction
         reference = rows[Escalation][0]["reference"]  # a batch is one case's
         landlord = await case_landlord(session, reference)
@@ -119,6 +135,31 @@ def _event_row(command: RecordEvent) -> Row:
         "action": command.action,
         "summary": command.summary,
         "data": command.data,
+    }
+
+
+def _intake_row(command: RecordIntake) -> Row:
+    opened = command.opened
+    return {
+        "reference": command.reference,
+        "landlord": opened.landlord,
+        "received_at": opened.received_at,
+        "opened_at": command.at,
+        "policy_version": command.policy_version,
+        "rules_revision": command.rules_revision,
+        "holidays_from": command.holidays_from,
+        "holidays_to": command.holidays_to,
+        "intake": opened.model_dump(mode="json"),
+    }
+
+
+def _action_row(command: RecordAction) -> Row:
+    return {
+        "key": command.key,
+        "reference": command.reference,
+        "occurred_at": command.at,
+        "action": str(command.action.get("type", "")),
+        "payload": command.action,
     }
 
 

@@ -3,7 +3,8 @@
 A closed case keeps its personal data for ``ASB_RETENTION_DAYS`` (default 2190 days, six years)
 after closure. After that :func:`anonymise_closed_cases` blanks the names, addresses, emails and
 phone numbers of its parties, the report's narrative, letter bodies and agency responses, deletes
-the stored letter PDFs and the case's access records (who read it: services/access.py), and
+the stored letter PDFs, the case's access records (who read it: services/access.py) and the
+what-if's copy of its intake and action inputs, and
 writes an ``anonymise`` entry (key ``<reference>:anonymised``) to
 the audit trail. What remains (stage, dates, categories, letters' kinds and dates, the audit
 trail, which holds no personal data) still counts for reports such as NM01 (R54).

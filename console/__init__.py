@@ -22,9 +22,10 @@ def mount(app: FastAPI, settings: Settings) -> None:
         signin,
         supervisor,
         web,
+        whatif,
     )
 
     assets.install(app, settings)
     web.install_handlers(app)
-    for module in (signin, officer, supervisor, reports, public, access, restriction):
+    for module in (signin, officer, supervisor, reports, whatif, public, access, restriction):
         app.include_router(module.router)

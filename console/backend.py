@@ -48,6 +48,7 @@ from services.records import (
 )
 from services.records import CaseRow as Case
 from services.tasks import TaskAlreadyClosed, TaskNotFound, close_task
+from services.whatif import WhatIf, proposal_for, run_whatif
 
 PAGE_SIZE = 25
 NOT_RECORDED = (
@@ -389,3 +390,17 @@ async def staff_names(svc: Services, landlord: str) -> dict[str, str]:
     as letters do, never by user name (an id missing from the directory is shown as it is)."""
     async with svc.sessions() as session:
         return {m.staff_id: m.display_name for m in await list_staff(session, landlord)}
+
+
+async def what_if(
+    svc: Services,
+    principal: Principal,
+    period: tuple[date, date],
+    version: str | None,
+    text: str | None,
+    name: str,
+) -> WhatIf:
+    """The policy what-if of the supervisor's landlord (services/whatif.py): a packaged version
+    or a policy file's text, checked as at start-up (PolicyFileError names the field)."""
+    proposed = proposal_for(principal.landlord, version, text, name)
+    return await run_whatif(svc.sessions, principal.landlord, period[0], period[1], proposed)

@@ -22,7 +22,9 @@ from domain.commands import (
     MakeReferral,
     NotifySupervisor,
     OpenLinkedCase,
+    RecordAction,
     RecordEvent,
+    RecordIntake,
     SendLetter,
 )
 from domain.policy import ClosureReason
@@ -155,7 +157,14 @@ class UpdateReadModel(_Model):
 
 # What the carry_out activity receives: the domain's commands and the read-model update.
 WireCommand = Annotated[
-    RecordEvent | SendLetter | MakeReferral | NotifySupervisor | OpenLinkedCase | UpdateReadModel,
+    RecordEvent
+    | SendLetter
+    | MakeReferral
+    | NotifySupervisor
+    | OpenLinkedCase
+    | RecordIntake
+    | RecordAction
+    | UpdateReadModel,
     Field(discriminator="type"),
 ]
 

@@ -393,3 +393,38 @@ class RestrictionMember(Base):
 
     reference: Mapped[str] = mapped_column(String(40), primary_key=True)
     user_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+
+
+class CaseIntake(Base):
+    """What a case opened with, kept so the policy what-if can replay it (services/whatif.py).
+
+    Recorded from the case's ``RecordIntake`` command; a case opened before it was kept has no
+    row here and the what-if says it could not replay it."""
+
+    __tablename__ = "case_intakes"
+    __table_args__ = (Index("ix_case_intakes_period", "landlord", "received_at"),)
+
+    reference: Mapped[str] = mapped_column(String(40), primary_key=True)
+    landlord: Mapped[str] = mapped_column(String(8))
+    received_at: Mapped[datetime]
+    opened_at: Mapped[datetime]
+    policy_version: Mapped[str] = mapped_column(String(40))
+    rules_revision: Mapped[int] = mapped_column(Integer)
+    holidays_from: Mapped[date | None] = mapped_column(Date)
+    holidays_to: Mapped[date | None] = mapped_column(Date)
+    intake: Mapped[dict[str, Any]] = mapped_column(JSON)  # domain.case.OpenCase as JSON
+
+
+class CaseAction(Base):
+    """Every action applied to a case with its whole input and instant (``RecordAction``), so
+    the what-if replays exactly what officers did. ``case_events`` says what happened in words;
+    this says what was asked, in the form the domain takes it."""
+
+    __tablename__ = "case_actions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(160), unique=True)
+    reference: Mapped[str] = mapped_column(String(40), index=True)
+    occurred_at: Mapped[datetime]
+    action: Mapped[str] = mapped_column(String(60))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)

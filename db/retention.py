@@ -10,7 +10,16 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.access import delete_of_case
-from db.models import Case, Letter, LetterDocument, Party, Referral, ReportDetails
+from db.models import (
+    Case,
+    CaseAction,
+    CaseIntake,
+    Letter,
+    LetterDocument,
+    Party,
+    Referral,
+    ReportDetails,
+)
 
 __all__ = ["ANONYMISED", "blank_personal_data", "closed_before", "lock_case"]
 
@@ -72,9 +81,13 @@ async def blank_personal_data(
     # Who read the case goes with what they read (issue 16): the same retention period after
     # closure, deleted in the same transaction, and counted in the anonymisation's audit entry.
     reads = await delete_of_case(session, reference)
+    # The what-if's copy of each action's input holds officers' free text (reasons, the
+    # behaviour a warning names), so it goes too; past retention a case is not replayed.
+    actions = await _update(session, delete(CaseAction).where(CaseAction.reference == reference))
+    await _update(session, delete(CaseIntake).where(CaseIntake.reference == reference))
     return {
         "parties": parties, "letters": letters, "documents_deleted": documents,
-        "access_records_deleted": reads,
+        "access_records_deleted": reads, "action_inputs_deleted": actions,
     }  # fmt: skip
 
 

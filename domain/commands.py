@@ -13,11 +13,11 @@ in and which holds no names or addresses; like every payload it is encrypted (co
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, model_validator
 
 from domain.case import Clock, OpenCase
 from domain.vocabulary import Actor, PartyRole, SharingBasis
@@ -29,7 +29,9 @@ __all__ = [
     "NotifyReason",
     "NotifySupervisor",
     "OpenLinkedCase",
+    "RecordAction",
     "RecordEvent",
+    "RecordIntake",
     "SendLetter",
 ]
 
@@ -76,6 +78,29 @@ class RecordEvent(_Command):
     actor: Actor
     at: datetime
     data: dict[str, Scalar] = Field(default_factory=dict)
+
+
+class RecordIntake(_Command):
+    """Keep what a case opened with, so it can be replayed under another policy (what-if)."""
+
+    type: Literal["record_intake"] = "record_intake"
+    at: datetime
+    opened: OpenCase
+    policy_version: str
+    rules_revision: int
+    holidays_from: date | None = None
+    holidays_to: date | None = None
+
+
+class RecordAction(_Command):
+    """Keep an applied action's whole input with its instant, so it can be replayed (what-if).
+
+    ``action`` is the action model as JSON (``Action`` cannot be named here: the actions import
+    this module)."""
+
+    type: Literal["record_action"] = "record_action"
+    at: datetime
+    action: dict[str, JsonValue]
 
 
 class SendLetter(_Command):
@@ -134,6 +159,12 @@ class OpenLinkedCase(_Command):
 
 
 Command = Annotated[
-    RecordEvent | SendLetter | MakeReferral | NotifySupervisor | OpenLinkedCase,
+    RecordEvent
+    | SendLetter
+    | MakeReferral
+    | NotifySupervisor
+    | OpenLinkedCase
+    | RecordIntake
+    | RecordAction,
     Field(discriminator="type"),
 ]

@@ -10,7 +10,8 @@ commands (:mod:`domain.commands`) with deterministic business keys.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from enum import Enum
 
 from pydantic import BaseModel
 
@@ -19,7 +20,7 @@ from domain import deadlines as dl
 from domain.actions import Action, bind
 from domain.calendar import require_aware
 from domain.case import CaseSetup, CaseState, Clock, Deadline, Incident, OpenCase, Stage
-from domain.commands import Command, LetterKind
+from domain.commands import Command, LetterKind, RecordAction, RecordIntake
 from domain.effects import Effects
 from domain.errors import DomainError
 from domain.guards import ActionRefused, refusal
@@ -39,16 +40,38 @@ __all__ = [
 ]
 
 
+# Immutable: shared by the copies. A tuple in the state only ever holds immutable values.
+_SHARED = (str, int, float, bool, date, tuple, Enum, type(None))
+
+
+def _shared(value: object) -> bool:
+    if isinstance(value, _SHARED):
+        return True
+    return isinstance(value, BaseModel) and bool(value.model_config.get("frozen"))
+
+
 def _clone(value: object) -> object:
     """Deep copy of mutable models, lists and dicts; immutable values (str, numbers, dates,
-    enums, frozen models such as the policy profile) are shared. Much faster than deepcopy."""
+    enums, frozen models such as the policy profile) are shared. Much faster than deepcopy,
+    and than ``model_copy``: the copy is the same fields, already valid."""
+    if isinstance(value, _SHARED):
+        return value
     if isinstance(value, BaseModel):
         if value.model_config.get("frozen"):
             return value
-        return value.model_copy(update={k: _clone(v) for k, v in value.__dict__.items()})
+        new = object.__new__(type(value))
+        fields = {k: v if isinstance(v, _SHARED) else _clone(v) for k, v in value.__dict__.items()}
+        object.__setattr__(new, "__dict__", fields)
+        object.__setattr__(new, "__pydantic_fields_set__", set(value.__pydantic_fields_set__))
+        object.__setattr__(new, "__pydantic_extra__", value.__pydantic_extra__)
+        object.__setattr__(new, "__pydantic_private__", value.__pydantic_private__)
+        return new
+    # The state's lists and dicts hold one type each: when the first item is immutable, all are.
     if isinstance(value, list):
-        return [_clone(v) for v in value]
+        return list(value) if not value or _shared(value[0]) else [_clone(v) for v in value]
     if isinstance(value, dict):
+        if not value or _shared(next(iter(value.values()))):
+            return dict(value)
         return {k: _clone(v) for k, v in value.items()}
     return value
 
@@ -91,7 +114,22 @@ def open_case(setup: CaseSetup, opened: OpenCase, now: datetime) -> tuple[CaseSt
     if state.domestic_abuse:
         _route_domestic_abuse(state, fx)
     check_case_review(state, now, fx)
+    fx.commands.append(_intake_record(setup, opened, fx, now))
     return state, fx.commands
+
+
+def _intake_record(setup: CaseSetup, opened: OpenCase, fx: Effects, now: datetime) -> Command:
+    """The intake as the case opened, kept for the policy what-if (services/whatif.py)."""
+    return RecordIntake(
+        key=fx.key("intake"),
+        reference=opened.reference,
+        at=now,
+        opened=opened,
+        policy_version=setup.policy.policy_version,
+        rules_revision=setup.rules_revision,
+        holidays_from=setup.holidays_from,
+        holidays_to=setup.holidays_to,
+    )
 
 
 def _initial_state(
@@ -213,6 +251,10 @@ def decide(state: CaseState, action: Action, now: datetime) -> tuple[CaseState, 
     bound.apply(new, now, fx)
     if bound.rules.progress and new.is_open:  # the stall clock runs through the others
         clocks.touch_meaningful(new, now)
+    payload = action.model_dump(mode="json")  # what-if replays it (services/whatif.py)
+    fx.commands.append(
+        RecordAction(key=fx.key("action"), reference=new.reference, at=now, action=payload)
+    )
     return new, fx.commands
 
 

@@ -137,7 +137,7 @@ class CaseWorkflow:
                 CommandBatch(reference=state.reference, commands=commands),
                 start_to_close_timeout=ACTIVITY_TIMEOUT,
                 retry_policy=RETRY,
-                # names the letters, for the Temporal UI (the read-model update goes with every batch)
+                # names the letters for the Temporal UI (every batch updates the read model)
                 summary=batch_summary([c for c in commands if not isinstance(c, UpdateReadModel)]),
             )
         self._state = state

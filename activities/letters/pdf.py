@@ -7,13 +7,13 @@ The built-in Helvetica font covers Latin-1 only: other characters are transliter
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import datetime
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from activities.letters.models import RenderedLetter
+from core.pdf_text import latin1
 
 _FONT = "Helvetica"
 _MARGIN = 20.0  # mm
@@ -27,31 +27,6 @@ WINDOW = (20.0, 45.0, 90.0, 45.0)  # x, y, width, height in mm
 ADDRESS_BOX = (22.0, _ADDRESS_TOP, 85.0, 38.0)  # where the address lines are typeset
 _ADDRESS_SIZES = (10.5, 9.5, 8.5)  # pt: the largest that fits the box
 _CREATOR = "asb-case-engine"
-
-_PUNCTUATION = str.maketrans(
-    {
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201a": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u201e": '"',
-        "\u2013": "-",
-        "\u2014": "-",
-        "\u2212": "-",
-        "\u2026": "...",
-        "\u2022": "-",
-        "\u00a0": " ",
-        "\u20ac": "EUR",
-        "\u0141": "L",
-        "\u0142": "l",
-        "\u0110": "D",
-        "\u0111": "d",
-        "\u0152": "OE",
-        "\u0153": "oe",
-        "\u0131": "i",
-    }
-)
 
 
 def render_pdf(
@@ -102,19 +77,6 @@ def _without_address(text: str, address: tuple[str, ...]) -> str:
     if [line.strip() for line in lines[: len(address)]] == list(address):
         return "\n".join(lines[len(address) :]).lstrip("\n")
     return text
-
-
-def latin1(text: str) -> str:
-    """Make `text` printable in a core PDF font (Latin-1), losing as little as possible."""
-    text = text.translate(_PUNCTUATION)
-    if all(ord(ch) < 256 for ch in text):
-        return text
-    return "".join(ch if ord(ch) < 256 else _fold(ch) for ch in text)
-
-
-def _fold(ch: str) -> str:
-    base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
-    return base if base and all(ord(c) < 256 for c in base) else "?"
 
 
 class _LetterPdf(FPDF):

@@ -27,6 +27,7 @@ from domain.policy.files import (
     known_versions,
     load_policy,
     load_policy_file,
+    load_policy_text,
     parse_policy,
     policy_notes,
 )
@@ -82,6 +83,7 @@ __all__ = [
     "known_versions",
     "load_policy",
     "load_policy_file",
+    "load_policy_text",
     "parse_policy",
     "policy_notes",
 ]

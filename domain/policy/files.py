@@ -22,6 +22,7 @@ __all__ = [
     "known_versions",
     "load_policy",
     "load_policy_file",
+    "load_policy_text",
     "parse_policy",
     "policy_notes",
 ]
@@ -76,7 +77,12 @@ def load_policy_file(path: str | Path) -> PolicyProfile:
         text = p.read_text(encoding="utf-8")
     except OSError as exc:
         raise PolicyFileError(str(p), "<file>", f"cannot be read: {exc.strerror}") from None
-    return parse_policy(_read_toml(text, str(p)), str(p))
+    return load_policy_text(text, str(p))
+
+
+def load_policy_text(text: str, file: str) -> PolicyProfile:
+    """Validate a policy file's text (e.g. one uploaded as a proposal); errors name ``file``."""
+    return parse_policy(_read_toml(text, file), file)
 
 
 _FILE_NAME = re.compile(r"^(?P<code>[A-Z][A-Z0-9]{0,7})(@[A-Za-z0-9.\-]+)?\.toml$")

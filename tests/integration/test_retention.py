@@ -18,7 +18,9 @@ from activities.retention import ANONYMISED, Retention, anonymise_closed_cases
 from db.models import (
     AccessRecord,
     Case,
+    CaseAction,
     CaseEvent,
+    CaseIntake,
     Letter,
     LetterDocument,
     Party,
@@ -119,7 +121,8 @@ async def test_cases_closed_past_the_retention_period_are_anonymised_once(
     [audit] = gone["audit"]
     assert (audit.key, audit.actor) == (f"{old.reference}:anonymised", "system")
     assert audit.data == {
-        "parties": 2, "letters": 2, "documents_deleted": 2, "access_records_deleted": 0
+        "parties": 2, "letters": 2, "documents_deleted": 2, "access_records_deleted": 0,
+        "action_inputs_deleted": 0,
     }  # fmt: skip
     everything = repr(gone) + audit.summary
     for secret in ("Siobhan", "Hughes", "Acacia", "07700", "@example", NARRATIVE):
@@ -155,6 +158,43 @@ async def test_a_cases_access_records_go_with_its_personal_data_and_no_sooner(
                 select(AccessRecord).where(AccessRecord.reference == case.reference)
             )
             assert len(list(rows)) == left, case.reference
+
+
+async def test_the_what_ifs_copy_of_action_inputs_goes_with_the_personal_data(
+    sessions: async_sessionmaker[Any],
+) -> None:
+    """An action's input may hold an officer's free text (a hold reason, the behaviour a warning
+    names), so the what-if's copy of it is deleted at retention, and no sooner (issue 17)."""
+    old = await seed_case(sessions, closed_at=NOW - timedelta(days=SIX_YEARS + 1))
+    recent = await seed_case(sessions, closed_at=NOW - timedelta(days=SIX_YEARS - 1))
+    async with sessions() as session, session.begin():
+        for case in (old, recent):
+            session.add(
+                CaseIntake(
+                    reference=case.reference, landlord="X", received_at=NOW, opened_at=NOW,
+                    policy_version="X-1", rules_revision=1, intake={"reference": case.reference},
+                )
+            )  # fmt: skip
+            session.add(
+                CaseAction(
+                    key=f"{case.reference}:action:1", reference=case.reference, occurred_at=NOW,
+                    action="hold", payload={"type": "hold", "reason": "Siobhan is in hospital"},
+                )
+            )  # fmt: skip
+
+    assert old.reference in await anonymise_closed_cases(sessions, NOW, SIX_YEARS)
+
+    [audit] = (await snapshot(sessions, old.reference))["audit"]
+    assert audit.data["action_inputs_deleted"] == 1
+    async with sessions() as session:
+        for case, left in ((old, 0), (recent, 1)):
+            actions = await session.scalars(
+                select(CaseAction).where(CaseAction.reference == case.reference)
+            )
+            intakes = await session.scalars(
+                select(CaseIntake).where(CaseIntake.reference == case.reference)
+            )
+            assert (len(list(actions)), len(list(intakes))) == (left, left), case.reference
 
 
 async def test_the_activity_uses_its_configured_period(sessions: async_sessionmaker[Any]) -> None:
