@@ -178,14 +178,15 @@ class Party(Base):
     """A person in a case. Names and contact details live only here."""
 
     __tablename__ = "parties"
-    # NM01 looks up each case's alleged perpetrators (db/reports.py), from the index alone on PG.
+    # NM01 looks up each case's alleged perpetrators (db/reports.py), from the index alone on PG,
+    # with their stored party key (a generated column on PostgreSQL only, db/party_keys.py).
     __table_args__ = (
         Index(
             "ix_parties_perpetrators",
             "reference",
             sqlite_where=text(PERPETRATORS),
             postgresql_where=text(PERPETRATORS),
-            postgresql_include=["name", "address"],
+            postgresql_include=["name", "address", "party_key"],
         ),
     )
 
