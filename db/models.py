@@ -115,6 +115,13 @@ CASE_INDEXES = (
     _partial(
         "landlord", "next_deadline_at", "reference", where="closed_at IS NULL", name="ix_cases_open"
     ),
+    # The console's My cases (db/console_queries.py): an officer's open cases, counted by
+    # deadline window and paged in deadline order from the index alone (migration 0010).
+    _partial(
+        *("landlord", "officer_id", "next_deadline_at", "reference"),
+        where="closed_at IS NULL",
+        name="ix_cases_open_officer",
+    ),
     _partial("landlord", "stage", "tier", where="closed_at IS NULL", name="ix_cases_caseload"),
     _partial("landlord", "updated_at", where="awaiting <> ''", name="ix_cases_awaiting"),
     # Covering: the period's SLA and NM01 figures come from the index alone.

@@ -1,4 +1,4 @@
-"""NM01's party key stored on PostgreSQL: ``parties.party_key``, a generated column.
+"""NM01's party key stored on PostgreSQL; an index for the console's My cases.
 
 NM01 (R25) groups the period's alleged perpetrators by a normalised name and address
 (db/party_keys.py). Computing that key per row with a regular expression over every whitespace
@@ -6,6 +6,10 @@ character was most of the report's time at a million cases; a stored generated c
 once, when the party is written or changed (anonymised too), with no change to any writer. The
 perpetrators' index carries it, so NM01 still reads parties from the index alone. SQLite computes
 the key in process (a registered function) and keeps its table as it is.
+
+My cases lists an officer's open cases, counted by deadline window and paged by deadline: a
+partial index of open cases by (landlord, officer, next deadline, reference) serves the counts
+and the page from the index alone, on both databases.
 
 Revision ID: 0010
 Revises: 0009
@@ -23,9 +27,14 @@ branch_labels = None
 depends_on = None
 
 PERPETRATORS = sa.text("role = 'alleged_perpetrator'")
+OPEN = sa.text("closed_at IS NULL")
+OFFICER_OPEN = ["landlord", "officer_id", "next_deadline_at", "reference"]
 
 
 def upgrade() -> None:
+    op.create_index(
+        "ix_cases_open_officer", "cases", OFFICER_OPEN, sqlite_where=OPEN, postgresql_where=OPEN
+    )
     if op.get_bind().dialect.name != "postgresql":
         return
     op.execute(
@@ -40,6 +49,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_cases_open_officer", table_name="cases")
     if op.get_bind().dialect.name != "postgresql":
         return
     op.drop_index("ix_parties_perpetrators", table_name="parties")
