@@ -7,6 +7,7 @@ with the same idempotency), so the console adds no rule of its own. When the API
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -240,19 +241,27 @@ async def view(svc: Services, reference: str) -> CaseView | None:
 
 
 async def case_record(svc: Services, principal: Principal, reference: str) -> CaseRecord:
-    row = await read_case_row(svc, principal, reference, Route.CONSOLE_CASE)
-    current = await view(svc, reference)
-    async with svc.sessions() as session:
-        parties = await console_queries.parties(session, reference)
-        description = await console_queries.description(session, reference)
-        events = await queries.timeline(session, reference)
-        letters = await console_queries.letters(session, reference)
-        referrals = await console_queries.referrals(session, reference)
-        tasks = await console_queries.tasks(session, reference)
-    restricted = await restrictions.shown(svc.sessions, reader(principal), reference)
-    return CaseRecord(
-        row, current, parties, description, events, letters, referrals, tasks, restricted
+    row = await read_case_row(svc, principal, reference, Route.CONSOLE_CASE)  # 404 first
+    # The workflow's answer and the record's rows do not depend on each other: the record is read
+    # while the query travels to the worker and back, so the page waits for the slower one only.
+    current, rows, restricted = await asyncio.gather(
+        view(svc, reference),
+        _record_rows(svc, reference),
+        restrictions.shown(svc.sessions, reader(principal), reference),
     )
+    return CaseRecord(row, current, *rows, restricted)
+
+
+async def _record_rows(svc: Services, reference: str) -> tuple[Any, ...]:
+    async with svc.sessions() as session:
+        return (
+            await console_queries.parties(session, reference),
+            await console_queries.description(session, reference),
+            await queries.timeline(session, reference),
+            await console_queries.letters(session, reference),
+            await console_queries.referrals(session, reference),
+            await console_queries.tasks(session, reference),
+        )
 
 
 async def letter_pdf(svc: Services, principal: Principal, reference: str, letter_id: int) -> bytes:

@@ -126,6 +126,13 @@ CASE_INDEXES = (
     _partial(
         "landlord", "next_deadline_at", "reference", where="closed_at IS NULL", name="ix_cases_open"
     ),
+    # The console's My cases (db/console_queries.py): an officer's open cases, counted by
+    # deadline window and paged in deadline order from the index alone (migration 0010).
+    _partial(
+        *("landlord", "officer_id", "next_deadline_at", "reference"),
+        where="closed_at IS NULL",
+        name="ix_cases_open_officer",
+    ),
     _partial("landlord", "stage", "tier", where="closed_at IS NULL", name="ix_cases_caseload"),
     _partial("landlord", "updated_at", where="awaiting <> ''", name="ix_cases_awaiting"),
     # Covering: the period's SLA and NM01 figures come from the index alone.
@@ -189,14 +196,15 @@ class Party(Base):
     """A person in a case. Names and contact details live only here."""
 
     __tablename__ = "parties"
-    # NM01 looks up each case's alleged perpetrators (db/reports.py), from the index alone on PG.
+    # NM01 looks up each case's alleged perpetrators (db/reports.py), from the index alone on PG,
+    # with their stored party key (a generated column on PostgreSQL only, db/party_keys.py).
     __table_args__ = (
         Index(
             "ix_parties_perpetrators",
             "reference",
             sqlite_where=text(PERPETRATORS),
             postgresql_where=text(PERPETRATORS),
-            postgresql_include=["name", "address"],
+            postgresql_include=["name", "address", "party_key"],
         ),
     )
 

@@ -59,7 +59,11 @@ async def running_product(**overrides: Any) -> AsyncIterator[Product]:
         sessions = session_factory(engine)
         services = Services(settings, env.client, engine, sessions)
         app = create_app(settings, services)
-        sock = socket.socket()
+        # A TCP socket as ``api.main`` gets from uvicorn (host and port): asyncio sets
+        # TCP_NODELAY only on sockets whose protocol is TCP. A bare socket.socket() has protocol 0,
+        # and every response then waits about 40 ms for the client's delayed ACK (Nagle), a
+        # delay the product does not have.
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.bind(("127.0.0.1", 0))
         sock.listen(128)
         server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
