@@ -249,7 +249,7 @@ async def case_record(svc: Services, principal: Principal, reference: str) -> Ca
         _record_rows(svc, reference),
         restrictions.shown(svc.sessions, reader(principal), reference),
     )
-    return CaseRecord(row, current, *rows, restricted)
+    return CaseRecord(row, current, *rows, restriction=restricted)
 
 
 async def _record_rows(svc: Services, reference: str) -> tuple[Any, ...]:
