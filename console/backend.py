@@ -249,10 +249,15 @@ async def case_record(svc: Services, principal: Principal, reference: str) -> Ca
         _record_rows(svc, reference),
         restrictions.shown(svc.sessions, reader(principal), reference),
     )
-    return CaseRecord(row, current, *rows, restriction=restricted)
+    return CaseRecord(row, current, *rows, restricted)
 
 
-async def _record_rows(svc: Services, reference: str) -> tuple[Any, ...]:
+_RecordRows = tuple[
+    list[Party], str | None, list[CaseEvent], list[Letter], list[Referral], list[OfficerTask]
+]
+
+
+async def _record_rows(svc: Services, reference: str) -> _RecordRows:
     async with svc.sessions() as session:
         return (
             await console_queries.parties(session, reference),
