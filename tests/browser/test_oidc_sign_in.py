@@ -77,7 +77,8 @@ async def test_a_supervisor_signs_in_through_the_identity_provider(
     assert page.url == f"{oidc_site}/console/cases"
     authorize = next(url for url in visited if url.startswith(f"{provider.issuer}/authorize"))
     assert "code_challenge_method=S256" in authorize and "code_challenge=" in authorize
-    await expect(page.get_by_text("Signed in as")).to_contain_text("sam.patel (supervisor)")
+    # The console names people by the staff directory's display name, taken from the claims.
+    await expect(page.get_by_text("Signed in as")).to_contain_text("Sam Patel (supervisor)")
     await accessible(page)
     await page.goto(f"{oidc_site}/console/escalations")  # a supervisor's page: the role holds
     await expect(page.locator("h1")).not_to_have_text("You cannot do this")
