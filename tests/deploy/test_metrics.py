@@ -114,7 +114,7 @@ async def test_metrics_follow_a_case_and_the_worker_is_ready_while_it_polls(
 ) -> None:
     settings = Settings(task_queue=task_queue, data_dir=tmp_path)
     app = create_app(settings, Services(settings, dev_env.client, engine, sessions))
-    officer = {"Authorization": f"Bearer {mint_token(settings, 'officer.x', ['officer'], 'X')}"}
+    officer = {"Authorization": f"Bearer {mint_token(settings, 'officer.jones', ['officer'], 'X')}"}
     transport = httpx.ASGITransport(app=app)
     async with (
         httpx.AsyncClient(transport=transport, base_url="http://test") as api,
