@@ -83,6 +83,13 @@ class Settings(BaseSettings):
     supervisor_email: str = Field(
         "asb-supervisors@landlord.example", description="Where escalations are emailed"
     )
+    escalation_digest_minutes: int = Field(
+        0,
+        ge=0,
+        le=7 * 24 * 60,
+        description="Missed-deadline emails to supervisors go as one digest per address every so "
+        "many minutes; 0 sends one email per escalation at once",
+    )
     survey_url: str = Field(
         "https://landlord.example/asb-survey", description="Closure survey link (R51)"
     )
