@@ -41,6 +41,12 @@ class Settings(BaseSettings):
     temporal_ui_port: int = Field(8233, description="Port of the dev server's Web UI (run command)")
     api_host: str = Field("127.0.0.1", description="Address the API listens on")
     api_port: int = Field(8000, description="Port the API listens on")
+    worker_cached_workflows: int = Field(
+        1000,
+        ge=1,
+        description="Workflows the worker keeps in memory (about 150 KB per case); past it, the "
+        "least recently used replay from history on their next event",
+    )
     worker_metrics_address: str = Field(
         "",
         description="host:port where the worker serves Prometheus metrics (Temporal SDK "

@@ -78,6 +78,7 @@ async def run_worker() -> None:
         task_queue=FLOOR_QUEUE,
         workflows=[FloorWorkflow, StormFloorWorkflow],
         activities=[noop, storm_record],
+        max_cached_workflows=settings.worker_cached_workflows,  # as the case worker's
     )
     await worker.run()
 

@@ -38,7 +38,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from temporalio.api.enums.v1 import IndexedValueType
 from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
-from temporalio.client import Client
+from temporalio.client import Client, WorkflowQueryFailedError
 from temporalio.testing import WorkflowEnvironment
 
 from contracts.case import VIEW_QUERY, workflow_id
@@ -236,7 +236,11 @@ class Storm:
         written by the activity a moment before the workflow task that records it completes."""
         handle = self.client.get_workflow_handle(workflow_id(reference))
         for _ in range(50):
-            view = await handle.query(VIEW_QUERY, result_type=CaseView)
+            try:
+                view = await handle.query(VIEW_QUERY, result_type=CaseView)
+            except WorkflowQueryFailedError:  # a workflow task failed under load: retried
+                await asyncio.sleep(POLL)
+                continue
             if all(d.escalations for d in view.deadlines if d.clock.value in clocks):
                 break
             await asyncio.sleep(POLL)
@@ -287,7 +291,11 @@ async def storms(stack: Any, sizes: list[int], folder: Path) -> None:
     try:
         await storm.product(5)  # both workers have loaded what they need
         await storm.floor(5, folder)
-        print("\ndeadline storm (time-skipping test server; both sides alone on it in turn)")
+        digest = stack.env.get("ASB_ESCALATION_DIGEST_MINUTES", "0")
+        cache = stack.env.get("ASB_WORKER_CACHED_WORKFLOWS", "1000")
+        print(f"\ndeadline storm (time-skipping test server; both sides alone on it in turn; "
+              f"ASB_ESCALATION_DIGEST_MINUTES={digest}, ASB_WORKER_CACHED_WORKFLOWS={cache} "
+              "for both workers)")  # fmt: skip
         for k, n in enumerate(sizes):
             if k % 2:  # alternate which side meets the server first
                 floor_s = await storm.floor(n, folder)

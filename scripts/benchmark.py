@@ -346,6 +346,10 @@ def main() -> None:
                         help="scale mode creates and drops its own database there")  # fmt: skip
     parser.add_argument("--storm", type=lambda s: [int(x) for x in s.split(",")], default=[],
                         help="deadline storms of N cases (500,2000,10000): storm mode")  # fmt: skip
+    parser.add_argument("--storm-digest-minutes", type=int, default=60,
+                        help="ASB_ESCALATION_DIGEST_MINUTES in the storm")  # fmt: skip
+    parser.add_argument("--storm-cached", type=int, default=0,
+                        help="both workers' ASB_WORKER_CACHED_WORKFLOWS (default N)")  # fmt: skip
     args = parser.parse_args()
     if args.storm:
         run_storm(args)
@@ -370,6 +374,10 @@ def run_storm(args: argparse.Namespace) -> None:
 
     with tempfile.TemporaryDirectory(prefix="asb-storm-") as folder:
         stack = Stack(Path(folder), args.database_url)
+        stack.env["ASB_ESCALATION_DIGEST_MINUTES"] = str(args.storm_digest_minutes)
+        # Both workers keep every case of the storm in memory, unless told otherwise.
+        cache = args.storm_cached or max(args.storm) + 100
+        stack.env["ASB_WORKER_CACHED_WORKFLOWS"] = str(cache)
         asyncio.run(bench_storm.storms(stack, args.storm, Path(folder)))
 
 

@@ -84,5 +84,11 @@ def build_worker(
         ],
         # An explicit build id: otherwise the SDK hashes every loaded module's code at start-up
         # (5-12 s here). Worker versioning is not used; bump it with the workflow code.
-        **{"build_id": BUILD_ID, **worker_options},
+        **{
+            "build_id": BUILD_ID,
+            # A storm of deadlines wakes every case at once: a case still cached does not
+            # replay its history first (README, Deadline storms).
+            "max_cached_workflows": settings.worker_cached_workflows,
+            **worker_options,
+        },
     )

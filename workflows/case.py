@@ -31,7 +31,7 @@ with workflow.unsafe.imports_passed_through():
     from domain import machine
     from domain.actions import ACTION_TYPES, Action
     from domain.case import CaseSetup, CaseState, CaseView
-    from domain.commands import Command
+    from domain.commands import Command, NotifySupervisor, RecordEvent, UpdateReadModel
     from domain.errors import DomainError
 
 # workflow.patched marker: cases started before it upsert every attribute on every change.
@@ -41,6 +41,8 @@ ACTION_TYPE_HINT: Any = Action  # a discriminated union; the pydantic converter 
 # A case's own update ids, kept across continue-as-new to deduplicate retried actions.
 MAX_REMEMBERED_UPDATES = 1000
 ACTIVITY_TIMEOUT = timedelta(minutes=2)
+# What an escalation does (domain.machine.tick): rows in the record and the supervisor told.
+LOCAL_COMMANDS = (RecordEvent, UpdateReadModel, NotifySupervisor)
 RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=5))
 
 
@@ -53,6 +55,7 @@ class CaseWorkflow:
         self._state: CaseState | None = start.state
         self._processed: list[str] = list(start.processed_update_ids)
         self._changes_only = start.upserts_changes_only
+        self._local_escalations = start.local_escalations
         self._lock = asyncio.Lock()
         self._changed = False
 
@@ -69,6 +72,7 @@ class CaseWorkflow:
                         state=self.state,
                         processed_update_ids=self._processed,
                         upserts_changes_only=self._changes_only,
+                        local_escalations=self._local_escalations,
                     )
                 )
         await workflow.wait_condition(workflow.all_handlers_finished)
@@ -109,20 +113,31 @@ class CaseWorkflow:
         if due is not None and workflow.now() >= due:
             async with self._lock:
                 state, commands = machine.tick(self.state, workflow.now())
-                await self._carry_out(state, commands)
+                await self._carry_out(state, commands, local=self._local_escalations)
 
     def _should_wake(self) -> bool:
         return self._changed or workflow.info().is_continue_as_new_suggested()
 
-    async def _carry_out(self, state: CaseState, commands: list[Command]) -> None:
-        """Run the side effects first: the new state stands only once they are recorded."""
+    async def _carry_out(
+        self, state: CaseState, commands: list[Command], local: bool = False
+    ) -> None:
+        """Run the side effects first: the new state stands only once they are recorded.
+
+        ``local``: a deadline's outcome that only writes the record and tells the supervisor
+        runs as a local activity (CaseStart.local_escalations); letters, referrals and linked
+        cases always go through the activity queue."""
         if commands:
-            await workflow.execute_activity(
-                self.carry_out_activity,
-                CommandBatch(reference=state.reference, commands=commands),
-                start_to_close_timeout=ACTIVITY_TIMEOUT,
-                retry_policy=RETRY,
-            )
+            batch = CommandBatch(reference=state.reference, commands=commands)
+            if local and all(isinstance(c, LOCAL_COMMANDS) for c in commands):
+                await workflow.execute_local_activity(
+                    self.carry_out_activity, batch,
+                    start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=RETRY,
+                )  # fmt: skip
+            else:
+                await workflow.execute_activity(
+                    self.carry_out_activity, batch,
+                    start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=RETRY,
+                )  # fmt: skip
         self._state = state
         self._changed = True
         self._upsert_search_attributes()
