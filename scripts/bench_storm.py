@@ -38,7 +38,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from temporalio.api.enums.v1 import IndexedValueType
 from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
-from temporalio.client import Client, WorkflowQueryFailedError
+from temporalio.client import (
+    Client,
+    WorkflowQueryFailedError,
+    WorkflowUpdateRPCTimeoutOrCancelledError,
+)
+from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
 from contracts.case import VIEW_QUERY, workflow_id
@@ -52,11 +57,12 @@ from db.staff import seed_development_staff
 from domain.case import CaseView
 from domain.policy import known_landlords, load_policy
 from scripts.bench_floor import FLOOR_QUEUE, STORM_FLOOR_WORKFLOW
-from services.cases import CaseServices, NewParty, NewReport, open_case
+from services.cases import CaseServices, NewParty, NewReport, new_reference, open_case
 
 LONDON = ZoneInfo("Europe/London")
 LANDLORD = "X"
-OPEN_CONCURRENCY = 20
+OPEN_CONCURRENCY = 10
+RETRIES = 5
 POLL = 0.1  # seconds between counts of what the storm has recorded
 
 
@@ -119,11 +125,22 @@ class Storm:
 
         async def opener() -> None:
             for i in pending:
-                views.append(await open_case(self.deps, report(received, i), now))
+                views.append(await self.open_one(report(received, i), now))
 
         await asyncio.gather(*(opener() for _ in range(OPEN_CONCURRENCY)))
         due = min(d.due_at for d in views[0].deadlines if d.due_at > received)
         return views, received, due
+
+    async def open_one(self, new: NewReport, now: datetime) -> CaseView:
+        """Open a case; a failed call is made again for the same reference, as a client
+        retries (the time-skipping server's update-with-start now and then fails under load)."""
+        reference = new_reference(now)
+        for _ in range(RETRIES):
+            try:
+                return await open_case(self.deps, new, now, reference=reference)
+            except (RPCError, WorkflowUpdateRPCTimeoutOrCancelledError):
+                await asyncio.sleep(POLL)
+        return await open_case(self.deps, new, now, reference=reference)
 
     async def escalations(self) -> int:
         async with self.sessions() as session:

@@ -86,7 +86,7 @@ async def test_missed_deadlines_of_several_cases_reach_the_supervisor_in_one_dig
     assert all(row.notified_at is not None and row.digest_key for row in notified)
 
     # Waiting on the result lets the test server skip time, so the cases may escalate again
-    # (the next level) before the second run: those go in a digest of their own, never twice.
+    # (the next level) during either run: those go in a later digest, never in two.
     again = await d.client.execute_workflow(
         DIGEST_WORKFLOW, id=f"{run}-again", task_queue=d.task_queue, result_type=int
     )
@@ -96,6 +96,6 @@ async def test_missed_deadlines_of_several_cases_reach_the_supervisor_in_one_dig
         line for email in emails for line in body_text(email).splitlines()
         if line.split("  ")[0] in references
     ]  # fmt: skip
-    everything = await escalations(sessions, references)
-    assert len(listed) == len(everything)  # each escalation in exactly one digest
-    assert all(row.notified_at is not None for row in everything)
+    notified = [row for row in await escalations(sessions, references) if row.notified_at]
+    assert len(listed) == len(notified)  # each escalation sent in exactly one digest
+    assert first <= {row.id for row in notified}
