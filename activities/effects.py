@@ -57,11 +57,18 @@ log = logging.getLogger(__name__)
 
 class CaseEffects:
     def __init__(
-        self, sessions: async_sessionmaker[Any], dispatcher: LetterDispatcher, client: Client
+        self,
+        sessions: async_sessionmaker[Any],
+        dispatcher: LetterDispatcher,
+        client: Client,
+        digest_to: str | None = None,
     ) -> None:
         self._sessions = sessions
         self._dispatcher = dispatcher
         self._client = client
+        # ASB_ESCALATION_DIGEST_MINUTES > 0: missed deadlines wait for the digest addressed here
+        # (activities/digest.py) instead of an email each.
+        self._digest_to = digest_to
 
     @activity.defn(name=PREPARE_CASE)
     async def prepare_case(self, request: PrepareCase) -> CaseSetup:
@@ -71,7 +78,7 @@ class CaseEffects:
     @activity.defn(name=CARRY_OUT)
     async def carry_out(self, batch: CommandBatch) -> None:
         async with self._sessions() as session, session.begin():
-            await _record(session, batch.commands)
+            await _record(session, batch.commands, self._digest_to)
         letters = [c for c in batch.commands if isinstance(c, SendLetter)]
         for letter in letters:
             await self._dispatcher.dispatch(letter)
@@ -80,7 +87,7 @@ class CaseEffects:
         for command in batch.commands:
             if isinstance(command, OpenLinkedCase):
                 await self._open_linked_case(command)
-            if isinstance(command, NotifySupervisor):
+            if isinstance(command, NotifySupervisor) and not _waits(command, self._digest_to):
                 await self._dispatcher.notify_supervisor(command)
 
     async def _open_linked_case(self, command: OpenLinkedCase) -> None:
@@ -97,29 +104,40 @@ class CaseEffects:
         )
 
 
-async def _record(session: AsyncSession, commands: list[WireCommand]) -> None:
+def _waits(command: NotifySupervisor, digest_to: str | None) -> bool:
+    """A missed deadline waits for the digest; a safeguarding concern, a review or an approval
+    awaited is told at once whatever the setting."""
+    return digest_to is not None and command.reason == "deadline_missed"
+
+
+async def _record(
+    session: AsyncSession, commands: list[WireCommand], digest_to: str | None
+) -> None:
     """One decision's rows in one transaction: a statement per table, each row keyed."""
     now = datetime.now(UTC)
     rows: dict[type[Base], list[Row]] = defaultdict(list)
+    landlord: str | None = None
     for command in commands:
         match command:
             case RecordEvent():
                 rows[CaseEvent].append(_event_row(command))
             case UpdateReadModel():
                 await upsert_case(session, _case_row(command.view, now), opened_at=now)
+                landlord = command.view.landlord
             case SendLetter():
                 rows[Letter].append(_letter_row(command, now))
             case MakeReferral():
                 rows[Referral].append(_referral_row(command, now))
             case NotifySupervisor():
-                rows[Escalation].append(_escalation_row(command, now))
+                recipient = digest_to if _waits(command, digest_to) else None
+                rows[Escalation].append(_escalation_row(command, now, recipient))
             case RecordIntake():
                 rows[CaseIntake].append(_intake_row(command))
             case RecordAction():
                 rows[CaseAction].append(_action_row(command))
-    if Escalation in rows:  # the case row is written above, in this transaction
-        reference = rows[Escalation][0]["reference"]  # a batch is one case's
-        landlord = await case_landlord(session, reference)
+    if Escalation in rows:
+        if landlord is None:  # a batch is one case's, whose row the record already holds
+            landlord = await case_landlord(session, rows[Escalation][0]["reference"])
         for row in rows[Escalation]:
             row["landlord"] = landlord
     for model, batch in rows.items():
@@ -191,7 +209,7 @@ def _referral_row(command: MakeReferral, now: datetime) -> Row:
     }
 
 
-def _escalation_row(command: NotifySupervisor, now: datetime) -> Row:
+def _escalation_row(command: NotifySupervisor, now: datetime, recipient: str | None) -> Row:
     return {
         "key": command.key,
         "reference": command.reference,
@@ -203,6 +221,7 @@ def _escalation_row(command: NotifySupervisor, now: datetime) -> Row:
         "summary": command.summary,
         "officer_id": command.officer_id,
         "raised_at": now,
+        "recipient": recipient,
     }
 
 

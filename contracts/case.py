@@ -51,11 +51,16 @@ class CaseStart(BaseModel):
     # whose input lacks the flag, decide by a workflow.patched marker, which costs every new
     # case a marker and a visibility write of its own (TemporalChangeVersion).
     upserts_changes_only: bool = False
+    # Runs started by this code carry out a deadline's escalation as a local activity: in the
+    # worker, inside the workflow task the timer woke, without a round trip through the
+    # server's activity queue (a storm of deadlines, issue 15). Older runs keep the activity
+    # their histories recorded.
+    local_escalations: bool = False
 
 
 def new_case(opened: OpenCase, setup: CaseSetup | None = None) -> CaseStart:
     """The input of a new case's workflow, as this version of the code runs it."""
-    return CaseStart(opened=opened, setup=setup, upserts_changes_only=True)
+    return CaseStart(opened=opened, setup=setup, upserts_changes_only=True, local_escalations=True)
 
 
 class PrepareCase(BaseModel):

@@ -41,6 +41,12 @@ class Settings(BaseSettings):
     temporal_ui_port: int = Field(8233, description="Port of the dev server's Web UI (run command)")
     api_host: str = Field("127.0.0.1", description="Address the API listens on")
     api_port: int = Field(8000, description="Port the API listens on")
+    worker_cached_workflows: int = Field(
+        1000,
+        ge=1,
+        description="Workflows the worker keeps in memory (about 150 KB per case); past it, the "
+        "least recently used replay from history on their next event",
+    )
     worker_metrics_address: str = Field(
         "",
         description="host:port where the worker serves Prometheus metrics (Temporal SDK "
@@ -127,6 +133,13 @@ class Settings(BaseSettings):
     mail_from: str = Field("asb-team@landlord.example", description="Sender address of letters")
     supervisor_email: str = Field(
         "asb-supervisors@landlord.example", description="Where escalations are emailed"
+    )
+    escalation_digest_minutes: int = Field(
+        0,
+        ge=0,
+        le=7 * 24 * 60,
+        description="Missed-deadline emails to supervisors go as one digest per address every so "
+        "many minutes; 0 sends one email per escalation at once",
     )
     survey_url: str = Field(
         "https://landlord.example/asb-survey", description="Closure survey link (R51)"

@@ -283,7 +283,11 @@ class Escalation(Base):
 
     __tablename__ = "escalations"
     # The escalation report counts a landlord's period without reading the cases table.
-    __table_args__ = (Index("ix_escalations_landlord", "landlord", "raised_at", "clock"),)
+    __table_args__ = (
+        Index("ix_escalations_landlord", "landlord", "raised_at", "clock"),
+        # The digest sender's look-up of what waits for each address.
+        Index("ix_escalations_waiting", "recipient", "digest_key"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     key: Mapped[str] = mapped_column(String(160), unique=True)
@@ -301,6 +305,32 @@ class Escalation(Base):
     officer_id: Mapped[str | None] = mapped_column(String(80))
     raised_at: Mapped[datetime]
     resolved_at: Mapped[datetime | None]
+    # Waiting for the supervisors' digest (ASB_ESCALATION_DIGEST_MINUTES, db/digests.py): the
+    # address it goes to; the digest that claimed it; when that digest was sent.
+    recipient: Mapped[str | None] = mapped_column(String(320))
+    digest_key: Mapped[str | None] = mapped_column(String(200))
+    notified_at: Mapped[datetime | None]
+
+
+class DigestStatus(StrEnum):
+    SENDING = "sending"  # claimed its escalations; the SMTP conversation may be under way
+    SENT = "sent"
+    UNCONFIRMED = "unconfirmed"  # the sender stopped mid-send: never sent again (logged)
+    FAILED = "failed"  # the mail server refused it for good (logged)
+
+
+class SupervisorDigest(Base):
+    """One digest email to one supervisor address, listing the escalations it claimed."""
+
+    __tablename__ = "supervisor_digests"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    recipient: Mapped[str] = mapped_column(String(320), index=True)
+    status: Mapped[DigestStatus] = mapped_column(_status(DigestStatus, "digest_status"))
+    escalations: Mapped[int]
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    message_id: Mapped[str | None] = mapped_column(String(300))
 
 
 class Referral(Base):

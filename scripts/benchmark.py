@@ -3,9 +3,12 @@
     .venv/bin/python -m scripts.benchmark            # full run (README records the figures)
     .venv/bin/python -m scripts.benchmark --quick    # the short version CI runs
     .venv/bin/python -m scripts.benchmark --scale 1k,10k,100k,1M --scale-db postgresql
+    .venv/bin/python -m scripts.benchmark --storm 500,2000,10000
 
 ``--scale`` runs the scale mode instead (scripts/scale.py): the read model filled to each size,
-every list and report timed at each (growth curves). ``--quick`` ends with a small scale run.
+every list and report timed at each (growth curves). ``--storm`` runs the deadline storm instead
+(scripts/bench_storm.py): N deadlines due at one instant, the product against its floor.
+``--quick`` ends with a small storm and a small scale run.
 
 Prints throughput, p50 and p99 latencies and each figure's ratio to the floor, and the case
 worker's resident memory with 1,000 and 5,000 open cases. Targets (issue 7): opening cases at
@@ -341,7 +344,16 @@ def main() -> None:
     parser.add_argument("--scale-db", default="sqlite", choices=["sqlite", "postgresql", "both"])
     parser.add_argument("--postgres-admin", default="postgresql+asyncpg://postgres@127.0.0.1:5432/postgres",
                         help="scale mode creates and drops its own database there")  # fmt: skip
+    parser.add_argument("--storm", type=lambda s: [int(x) for x in s.split(",")], default=[],
+                        help="deadline storms of N cases (500,2000,10000): storm mode")  # fmt: skip
+    parser.add_argument("--storm-digest-minutes", type=int, default=60,
+                        help="ASB_ESCALATION_DIGEST_MINUTES in the storm")  # fmt: skip
+    parser.add_argument("--storm-cached", type=int, default=0,
+                        help="both workers' ASB_WORKER_CACHED_WORKFLOWS (default N)")  # fmt: skip
     args = parser.parse_args()
+    if args.storm:
+        run_storm(args)
+        os._exit(0)
     if args.scale:
         run_scale(args)
         return
@@ -350,9 +362,23 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="asb-bench-") as folder:
         asyncio.run(run(args, Path(folder)))
     if args.quick:
+        args.storm = [100]
+        run_storm(args)
         args.scale = [1_000, 10_000]
         run_scale(args)
     os._exit(0)  # docs/design.md: the SDK may abort at interpreter exit after the work is done
+
+
+def run_storm(args: argparse.Namespace) -> None:
+    from scripts import bench_storm  # it builds on this module's Stack
+
+    with tempfile.TemporaryDirectory(prefix="asb-storm-") as folder:
+        stack = Stack(Path(folder), args.database_url)
+        stack.env["ASB_ESCALATION_DIGEST_MINUTES"] = str(args.storm_digest_minutes)
+        # Both workers keep every case of the storm in memory, unless told otherwise.
+        cache = args.storm_cached or max(args.storm) + 100
+        stack.env["ASB_WORKER_CACHED_WORKFLOWS"] = str(cache)
+        asyncio.run(bench_storm.storms(stack, args.storm, Path(folder)))
 
 
 def run_scale(args: argparse.Namespace) -> None:

@@ -9,6 +9,7 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
+from activities.digest import SupervisorDigests
 from activities.dispatch import LetterDispatcher
 from activities.effects import CaseEffects
 from activities.retention import Retention
@@ -16,9 +17,10 @@ from core.agencies import load_agencies
 from core.mailer import FolderMailer, Mailer, SmtpMailer
 from core.settings import Settings
 from workflows.case import CaseWorkflow
+from workflows.digest import EscalationDigestWorkflow
 from workflows.housekeeping import HousekeepingWorkflow
 
-WORKFLOWS = [CaseWorkflow, HousekeepingWorkflow]
+WORKFLOWS = [CaseWorkflow, HousekeepingWorkflow, EscalationDigestWorkflow]
 # The sandbox runs each workflow's module afresh and guards against non-determinism. It passes
 # through only the pure domain and the contracts (besides the standard library and temporalio):
 # re-importing their pydantic models per new case was a quarter of the worker's CPU (profiled
@@ -52,16 +54,19 @@ def build_worker(
     mailer: Mailer | None = None,
     **worker_options: Any,
 ) -> Worker:
+    mailer = mailer or mailer_for(settings)
     dispatcher = LetterDispatcher(
         sessions,
-        mailer or mailer_for(settings),
+        mailer,
         settings.survey_url,
         settings.supervisor_email,
         agencies=load_agencies(settings.agencies_file),
         referral_chase_days=settings.referral_chase_days,
         referral_max_chases=settings.referral_max_chases,
     )
-    effects = CaseEffects(sessions, dispatcher, client)
+    digest_to = settings.supervisor_email if settings.escalation_digest_minutes else None
+    effects = CaseEffects(sessions, dispatcher, client, digest_to)
+    digests = SupervisorDigests(sessions, mailer)
     retention = Retention(sessions, settings.retention_days)
     return Worker(
         client,
@@ -75,8 +80,15 @@ def build_worker(
             # referrals (R38), anonymise cases past retention.
             dispatcher.referrals.chase_overdue_referrals,
             retention.anonymise_closed_cases,
+            digests.send_escalation_digests,  # the supervisors' digest (workflows/digest.py)
         ],
         # An explicit build id: otherwise the SDK hashes every loaded module's code at start-up
         # (5-12 s here). Worker versioning is not used; bump it with the workflow code.
-        **{"build_id": BUILD_ID, **worker_options},
+        **{
+            "build_id": BUILD_ID,
+            # A storm of deadlines wakes every case at once: a case still cached does not
+            # replay its history first (README, Deadline storms).
+            "max_cached_workflows": settings.worker_cached_workflows,
+            **worker_options,
+        },
     )

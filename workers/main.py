@@ -9,7 +9,7 @@ import signal
 from core import logs
 from core.settings import get_settings
 from core.temporal import connect, metrics_runtime
-from services.housekeeping import ensure_schedule
+from services.housekeeping import ensure_digest_schedule, ensure_schedule
 from services.records import create_engine, session_factory
 from workers.build import build_worker
 
@@ -21,6 +21,7 @@ async def run() -> None:
     client = await connect(settings, metrics_runtime(address) if address else None)
     worker = build_worker(client, settings, session_factory(engine))
     await ensure_schedule(client, settings.task_queue)
+    await ensure_digest_schedule(client, settings.task_queue, settings.escalation_digest_minutes)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

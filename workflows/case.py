@@ -38,6 +38,7 @@ with workflow.unsafe.imports_passed_through():
     from domain import machine
     from domain.actions import ACTION_TYPES, Action
     from domain.case import CaseSetup, CaseState
+    from domain.commands import NotifySupervisor, RecordEvent
     from domain.errors import DomainError
     from domain.summaries import batch_summary, due_summary
 
@@ -48,6 +49,8 @@ ACTION_TYPE_HINT: Any = Action  # a discriminated union; the pydantic converter 
 # A case's own update ids, kept across continue-as-new to deduplicate retried actions.
 MAX_REMEMBERED_UPDATES = 1000
 ACTIVITY_TIMEOUT = timedelta(minutes=2)
+# What an escalation does (domain.machine.tick): rows in the record and the supervisor told.
+LOCAL_COMMANDS = (RecordEvent, UpdateReadModel, NotifySupervisor)
 RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=5))
 
 
@@ -60,6 +63,7 @@ class CaseWorkflow:
         self._state: CaseState | None = start.state
         self._processed: list[str] = list(start.processed_update_ids)
         self._changes_only = start.upserts_changes_only
+        self._local_escalations = start.local_escalations
         self._lock = asyncio.Lock()
         self._changed = False
 
@@ -76,6 +80,7 @@ class CaseWorkflow:
                         state=self.state,
                         processed_update_ids=self._processed,
                         upserts_changes_only=self._changes_only,
+                        local_escalations=self._local_escalations,
                     )
                 )
         await workflow.wait_condition(workflow.all_handlers_finished)
@@ -123,23 +128,36 @@ class CaseWorkflow:
                 state, commands = machine.tick(self.state, now)
                 # A tick with nothing due changes nothing, so the read model is left alone.
                 await self._carry_out(
-                    state, with_read_model(state, commands, now) if commands else []
+                    state,
+                    with_read_model(state, commands, now) if commands else [],
+                    local=self._local_escalations,
                 )
 
     def _should_wake(self) -> bool:
         return self._changed or workflow.info().is_continue_as_new_suggested()
 
-    async def _carry_out(self, state: CaseState, commands: list[WireCommand]) -> None:
-        """Run the side effects first: the new state stands only once they are recorded."""
+    async def _carry_out(
+        self, state: CaseState, commands: list[WireCommand], local: bool = False
+    ) -> None:
+        """Run the side effects first: the new state stands only once they are recorded.
+
+        ``local``: a deadline's outcome that only writes the record and tells the supervisor
+        runs as a local activity (CaseStart.local_escalations); letters, referrals and linked
+        cases always go through the activity queue."""
         if commands:
-            await workflow.execute_activity(
-                self.carry_out_activity,
-                CommandBatch(reference=state.reference, commands=commands),
-                start_to_close_timeout=ACTIVITY_TIMEOUT,
-                retry_policy=RETRY,
-                # names the letters for the Temporal UI (every batch updates the read model)
-                summary=batch_summary([c for c in commands if not isinstance(c, UpdateReadModel)]),
-            )
+            batch = CommandBatch(reference=state.reference, commands=commands)
+            # names the letters for the Temporal UI (every batch updates the read model)
+            summary = batch_summary([c for c in commands if not isinstance(c, UpdateReadModel)])
+            if local and all(isinstance(c, LOCAL_COMMANDS) for c in commands):
+                await workflow.execute_local_activity(
+                    self.carry_out_activity, batch, summary=summary,
+                    start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=RETRY,
+                )  # fmt: skip
+            else:
+                await workflow.execute_activity(
+                    self.carry_out_activity, batch, summary=summary,
+                    start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=RETRY,
+                )  # fmt: skip
         self._state = state
         self._changed = True
         self._upsert_search_attributes()

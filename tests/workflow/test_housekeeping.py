@@ -8,10 +8,10 @@ from typing import Any
 
 from temporalio.testing import WorkflowEnvironment
 
-from contracts.housekeeping import SCHEDULE_ID
+from contracts.housekeeping import DIGEST_SCHEDULE_ID, SCHEDULE_ID
 from core.mailer import FolderMailer
 from core.settings import Settings
-from services.housekeeping import ensure_schedule
+from services.housekeeping import ensure_digest_schedule, ensure_schedule
 from workers.build import build_worker
 
 
@@ -34,3 +34,16 @@ async def test_the_daily_schedule_is_created_once(dev_env: WorkflowEnvironment) 
     await ensure_schedule(dev_env.client, queue)  # a restart leaves it as it is
     described = await dev_env.client.get_schedule_handle(SCHEDULE_ID).describe()
     assert described.schedule.spec.intervals[0].every.days == 1
+
+
+async def test_the_digest_schedule_follows_the_setting(dev_env: WorkflowEnvironment) -> None:
+    """ASB_ESCALATION_DIGEST_MINUTES: a restart with a new value moves the existing schedule;
+    0 (an email per escalation) keeps a daily run for anything an earlier setting left."""
+    queue = f"digest-{uuid.uuid4().hex[:6]}"
+    handle = dev_env.client.get_schedule_handle(DIGEST_SCHEDULE_ID)
+    await ensure_digest_schedule(dev_env.client, queue, 30)
+    assert (await handle.describe()).schedule.spec.intervals[0].every.total_seconds() == 1800
+    await ensure_digest_schedule(dev_env.client, queue, 60)
+    assert (await handle.describe()).schedule.spec.intervals[0].every.total_seconds() == 3600
+    await ensure_digest_schedule(dev_env.client, queue, 0)
+    assert (await handle.describe()).schedule.spec.intervals[0].every.days == 1
