@@ -12,11 +12,18 @@ the same :func:`console.session.start_session` as the development sign-in.
 from __future__ import annotations
 
 import secrets
+import warnings
 from datetime import UTC, datetime, timedelta
 
+import authlib.deprecate  # noqa: F401  (installs its "always" filter first, so ours below wins)
 import jwt
 from authlib.common.security import generate_token
-from authlib.integrations.httpx_client import AsyncOAuth2Client, OAuthError
+
+# Authlib 1.9 announces, on import, that it will prefer the httpx2 package; the product uses
+# httpx (as every other HTTP client here does), which Authlib still supports.
+with warnings.catch_warnings():
+    warnings.filterwarnings("ignore", message="The httpx module is deprecated")
+    from authlib.integrations.httpx_client import AsyncOAuth2Client, OAuthError
 from fastapi import HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from httpx import HTTPError

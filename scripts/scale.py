@@ -40,6 +40,7 @@ from db.engine import create_engine, session_factory
 from db.migrate import upgrade
 from db.queries import CaseFilter, Position, list_cases
 from domain import case as domain_case
+from scripts.scale_console import console_figures
 
 LANDLORDS = ["B", "C", "P", "X", "Y"]
 MEASURED = "X"
@@ -300,7 +301,8 @@ async def _curves(
     transport = httpx.ASGITransport(app=create_app(settings, services))
     filled = 0
     print(f"\nscale mode, {database}: lists 'API p50/p99|queries p99|with ?count=true' ms "
-          "(50 per page, random depths); others ms; landlord X: a fifth of the cases")  # fmt: skip
+          "(50 per page, random depths); console ('con') pages p50/p99 ms; others ms; "
+          "landlord X: a fifth of the cases")  # fmt: skip
     header_printed = False
     async with httpx.AsyncClient(transport=transport, base_url="http://scale") as api:
         for size in sizes:
@@ -312,6 +314,9 @@ async def _curves(
             fill_s = time.perf_counter() - began
             filled = size
             figures = await measure(api, headers, url, services, size)
+            load = figures.pop("load avg")
+            figures |= await console_figures(transport, size)
+            figures["load avg"] = load
             if not header_printed:
                 print(f"{'cases':>9} {'fill s':>7} " + " ".join(f"{k:>14}" for k in figures))
                 header_printed = True
