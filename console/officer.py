@@ -47,6 +47,8 @@ async def my_cases(
     s: Session = Depends(session),
     svc: Services = Depends(services),
 ) -> Response:
+    if stage and stage not in set(Stage):  # the column holds only stages (db.models.Case)
+        raise Problem([("stage", f"Choose a stage: {', '.join(Stage)}")])
     listing, bounds = await backend.my_cases(
         svc, s.principal, who=who, stage=stage or None, tier=tier or None,
         status=status or None, flag=flag or None, q=q or None, page=page,

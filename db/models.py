@@ -28,7 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from domain.case import Clock
+from domain.case import Clock, Stage
 from domain.commands import LetterKind, NotifyReason
 
 
@@ -150,7 +150,7 @@ class Case(Base):
     reference: Mapped[str] = mapped_column(String(40), primary_key=True)
     landlord: Mapped[str] = mapped_column(String(8))
     policy_version: Mapped[str] = mapped_column(String(40))
-    stage: Mapped[str] = mapped_column(String(40))
+    stage: Mapped[Stage] = mapped_column(_status(Stage, "case_stage", 40))
     tier: Mapped[str] = mapped_column(String(20))
     categories: Mapped[list[str]] = mapped_column(JSON, default=list)
     channel: Mapped[str | None] = mapped_column(String(40))

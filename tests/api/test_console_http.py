@@ -45,6 +45,16 @@ async def test_the_session_cookie_is_http_only_and_same_site_lax(api: httpx.Asyn
     assert page.status_code == 200 and "Connexus Homes" in page.text
 
 
+async def test_a_stage_filter_outside_the_stage_machine_is_a_clear_error(
+    api: httpx.AsyncClient,
+) -> None:
+    await _sign_in(api)
+    page = await api.get("/console/cases?who=all&stage=investigating")
+    assert page.status_code == 422
+    assert "Choose a stage: received, risk_assessment" in page.text
+    assert (await api.get("/console/cases?who=all&stage=investigation")).status_code == 200
+
+
 async def test_a_session_cookie_is_secure_outside_development(
     api: httpx.AsyncClient, settings: Settings
 ) -> None:

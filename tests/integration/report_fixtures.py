@@ -10,7 +10,7 @@ from typing import Any
 from db.models import Case, CaseEvent, Escalation, Party
 
 T0 = datetime(2025, 1, 1, tzinfo=UTC)
-STAGES = ["received", "assessed", "investigating", "legal_action", "closed"]
+STAGES = ["received", "risk_assessment", "investigation", "legal_action", "closed"]
 TIERS = ["standard", "high", "emergency"]
 # Clocks as the engine records them (domain.case.Clock; the database refuses any other).
 CLOCKS = ["first_contact", "risk_review", "next_contact", "resolution_target", None]

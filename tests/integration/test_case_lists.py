@@ -20,7 +20,7 @@ NOW = T0 + timedelta(days=400)
 def filters(landlord: str) -> list[CaseFilter]:
     return [
         CaseFilter(landlord),
-        CaseFilter(landlord, stage="investigating"),
+        CaseFilter(landlord, stage="investigation"),
         CaseFilter(landlord, tier="high", open_only=True),
         CaseFilter(landlord, officer_id="officer.a"),
         CaseFilter(landlord, overdue=True),

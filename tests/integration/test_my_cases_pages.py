@@ -58,7 +58,7 @@ def _filters(landlord: str) -> list[MyCasesFilter]:
     ]
     return [
         *found,
-        MyCasesFilter(landlord, "officer.b", "all", stage="investigating"),
+        MyCasesFilter(landlord, "officer.b", "all", stage="investigation"),
         MyCasesFilter(landlord, "officer.b", "mine", flag="escalated", status="on_track"),
     ]
 

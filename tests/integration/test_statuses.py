@@ -10,7 +10,8 @@ from sqlalchemy import bindparam, select, text
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from db.models import Letter, LetterStatus, OfficerTask, TaskKind, UtcDateTime
+from db.models import Case, Letter, LetterStatus, OfficerTask, TaskKind, UtcDateTime
+from domain.case import Stage
 from domain.commands import LetterKind
 
 
@@ -84,3 +85,23 @@ async def test_rows_read_back_as_enums(sessions: async_sessionmaker[Any]) -> Non
         task = await session.scalars(select(OfficerTask).where(OfficerTask.reference == "ASB-ST"))
         assert letter.kind is LetterKind.ABC and letter.status is LetterStatus.PENDING
         assert [t.kind for t in task] == [TaskKind.LETTER]
+
+
+async def test_a_case_holds_only_a_stage_of_the_stage_machine(
+    sessions: async_sessionmaker[Any],
+) -> None:
+    """cases.stage is domain.case.Stage: a stage the machine (domain/stages.py) lacks is refused
+    by the database itself, and a row reads back as the enum."""
+    now = datetime.now(UTC)
+    async with sessions() as session, session.begin():
+        session.add(Case(reference="ASB-ST-C", landlord="X", policy_version="X-1",
+                         stage=Stage.INVESTIGATION, tier="standard", received_at=now,
+                         opened_at=now, updated_at=now))  # fmt: skip
+    async with sessions() as session:
+        with pytest.raises(IntegrityError):
+            await session.execute(
+                text("UPDATE cases SET stage = 'investigating' WHERE reference = 'ASB-ST-C'")
+            )
+        await session.rollback()
+        row = (await session.scalars(select(Case).where(Case.reference == "ASB-ST-C"))).one()
+        assert row.stage is Stage.INVESTIGATION
