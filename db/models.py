@@ -7,94 +7,33 @@ unique constraint, so a retried activity can never write or send twice.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from enum import StrEnum
+from datetime import date, datetime
 from typing import Any, get_args
 
 from sqlalchemy import (
     JSON,
     Boolean,
     Date,
-    DateTime,
-    Dialect,
     Enum,
     Index,
     Integer,
     LargeBinary,
     String,
     Text,
-    TypeDecorator,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from db.columns import (
+    DigestStatus,
+    LetterStatus,
+    ReferralStatus,
+    TaskKind,
+    UtcDateTime,
+    stored_enum,
+)
 from domain.case import Clock, Stage
 from domain.commands import LetterKind, NotifyReason
-
-
-class UtcDateTime(TypeDecorator[datetime]):
-    """Aware UTC datetimes on every backend (SQLite keeps no offset of its own)."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetimes are refused: give a timezone")
-        return value.astimezone(UTC)
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None or value.tzinfo is not None:
-            return value
-        return value.replace(tzinfo=UTC)
-
-
-class LetterStatus(StrEnum):
-    """Where a letter is on its way to its recipient (activities/dispatch.py)."""
-
-    PENDING = "pending"  # recorded by the decision, not produced yet
-    SENDING = "sending"  # an attempt is under way (a crash here leaves it unconfirmed)
-    SENT = "sent"
-    RENDERED = "rendered"  # produced; no email address: for the officer to send
-    QUEUED_FOR_POST = "queued_for_post"
-    POSTED = "posted"  # marked posted from the day's print batch
-    MISSING_FACTS = "missing_facts"  # the record lacks a fact the letter needs: an officer task
-    SUPPRESSED = "suppressed"  # R8: an anonymous complainant receives nothing
-    UNCONFIRMED = "unconfirmed"  # an attempt was interrupted: the officer checks
-    FAILED = "failed"
-
-
-class TaskKind(StrEnum):
-    """What an officer task is about."""
-
-    NOTIFICATION = "notification"  # a supervisor was emailed; done when made, kept for the record
-    LETTER = "letter"  # a letter not produced or not sent: missing facts, refused, unconfirmed
-    REFERRAL = "referral"  # a referral withheld, failed or unanswered (R38)
-
-
-class ReferralStatus(StrEnum):
-    """A referral to a partner agency (R38)."""
-
-    PENDING = "pending"
-    SENT = "sent"
-    WITHHELD = "withheld"  # the officer decides (no address, no basis to share)
-    FAILED = "failed"
-    RESPONDED = "responded"
-
-
-def _status(enum: type[StrEnum], name: str, length: int = 20) -> Enum:
-    """Stored as its value, with a CHECK constraint listing the allowed ones."""
-    return Enum(
-        enum,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=length,
-        values_callable=lambda members: [member.value for member in members],
-        validate_strings=True,
-    )
 
 
 class Base(DeclarativeBase):
@@ -150,7 +89,7 @@ class Case(Base):
     reference: Mapped[str] = mapped_column(String(40), primary_key=True)
     landlord: Mapped[str] = mapped_column(String(8))
     policy_version: Mapped[str] = mapped_column(String(40))
-    stage: Mapped[Stage] = mapped_column(_status(Stage, "case_stage", 40))
+    stage: Mapped[Stage] = mapped_column(stored_enum(Stage, "case_stage", 40))
     tier: Mapped[str] = mapped_column(String(20))
     categories: Mapped[list[str]] = mapped_column(JSON, default=list)
     channel: Mapped[str | None] = mapped_column(String(40))
@@ -255,9 +194,9 @@ class Letter(Base):
     key: Mapped[str] = mapped_column(String(160), unique=True)
     reference: Mapped[str] = mapped_column(String(40), index=True)
     party_id: Mapped[str | None] = mapped_column(String(40))
-    kind: Mapped[LetterKind] = mapped_column(_status(LetterKind, "letter_kind", 40))
+    kind: Mapped[LetterKind] = mapped_column(stored_enum(LetterKind, "letter_kind", 40))
     channel: Mapped[str] = mapped_column(String(20))
-    status: Mapped[LetterStatus] = mapped_column(_status(LetterStatus, "letter_status"))
+    status: Mapped[LetterStatus] = mapped_column(stored_enum(LetterStatus, "letter_status"))
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime]
@@ -297,7 +236,7 @@ class Escalation(Base):
         Enum(*get_args(NotifyReason), name="escalation_reason", native_enum=False,
              create_constraint=True, length=40, validate_strings=True)
     )  # fmt: skip
-    clock: Mapped[Clock | None] = mapped_column(_status(Clock, "escalation_clock", 40))
+    clock: Mapped[Clock | None] = mapped_column(stored_enum(Clock, "escalation_clock", 40))
     due_at: Mapped[datetime | None]
     breached_by_seconds: Mapped[int | None]
     level: Mapped[int | None]
@@ -312,13 +251,6 @@ class Escalation(Base):
     notified_at: Mapped[datetime | None]
 
 
-class DigestStatus(StrEnum):
-    SENDING = "sending"  # claimed its escalations; the SMTP conversation may be under way
-    SENT = "sent"
-    UNCONFIRMED = "unconfirmed"  # the sender stopped mid-send: never sent again (logged)
-    FAILED = "failed"  # the mail server refused it for good (logged)
-
-
 class SupervisorDigest(Base):
     """One digest email to one supervisor address, listing the escalations it claimed."""
 
@@ -326,7 +258,7 @@ class SupervisorDigest(Base):
 
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     recipient: Mapped[str] = mapped_column(String(320), index=True)
-    status: Mapped[DigestStatus] = mapped_column(_status(DigestStatus, "digest_status"))
+    status: Mapped[DigestStatus] = mapped_column(stored_enum(DigestStatus, "digest_status"))
     escalations: Mapped[int]
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
@@ -346,7 +278,7 @@ class Referral(Base):
     consent: Mapped[bool] = mapped_column(Boolean)
     sharing_basis: Mapped[str] = mapped_column(String(40))
     reason: Mapped[str] = mapped_column(Text)
-    status: Mapped[ReferralStatus] = mapped_column(_status(ReferralStatus, "referral_status"))
+    status: Mapped[ReferralStatus] = mapped_column(stored_enum(ReferralStatus, "referral_status"))
     made_at: Mapped[datetime]
     response: Mapped[str | None] = mapped_column(Text)
     responded_at: Mapped[datetime | None]
@@ -363,7 +295,7 @@ class OfficerTask(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     key: Mapped[str] = mapped_column(String(160), unique=True)
     reference: Mapped[str] = mapped_column(String(40), index=True)
-    kind: Mapped[TaskKind] = mapped_column(_status(TaskKind, "task_kind", 40))
+    kind: Mapped[TaskKind] = mapped_column(stored_enum(TaskKind, "task_kind", 40))
     summary: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime]
     done_at: Mapped[datetime | None]
