@@ -48,13 +48,13 @@ from temporalio.testing import WorkflowEnvironment
 
 from contracts.case import VIEW_QUERY, workflow_id
 from contracts.search_attributes import ALL as SEARCH_ATTRIBUTES
+from contracts.view import CaseView
 from core.bank_holidays import holiday_dates
 from core.temporal import connect, data_converter
 from db.engine import create_engine, session_factory
 from db.migrate import upgrade
 from db.models import CaseEvent, Escalation
 from db.staff import seed_development_staff
-from domain.case import CaseView
 from domain.policy import known_landlords, load_policy
 from scripts.bench_floor import FLOOR_QUEUE, STORM_FLOOR_WORKFLOW
 from services.cases import CaseServices, NewParty, NewReport, new_reference, open_case
@@ -87,7 +87,7 @@ def long_weekend(after: datetime) -> datetime:
 def report(received_at: datetime, n: int) -> NewReport:
     # An anonymous complainant (R8) gets no acknowledgement letter, so opening thousands of
     # cases renders no PDFs; the escalation path is the same for every case.
-    complainant = NewParty(role="complainant", anonymous=True)  # type: ignore[arg-type]
+    complainant = NewParty(role="complainant", anonymous=True)
     return NewReport(
         landlord=LANDLORD,
         categories=["noise"],

@@ -16,7 +16,9 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("domain", "contracts", "services", "workflows", "activities", "workers", "api", "db")
+PACKAGES: tuple[str, ...] = (
+    "domain", "contracts", "services", "workflows", "activities", "workers", "api", "db",
+)  # fmt: skip
 PACKAGES += ("core",)
 # (file to add the import to, the import): every one must break a contract.
 PROBES = (

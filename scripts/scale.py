@@ -113,7 +113,9 @@ def rows_for(n: int, rng: random.Random) -> dict[str, list[tuple[Any, ...]]]:
          received + timedelta(days=e + 3), None)
         for e in range(rng.choice([0, 0, 0, 1, 2]))
     ]  # fmt: skip
-    events = [(f"{reference}-open", reference, received, officer, "open_case", "opened", {})]
+    events: list[tuple[Any, ...]] = [
+        (f"{reference}-open", reference, received, officer, "open_case", "opened", {})
+    ]
     if closed and rng.random() < 0.5:
         answer = {"score": rng.randint(1, 5)}
         events.append((f"{reference}-survey", reference, closed + timedelta(days=3), "resident",

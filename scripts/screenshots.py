@@ -11,12 +11,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from playwright.async_api import Page, async_playwright
+from playwright.async_api import Page, ViewportSize, async_playwright
 
 from scripts.product_stack import running_product, system_chromium
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
-WIDE = {"width": 1280, "height": 900}
+WIDE: ViewportSize = {"width": 1280, "height": 900}
 
 
 async def sign_in(page: Page, url: str, user: str, role: str, landlord: str) -> None:
