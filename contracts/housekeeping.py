@@ -12,6 +12,7 @@ __all__ = [
     "DIGEST_SCHEDULE_ID",
     "DIGEST_WORKFLOW",
     "EVERY",
+    "FORGET_IDEMPOTENCY_KEYS",
     "HOUSEKEEPING_WORKFLOW",
     "SCHEDULE_ID",
     "SEND_ESCALATION_DIGESTS",
@@ -22,6 +23,7 @@ SCHEDULE_ID: Final = "asb-housekeeping"
 EVERY: Final = timedelta(days=1)
 CHASE_OVERDUE_REFERRALS: Final = "chase_overdue_referrals"  # R38
 ANONYMISE_CLOSED_CASES: Final = "anonymise_closed_cases"  # retention (UK GDPR)
+FORGET_IDEMPOTENCY_KEYS: Final = "forget_idempotency_keys"  # ASB_IDEMPOTENCY_KEY_DAYS
 
 # ASB_ESCALATION_DIGEST_MINUTES > 0: missed deadlines wait in the record and go to supervisors
 # as one email per address, every so many minutes (workflows/digest.py, db/digests.py).

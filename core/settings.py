@@ -170,6 +170,13 @@ class Settings(BaseSettings):
     retention_days: int = Field(
         2190, ge=1, description="Days after closure before a case's personal data is blanked"
     )
+    idempotency_key_days: int = Field(
+        30,
+        ge=1,
+        le=3650,
+        description="Days an Idempotency-Key and its answer are kept (daily housekeeping); the "
+        "same key sent after that is a new request",
+    )
 
     @field_validator("environment")
     @classmethod

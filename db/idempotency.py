@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import JSON, Integer, String, select, update
+from sqlalchemy import JSON, Integer, String, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -139,6 +139,19 @@ async def abandon(sessions: async_sessionmaker[Any], hashed: str, now: datetime)
             .where(IdempotencyKey.key_hash == hashed, IdempotencyKey.state == IN_FLIGHT)
             .values(locked_until=now)
         )
+
+
+async def forget_before(sessions: async_sessionmaker[Any], cutoff: datetime, now: datetime) -> int:
+    """Delete the keys first seen before ``cutoff`` (ASB_IDEMPOTENCY_KEY_DAYS): the draft lets a
+    server expire keys, and kept for ever they would grow the table without end. A key whose
+    request still holds its lease is kept whatever its age."""
+    async with sessions() as session, session.begin():
+        result = await session.execute(
+            delete(IdempotencyKey).where(
+                IdempotencyKey.created_at < cutoff, IdempotencyKey.locked_until <= now
+            )
+        )
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 async def _get(session: AsyncSession, hashed: str) -> IdempotencyKey | None:

@@ -12,6 +12,7 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 from activities.digest import SupervisorDigests
 from activities.dispatch import LetterDispatcher
 from activities.effects import CaseEffects
+from activities.idempotency import IdempotencyKeys
 from activities.retention import Retention
 from core.agencies import load_agencies
 from core.mailer import FolderMailer, Mailer, SmtpMailer
@@ -68,6 +69,7 @@ def build_worker(
     effects = CaseEffects(sessions, dispatcher, client, digest_to)
     digests = SupervisorDigests(sessions, mailer)
     retention = Retention(sessions, settings.retention_days)
+    keys = IdempotencyKeys(sessions, settings.idempotency_key_days)
     return Worker(
         client,
         task_queue=settings.task_queue,
@@ -77,9 +79,10 @@ def build_worker(
             effects.prepare_case,
             effects.carry_out,
             # Housekeeping (workflows/housekeeping.py, scheduled daily): chase unanswered
-            # referrals (R38), anonymise cases past retention.
+            # referrals (R38), anonymise cases past retention, forget old Idempotency-Keys.
             dispatcher.referrals.chase_overdue_referrals,
             retention.anonymise_closed_cases,
+            keys.forget_idempotency_keys,
             digests.send_escalation_digests,  # the supervisors' digest (workflows/digest.py)
         ],
         # An explicit build id: otherwise the SDK hashes every loaded module's code at start-up

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from activities.idempotency import IdempotencyKeys
 from db import idempotency
 from db.idempotency import IdempotencyKey, KeyInFlight, KeyReused
 
@@ -69,3 +70,30 @@ async def test_only_a_digest_of_scope_and_key_is_stored(sessions: async_sessionm
             await session.execute(select(IdempotencyKey).where(IdempotencyKey.key_hash == hashed))
         ).scalar_one()
     assert key not in str(vars(row)) and len(row.key_hash) == 64
+
+
+async def test_keys_older_than_the_kept_days_are_forgotten_by_housekeeping(
+    sessions: async_sessionmaker[Any],
+) -> None:
+    """ASB_IDEMPOTENCY_KEY_DAYS: an old key is deleted, so sending it again is a new request; a
+    recent key, and an old one whose request still holds its lease, are kept."""
+    now = datetime.now(UTC)
+    old, recent, leased = (
+        idempotency.key_hash("staff\nX\nofficer.jones", f"k-{uuid.uuid4()}") for _ in range(3)
+    )
+    for hashed, at, lease in ((old, now - timedelta(days=31), LEASE),
+                              (recent, now - timedelta(days=29), LEASE),
+                              (leased, now - timedelta(days=31), timedelta(days=32))):  # fmt: skip
+        await idempotency.claim(sessions, hashed, "print-1", "ASB-2026-AAAA0001", at, lease)
+        if lease == LEASE:
+            await idempotency.complete(sessions, hashed, 201, {"reference": "ASB-2026-AAAA0001"})
+
+    forgotten = await IdempotencyKeys(sessions, keep_days=30).forget_idempotency_keys(now)
+
+    assert forgotten >= 1
+    again = await idempotency.claim(sessions, old, "print-2", "ASB-2026-BBBB0002", now, LEASE)
+    assert (again.outcome, again.reference) == ("new", "ASB-2026-BBBB0002")
+    with pytest.raises(KeyReused):
+        await idempotency.claim(sessions, recent, "print-2", "ASB-2026-CCCC0003", now, LEASE)
+    with pytest.raises(KeyInFlight):
+        await idempotency.claim(sessions, leased, "print-1", "ASB-2026-DDDD0004", now, LEASE)

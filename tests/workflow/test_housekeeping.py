@@ -1,4 +1,5 @@
-"""The daily housekeeping run chases referrals (R38) and anonymises expired cases (DPA 2018)."""
+"""The daily housekeeping run chases referrals (R38), anonymises expired cases (DPA 2018) and
+forgets old Idempotency-Keys."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ async def test_housekeeping_runs_both_jobs_and_reports_counts(
             "HousekeepingWorkflow", id=f"housekeeping-{uuid.uuid4()}", task_queue=task_queue,
             result_type=dict,
         )  # fmt: skip
-    assert set(result) == {"referrals_chased", "cases_anonymised"}
+    assert set(result) == {"referrals_chased", "cases_anonymised", "idempotency_keys_forgotten"}
     assert all(isinstance(n, int) and n >= 0 for n in result.values())
 
 
