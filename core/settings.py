@@ -72,6 +72,11 @@ class Settings(BaseSettings):
         description="host:port where the worker serves Prometheus metrics (Temporal SDK "
         "telemetry) at /metrics; empty means none",
     )
+    worker_health_address: str = Field(
+        "",
+        description="host:port where the worker answers GET /healthz: 200 only while it runs "
+        "and Temporal saw it poll in the last 90 s (the Kubernetes probes); empty means none",
+    )
     token_secret: SecretStr = Field(
         SecretStr(DEV_TOKEN_SECRET), description="HMAC secret that signs bearer tokens"
     )
