@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 from pydantic import SecretStr, ValidationError
 from sqlalchemy.ext.asyncio import async_sessionmaker
+from temporalio.api.workflowservice.v1 import GetSystemInfoRequest
 from temporalio.service import TLSConfig
 from temporalio.testing import WorkflowEnvironment
 
@@ -133,13 +134,39 @@ def test_an_empty_setting_means_none_and_plain_grpc() -> None:
     assert connect_options(settings)["api_key"] is None
 
 
-def test_an_api_key_is_sent_over_tls_with_the_system_roots() -> None:
-    """Temporal Cloud: the key goes to ``Client.connect(api_key=...)``, which sends it as
-    ``authorization: Bearer <key>`` on every call, over TLS verified against public roots.
+async def test_an_api_key_reaches_the_server_as_a_bearer_token_on_every_call(
+    dev_env: WorkflowEnvironment, pki: Pki, tmp_path: Path
+) -> None:
+    """Temporal Cloud: ``ASB_TEMPORAL_API_KEY`` is sent as ``authorization: Bearer <key>`` on
+    every gRPC call, over TLS. The proxy decodes the HTTP/2 headers the client sends (HPACK) and
+    shows the key on the calls, and none sent without one."""
+    frontend = pki.landlord.issue(tmp_path, "frontend", server=True)
+    upstream = dev_env.client.service_client.config.target_host
+    tls_files = {
+        "temporal_tls_ca_file": pki.landlord.cert,
+        "temporal_tls_cert_file": pki.client.cert,
+        "temporal_tls_key_file": pki.client.key,
+    }
+    seen: list[tuple[str, str]] = []
+    async with tls_proxy(server_context(pki.landlord, frontend), upstream, seen) as address:
+        with_key = Settings(
+            temporal_address=address, temporal_api_key=SecretStr("key-123"), **tls_files
+        )
+        client = await connect(with_key)
+        assert await client.service_client.check_health()
+        await client.workflow_service.get_system_info(GetSystemInfoRequest())
+        calls = [value for name, value in seen if name == ":path"]
+        keys = [value for name, value in seen if name == "authorization"]
+        assert len(calls) >= 2 and keys == ["Bearer key-123"] * len(calls)
 
-    A unit test of the arguments: the dev server has no authorizer and the test proxy forwards
-    HTTP/2 frames without decoding their (HPACK-compressed) headers, so the header itself is not
-    observed here."""
+        seen.clear()
+        without = await connect(Settings(temporal_address=address, **tls_files))
+        await without.workflow_service.get_system_info(GetSystemInfoRequest())
+        assert [name for name, _ in seen if name == ":path"]
+        assert not [value for name, value in seen if name == "authorization"]
+
+
+def test_an_api_key_alone_means_tls_with_the_system_roots() -> None:
     options = connect_options(Settings(temporal_api_key=SecretStr("key-123")))
     assert options["api_key"] == "key-123"
     assert options["tls"] is True

@@ -1,5 +1,5 @@
 """A certificate authority, certificates and a TLS-terminating proxy for tests of Temporal over
-(mutual) TLS.
+(mutual) TLS, which can also report the request headers (an API key) clients send.
 
 The Temporal dev server speaks only plain gRPC, so the proxy stands where a production frontend's
 TLS listener would: it demands a client certificate issued by its CA (``CERT_REQUIRED``, as the
@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import hpack
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -132,16 +133,68 @@ def server_context(ca: Authority, server: Issued) -> ssl.SSLContext:
     return context
 
 
+class RequestHeaders:
+    """Reads the request headers out of the HTTP/2 bytes a client sends (RFC 9113 frames, RFC
+    7541 HPACK), without changing them: the proxy stays a byte pipe, and a test can see what
+    metadata (``authorization``) reached the wire."""
+
+    PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
+    HEADERS, CONTINUATION = 0x1, 0x9
+    END_HEADERS, PADDED, PRIORITY = 0x4, 0x8, 0x20
+
+    def __init__(self, seen: list[tuple[str, str]]) -> None:
+        self.seen = seen
+        self.buffer = b""
+        self.block = b""
+        self.decoder = hpack.Decoder()  # one per connection: HPACK's table spans its requests
+        self.started = False
+
+    def feed(self, data: bytes) -> None:
+        self.buffer += data
+        if not self.started:
+            if len(self.buffer) < len(self.PREFACE):
+                return
+            self.buffer = self.buffer[len(self.PREFACE) :]
+            self.started = True
+        while len(self.buffer) >= 9:
+            length = int.from_bytes(self.buffer[:3], "big")
+            if len(self.buffer) < 9 + length:
+                return
+            kind, flags = self.buffer[3], self.buffer[4]
+            payload = self.buffer[9 : 9 + length]
+            self.buffer = self.buffer[9 + length :]
+            if kind == self.HEADERS:
+                if flags & self.PADDED:
+                    payload = payload[1 : len(payload) - payload[0]]
+                if flags & self.PRIORITY:
+                    payload = payload[5:]
+            elif kind != self.CONTINUATION:
+                continue
+            self.block += payload
+            if flags & self.END_HEADERS:
+                self.seen.extend((str(n), str(v)) for n, v in self.decoder.decode(self.block))
+                self.block = b""
+
+
 @asynccontextmanager
-async def tls_proxy(context: ssl.SSLContext, upstream: str) -> AsyncIterator[str]:
+async def tls_proxy(
+    context: ssl.SSLContext, upstream: str, seen: list[tuple[str, str]] | None = None
+) -> AsyncIterator[str]:
     """Listens on 127.0.0.1 (the address it yields) and forwards each connection whose TLS
-    handshake succeeded, byte for byte, to ``upstream`` (host:port)."""
+    handshake succeeded, byte for byte, to ``upstream`` (host:port). With ``seen``, the request
+    headers clients send are appended to it."""
     host, port = upstream.rsplit(":", 1)
     writers: list[asyncio.StreamWriter] = []
 
-    async def pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    async def pipe(
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+        tap: RequestHeaders | None = None,
+    ) -> None:
         with suppress(ConnectionError, ssl.SSLError, OSError):
             while data := await reader.read(65536):
+                if tap is not None:
+                    tap.feed(data)
                 writer.write(data)
                 await writer.drain()
         writer.close()
@@ -149,7 +202,8 @@ async def tls_proxy(context: ssl.SSLContext, upstream: str) -> AsyncIterator[str
     async def handle(client_r: asyncio.StreamReader, client_w: asyncio.StreamWriter) -> None:
         up_r, up_w = await asyncio.open_connection(host, int(port))
         writers.extend((client_w, up_w))
-        await asyncio.gather(pipe(client_r, up_w), pipe(up_r, client_w))
+        tap = RequestHeaders(seen) if seen is not None else None
+        await asyncio.gather(pipe(client_r, up_w, tap), pipe(up_r, client_w))
 
     server = await asyncio.start_server(handle, "127.0.0.1", 0, ssl=context)
     address = server.sockets[0].getsockname()
