@@ -63,3 +63,17 @@ def test_every_deployment_migrates_first_and_probes_what_it_serves(
         assert probes[probe]["httpGet"] == {"path": "/healthz", "port": "health"}, probe
     settings = next(d for (kind, _), d in manifests.items() if kind == "ConfigMap")["data"]
     assert settings["ASB_WORKER_HEALTH_ADDRESS"].endswith(":9465")
+
+
+def test_a_client_certificate_for_temporal_is_mounted_when_its_secret_exists(
+    manifests: dict[tuple[str, str], Any],
+) -> None:
+    for name in ("asb-api", "asb-worker"):
+        pod = _pod(manifests, name)
+        volume = next(v for v in pod["volumes"] if v["name"] == "temporal-tls")
+        assert volume["secret"] == {
+            "secretName": "asb-temporal-tls", "optional": True, "defaultMode": 0o440,
+        }  # fmt: skip
+        mounts = {m["name"]: m for m in pod["containers"][0]["volumeMounts"]}
+        assert mounts["temporal-tls"]["mountPath"] == "/etc/asb/temporal-tls"
+        assert mounts["temporal-tls"]["readOnly"] is True
