@@ -29,6 +29,19 @@ async def readyz(svc: Services = Depends(services)) -> JSONResponse:
     return JSONResponse(body, status_code=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 
 
+@router.get("/readyz/intake", summary="The database is reachable (public report form)")
+async def readyz_intake(svc: Services = Depends(services)) -> JSONResponse:
+    """Readiness of a replica to serve the public report form and the console's reads: the
+    database only. The Kubernetes readiness probe and the compose healthcheck use this one, so a
+    Temporal outage does not take every page (the resident's form included) out of service;
+    actions that need Temporal answer 503 on their own (api/errors.py)."""
+    ready = await _database_ok(svc)
+    body = {"status": "ready" if ready else "not ready", "database": _word(ready)}
+    if ready:
+        return JSONResponse(body)
+    return JSONResponse(body, status_code=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+
 def _word(ok: bool) -> str:
     return "ok" if ok else "unreachable"
 

@@ -130,8 +130,12 @@ async def test_a_database_outage_is_503_with_retry_after_and_readyz_names_it(
             assert int(response.headers["Retry-After"]) > 0
             assert "database" in response.json()["detail"]
         ready = await api.get("/readyz")
+        intake = await api.get("/readyz/intake")
     assert ready.status_code == 503 and int(ready.headers["Retry-After"]) > 0
     assert ready.json() == {"status": "not ready", "database": "unreachable", "temporal": "ok"}
+    # The probe Kubernetes and compose use takes the replica out: it cannot serve the form.
+    assert intake.status_code == 503 and int(intake.headers["Retry-After"]) > 0
+    assert intake.json() == {"status": "not ready", "database": "unreachable"}
 
 
 async def test_temporal_unreachable_is_503_with_retry_after_and_readyz_names_it(
@@ -150,5 +154,10 @@ async def test_temporal_unreachable_is_503_with_retry_after_and_readyz_names_it(
         assert int(response.headers["Retry-After"]) > 0
         assert "Temporal" in response.json()["detail"]
         ready = await api.get("/readyz")
+        intake = await api.get("/readyz/intake")
     assert ready.status_code == 503
     assert ready.json() == {"status": "not ready", "database": "ok", "temporal": "unreachable"}
+    # Issue 22: a Temporal outage does not take the replicas out of the load balancer (the
+    # probe Kubernetes and compose use asks about the database only).
+    assert intake.status_code == 200
+    assert intake.json() == {"status": "ready", "database": "ok"}
