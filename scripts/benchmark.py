@@ -49,12 +49,12 @@ from api.app import create_app
 from api.auth import mint_token
 from api.deps import Services
 from core.devstack import dev_server_command, wait_for_temporal
+from core.policies import known_landlords
 from core.settings import Settings
 from core.temporal import connect
 from db.engine import create_engine, session_factory
 from db.migrate import upgrade
 from db.staff import seed_development_staff
-from domain.policy import known_landlords
 from scripts import scale
 from scripts.bench_floor import FLOOR_QUEUE, FloorWorkflow
 

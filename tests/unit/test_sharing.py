@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from core.policies import load_policy
 from domain.case import CaseSetup, CaseState
-from domain.policy import load_policy
 from domain.sharing import shared_policy
 from tests.unit.machine_support import setup, start
 
