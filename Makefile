@@ -35,6 +35,7 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+	$(BIN)/python -m scripts.sandbox_imports
 	$(BIN)/python -m scripts.probe_layers
 	@$(MAKE) --no-print-directory deploy-check
 
