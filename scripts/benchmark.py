@@ -1,6 +1,6 @@
 """Benchmark: Temporal's floor, then the product on the same dev server; worker memory.
 
-    .venv/bin/python -m scripts.benchmark            # full run (README records the figures)
+    .venv/bin/python -m scripts.benchmark            # full run (figures: docs/performance.md)
     .venv/bin/python -m scripts.benchmark --quick    # the short version CI runs
     .venv/bin/python -m scripts.benchmark --scale 1k,10k,100k,1M --scale-db postgresql
     .venv/bin/python -m scripts.benchmark --storm 500,2000,10000

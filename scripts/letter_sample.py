@@ -1,4 +1,4 @@
-"""Render one letter of a sample case to PNG for the README (``make letter-sample``).
+"""Render one letter of a sample case to PNG for docs/architecture.md (``make letter-sample``).
 
 The letter goes through the product's own path: the domain decides (``domain.machine``), the
 command carries the dates and the officer's decisions, ``activities.compose`` gathers the facts

@@ -90,7 +90,7 @@ def build_worker(
         **{
             "build_id": BUILD_ID,
             # A storm of deadlines wakes every case at once: a case still cached does not
-            # replay its history first (README, Deadline storms).
+            # replay its history first (docs/performance.md, Deadline storms).
             "max_cached_workflows": settings.worker_cached_workflows,
             **worker_options,
         },

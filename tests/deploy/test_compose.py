@@ -1,5 +1,5 @@
 """docker-compose.yml runs as written: `docker-compose config` passes with exactly the variables
-the README lists, each required one is named when missing, and every service is supervised.
+docs/operations.md lists, each required one is named when missing, and every service is supervised.
 
 docker-compose (Debian's, installed by `make test`) interprets the file as Docker would; no
 engine is needed for `config`.
@@ -23,8 +23,8 @@ ONE_SHOTS = {"migrate", "temporal-search-attributes"}
 
 
 def documented() -> dict[str, bool]:
-    """The README's "Compose variables" table: variable -> required."""
-    readme = (ROOT / "README.md").read_text()
+    """The "Compose variables" table (docs/operations.md): variable -> required."""
+    readme = (ROOT / "docs" / "operations.md").read_text()
     section = readme.split("### Compose variables", 1)[1].split("\n#", 1)[0]
     rows = re.findall(r"^\| `([A-Z0-9_]+)` \| (yes|no) \|", section, flags=re.MULTILINE)
     return {name: flag == "yes" for name, flag in rows}

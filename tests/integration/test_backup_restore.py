@@ -1,4 +1,4 @@
-"""The documented backup (README, Backups and restore) restores a product that serves the same
+"""The documented backup (docs/operations.md) restores a product that serves the same
 cases: pg_dump of a PostgreSQL database holding cases, letters and the audit trail; the original
 dropped; pg_restore into a fresh database; the API on the restored one serves every case, its
 timeline, the lists and reports as before, and every table holds the same rows."""

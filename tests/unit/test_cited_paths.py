@@ -23,6 +23,8 @@ TO_BE_CREATED = {
     "domain/policies/Z.toml": "the new landlord's file docs/adding-a-landlord.md has you write",
     "tests/replay/histories/2027-01": "the folder a future recording of histories writes",
 }
+# Documents other branches are writing, already listed in docs/README.md (the lead merges them).
+PENDING_DOCUMENTS = {"deployment.md", "outages.md", "key-rotation.md"}
 SKIP_DIRS = {".venv", "node_modules", ".git", ".mypy_cache", ".ruff_cache", ".pytest_cache"}
 SUFFIXES = {".py", ".md", ".toml"}
 
@@ -55,9 +57,11 @@ def stale_citations() -> list[str]:
                     continue  # a pattern (tests/unit/test_machine_*.py), not one file
                 if cited.rstrip("/") in TO_BE_CREATED or (ROOT / cited).exists():
                     continue
+                if cited.removeprefix("docs/") in PENDING_DOCUMENTS:
+                    continue
                 stale.append(f"{where}:{number}: {cited}")
             for match in DOCUMENT.finditer(line):
-                if match.group(1) not in documents:
+                if match.group(1) not in documents | PENDING_DOCUMENTS:
                     stale.append(f"{where}:{number}: {match.group(1)}")
     return stale
 
@@ -70,6 +74,6 @@ def test_a_stale_citation_is_caught() -> None:
     """The check itself: a path that is gone and a document that is not ours are both named."""
     assert CITED.search("see domain/policy.py for the schema")
     assert not CITED.search("postgresql+asyncpg://asb@db/asb")
-    assert DOCUMENT.search("(asb-rules.md)")
-    assert "asb-rules.md" not in _documents()
+    assert DOCUMENT.search("(shared-notes.md)")
+    assert "shared-notes.md" not in _documents()
     assert not (ROOT / "domain/policy.py").exists()
