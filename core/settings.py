@@ -2,7 +2,8 @@
 
 The defaults run the whole product on one machine with embedded parts: a SQLite file and the
 Temporal dev server. Production sets ``ASB_DATABASE_URL`` to ``postgresql+asyncpg://...`` and points
-``ASB_TEMPORAL_ADDRESS`` at a real cluster. Each field is documented in the README and
+``ASB_TEMPORAL_ADDRESS`` at a real cluster. Each field is documented in docs/configuration.md
+(generated from this class: ``python -m scripts.settings_doc --write``) and
 ``.env.example``.
 """
 

@@ -6,23 +6,24 @@ import dataclasses
 from typing import Any
 
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.converter import DataConverter, DefaultFailureConverterWithEncodedAttributes
 from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 from temporalio.service import TLSConfig
 
 from core.codec import EncryptionCodec
 from core.settings import Settings
+from core.sharing import SharingPayloadConverter
 
 
 def data_converter(settings: Settings) -> DataConverter:
-    """Pydantic payloads, encrypted with the configured keys (core/codec.py).
+    """Pydantic payloads, encrypted with the configured keys (core/codec.py); a worker keeps one
+    copy of each policy and holiday list however many cases hold them (core/sharing.py).
 
     Failure messages and stack traces move into an encoded attribute as well, so an error that
     quotes, say, an email address is encrypted like any other payload.
     """
-    return dataclasses.replace(
-        pydantic_data_converter,
+    return DataConverter(
+        payload_converter_class=SharingPayloadConverter,
         payload_codec=EncryptionCodec.from_spec(settings.encryption_keys.get_secret_value()),
         failure_converter_class=DefaultFailureConverterWithEncodedAttributes,
     )
