@@ -99,9 +99,7 @@ _TO_PERPETRATOR_FIELDS: dict[LetterKind, tuple[str, ...]] = {
 # The template each kind is written with, where it is not ``<kind>.j2``.
 _TEMPLATES: dict[LetterKind, str] = {
     LetterKind.OFFICER_CHANGED: "acknowledgement",  # R19: the acknowledgement, new officer
-    LetterKind.ABC: "acceptable_behaviour_contract",
-    LetterKind.CLOSURE_NOTICE: "closure",
-    LetterKind.CLOSURE_CONFIRMATION: "closure",
+    LetterKind.CLOSURE_CONFIRMATION: "closure_notice",
 }
 
 
@@ -212,7 +210,7 @@ def _html_document(subject: str, body: str) -> str:
 @cache
 def _environment(*, html: bool) -> Environment:
     env = Environment(
-        loader=PackageLoader("activities", "templates"),
+        loader=PackageLoader("activities.letters", "kinds"),
         autoescape=html,
         undefined=StrictUndefined,
         trim_blocks=True,

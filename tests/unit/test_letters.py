@@ -35,7 +35,7 @@ from activities.letters import (
 from activities.letters import render as render_module
 from activities.letters.pdf import latin1
 
-TEMPLATES = Path(render_module.__file__).resolve().parents[1] / "templates"
+TEMPLATES = Path(render_module.__file__).resolve().parent / "kinds"
 Role = RecipientRole
 K = LetterKind
 
