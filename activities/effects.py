@@ -8,25 +8,16 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
-from temporalio.client import Client
-from temporalio.common import WorkflowIDConflictPolicy
 
 from activities.dispatch import LetterDispatcher
 from contracts import search_attributes
-from contracts.case import (
-    CARRY_OUT,
-    CASE_WORKFLOW,
-    PREPARE_CASE,
-    CommandBatch,
-    PrepareCase,
-    new_case,
-    workflow_id,
-)
+from contracts.case import CARRY_OUT, PREPARE_CASE, CommandBatch, PrepareCase
 from contracts.view import CaseView, UpdateReadModel, WireCommand
 from core.case_setup import case_setup
 from db.models import (
@@ -41,7 +32,7 @@ from db.models import (
     ReferralStatus,
 )
 from db.repository import Row, case_landlord, insert_new, upsert_case
-from domain.case import CaseSetup
+from domain.case import CaseSetup, OpenCase
 from domain.commands import (
     MakeReferral,
     NotifySupervisor,
@@ -60,12 +51,13 @@ class CaseEffects:
         self,
         sessions: async_sessionmaker[Any],
         dispatcher: LetterDispatcher,
-        client: Client,
+        open_linked: Callable[[OpenCase], Awaitable[None]],
         digest_to: str | None = None,
     ) -> None:
         self._sessions = sessions
         self._dispatcher = dispatcher
-        self._client = client
+        # R31: services.cases.open_linked_case, the way every case opens (wired by the worker)
+        self._open_linked = open_linked
         # ASB_ESCALATION_DIGEST_MINUTES > 0: missed deadlines wait for the digest addressed here
         # (activities/digest.py) instead of an email each.
         self._digest_to = digest_to
@@ -91,17 +83,8 @@ class CaseEffects:
                 await self._dispatcher.notify_supervisor(command)
 
     async def _open_linked_case(self, command: OpenLinkedCase) -> None:
-        """R31: a counter-allegation is a case of its own; the id makes a retry harmless."""
-        info = activity.info()
-        case = command.case
-        setup = case_setup(case.landlord, case.received_at, datetime.now(UTC))
-        await self._client.start_workflow(
-            CASE_WORKFLOW,
-            new_case(case, setup),
-            id=workflow_id(command.case.reference),
-            task_queue=info.task_queue,
-            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-        )
+        """R31: a counter-allegation is a case of its own; its id makes a retry harmless."""
+        await self._open_linked(command.case)
 
 
 def _waits(command: NotifySupervisor, digest_to: str | None) -> bool:
