@@ -32,9 +32,10 @@ from db.models import (
     ReferralStatus,
 )
 from db.repository import Row, case_landlord, insert_new, upsert_case
-from domain.case import CaseSetup, OpenCase
+from domain.case import CaseSetup, Clock, OpenCase
 from domain.commands import (
     MakeReferral,
+    NotifyReason,
     NotifySupervisor,
     OpenLinkedCase,
     RecordAction,
@@ -90,7 +91,7 @@ class CaseEffects:
 def _waits(command: NotifySupervisor, digest_to: str | None) -> bool:
     """A missed deadline waits for the digest; a safeguarding concern, a review or an approval
     awaited is told at once whatever the setting."""
-    return digest_to is not None and command.reason == "deadline_missed"
+    return digest_to is not None and command.reason is NotifyReason.DEADLINE_MISSED
 
 
 async def _record(
@@ -209,7 +210,7 @@ def _escalation_row(command: NotifySupervisor, now: datetime, recipient: str | N
 
 
 def _case_row(view: CaseView, now: datetime) -> Row:
-    first_contact = next((d for d in view.deadlines if d.clock == "first_contact"), None)
+    first_contact = next((d for d in view.deadlines if d.clock is Clock.FIRST_CONTACT), None)
     return {
         "reference": view.reference,
         "landlord": view.landlord,

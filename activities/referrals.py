@@ -59,6 +59,7 @@ from db.staff import find_staff
 from domain.commands import MakeReferral
 from domain.policy import load_policy
 from domain.profile import load_profile
+from domain.vocabulary import PartyRole
 
 log = logging.getLogger(__name__)
 
@@ -298,7 +299,7 @@ def _refusal(
             f"the name of the {subject.role.replace('_', ' ')} referred is not recorded; "
             "record it and make the referral again",
         )
-    if subject.role == "complainant" and not referral.consent:
+    if subject.role == PartyRole.COMPLAINANT and not referral.consent:
         # R9, R38: the complainant's details leave the landlord only with their consent.
         return _SetAside(
             ReferralStatus.WITHHELD,

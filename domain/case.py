@@ -86,7 +86,12 @@ class Clock(StrEnum):
 
 
 # Approvals and consultations a case can be waiting for (R43, R46).
-Awaited = Literal["peia_approval", "closure_consultation", "closure_approval"]
+class Awaited(StrEnum):
+    """What a case waits for before it can go on (shown to staff, stored in the read model)."""
+
+    PEIA_APPROVAL = "peia_approval"  # R43
+    CLOSURE_CONSULTATION = "closure_consultation"  # R46
+    CLOSURE_APPROVAL = "closure_approval"  # R46
 
 
 class _Model(BaseModel):
@@ -339,17 +344,17 @@ class CaseState(_Model):
 
     @property
     def complainant(self) -> PartyRef | None:
-        return self.party("complainant")
+        return self.party(PartyRole.COMPLAINANT)
 
     @property
     def perpetrator(self) -> PartyRef | None:
-        return self.party("alleged_perpetrator")
+        return self.party(PartyRole.ALLEGED_PERPETRATOR)
 
     @property
     def confidential(self) -> bool:
         """R8/R9: letters to anyone else must not identify the complainant."""
         return self.anonymous or any(
-            p.confidential for p in self.parties if p.role == "complainant"
+            p.confidential for p in self.parties if p.role is PartyRole.COMPLAINANT
         )
 
     @property

@@ -13,11 +13,12 @@ from typing import Literal
 from domain import clocks
 from domain import deadlines as dl
 from domain.case import CaseState, Clock, Stage
-from domain.commands import LetterKind, LetterValue
+from domain.commands import LetterKind, LetterValue, NotifyReason
 from domain.effects import Effects
 from domain.policy import ConsultBeforeClose
 from domain.predicates import consultation_needed, floor_tier
 from domain.stages import finish, leave_review, move
+from domain.vocabulary import ConsultationOutcome
 
 __all__ = [
     "check_case_review",
@@ -107,12 +108,12 @@ def maybe_close(s: CaseState, now: datetime, fx: Effects) -> None:
     assert req is not None
     if consultation_needed(s) and req.consultation is None:
         return
-    if req.consultation == "objects":
+    if req.consultation is ConsultationOutcome.OBJECTS:
         if s.policy.closure.consult_before_close is ConsultBeforeClose.REQUIRED:
             return  # the officer withdraws the request or consults again
         if not req.approved_by:
             fx.notify(
-                "approval_awaited",
+                NotifyReason.APPROVAL_AWAITED,
                 "Closure against the complainant's wishes awaits supervisor approval (R46).",
             )
             return

@@ -16,7 +16,7 @@ from domain.effects import Effects
 from domain.predicates import acknowledged, first, plan_agreed, tier_refusal
 from domain.stages import advance
 from domain.steps import open_due_day, report_activity, set_tier
-from domain.vocabulary import Ref, WordingList
+from domain.vocabulary import ActorRole, Ref, WordingList
 
 __all__ = [
     "ACKNOWLEDGE",
@@ -59,7 +59,7 @@ def _acknowledge_stage(s: CaseState) -> Reason:
 
 
 def _acknowledge_content(s: CaseState, a: Acknowledge, now: datetime) -> Reason:
-    if s.officer_id is None and a.actor.role != "officer":
+    if s.officer_id is None and a.actor.role is not ActorRole.OFFICER:
         return (
             "No officer is assigned: an officer acknowledges it themselves or a supervisor "
             "reassigns it first (R6, R19)."
