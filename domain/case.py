@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
@@ -30,6 +29,7 @@ from domain.vocabulary import (
 __all__ = [
     "Awaited",
     "CaseReview",
+    "CaseReviewLimb",
     "CaseSetup",
     "CaseState",
     "Clock",
@@ -261,11 +261,19 @@ class Escalation(_Record):
     at: AwareDatetime
 
 
+class CaseReviewLimb(StrEnum):
+    """R56: which limb of the ASB Case Review threshold a case met."""
+
+    INCIDENTS = "incidents"
+    HATE_INCIDENTS = "hate_incidents"
+    DISTINCT_REPORTERS = "distinct_reporters"
+
+
 class CaseReview(_Model):
     """R56: ASB Case Review (Community Trigger) threshold."""
 
     threshold_met_at: AwareDatetime | None = None
-    limb: Literal["incidents", "hate_incidents", "distinct_reporters"] | None = None
+    limb: CaseReviewLimb | None = None
     notified: bool = False
 
 

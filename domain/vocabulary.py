@@ -17,6 +17,7 @@ __all__ = [
     "Actor",
     "ActorRole",
     "ConsultationOutcome",
+    "ContactOutcome",
     "DigestStatus",
     "EvidenceKind",
     "InterviewParty",
@@ -57,6 +58,13 @@ class SharingBasis(StrEnum):
     SAFEGUARDING = "safeguarding"
     S115 = "s115"  # Crime and Disorder Act 1998, section 115
     LEGAL_OBLIGATION = "legal_obligation"
+
+
+class ContactOutcome(StrEnum):
+    """R14, R29: a contact with the complainant was made, or attempted and failed."""
+
+    MADE = "made"
+    FAILED_ATTEMPT = "failed_attempt"
 
 
 class ConsultationOutcome(StrEnum):
