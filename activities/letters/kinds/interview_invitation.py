@@ -9,6 +9,7 @@ from typing import Any
 from activities.letters.models import Appointment, RecipientRole
 from activities.letters.spec import TO_PERPETRATOR, Facts, LetterSpec
 from domain.commands import LetterKind
+from domain.vocabulary import PartyRole
 
 
 def behaviour_reported(f: Facts) -> str:
@@ -31,7 +32,7 @@ def facts(f: Facts) -> dict[str, Any]:
     fields: dict[str, Any] = {
         "appointment": f.need(appointment, "the interview's date, time and place (R26, R30)")
     }
-    if f.command.to_role != RecipientRole.COMPLAINANT:
+    if f.command.to_role is not PartyRole.COMPLAINANT:
         fields["behaviour"] = behaviour_reported(f)
     return fields
 
