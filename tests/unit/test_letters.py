@@ -32,6 +32,14 @@ from activities.letters import (
 from activities.letters import render as render_module
 from activities.letters.kinds import FOLDER
 from activities.letters.pdf import latin1
+from activities.letters.spec import Facts, LetterSources
+from db.models import Case as CaseRow
+from db.models import Party as PartyRow
+from domain.actions.registry import ACTIONS
+from domain.commands import SendLetter
+from domain.policy import load_policy
+from domain.profile import load_profile
+from domain.vocabulary import PartyRole
 
 TEMPLATES = FOLDER
 Role = RecipientRole
@@ -652,3 +660,64 @@ def test_pdf_needs_a_letterhead() -> None:
     letter = RenderedLetter(subject="s", text="t", html="<p>t</p>")
     with pytest.raises(ValueError):
         render_pdf(letter, "  \n ")
+
+
+# Each kind's facts come from what the deciding action declares ------------------------------
+
+# A value for each ``SendLetter.data`` key the actions declare (domain/actions, LetterFacts).
+DECIDED: dict[str, Any] = {
+    "names_contact": True, "contact_by": "2026-03-05", "next_contact_by": "2026-03-17",
+    "interval_days": 14, "actions": ["We will visit"], "version": 1,
+    "attempts": ["phone|2026-03-02T10:00:00+00:00", "visit|2026-03-03T11:00:00+00:00"],
+    "at": "2026-03-10T10:00:00+00:00", "place": "the office", "by_phone": False,
+    "limb": "incidents", "evidence_kind": "noise_app", "from": "2026-03-05",
+    "behaviour": "loud music", "effect": "sleep lost", "incident_dates": ["2026-03-01"],
+    "tenancy_clauses": ["clause 3"], "abc_terms": ["no loud music"],
+    "contract_start": "2026-03-03", "contract_end": "2026-09-03", "review_on": "2026-06-03",
+    "reason": "asb_stopped", "actions_taken": ["We visited"], "consulted_on": "2026-03-02",
+}  # fmt: skip
+
+
+class _Reads(Facts):
+    """Facts that note every ``SendLetter.data`` key a kind reads."""
+
+    def __init__(self, command: SendLetter, sources: LetterSources) -> None:
+        super().__init__(command, sources)
+        self.read: set[str] = set()
+
+    def data(self, name: str) -> Any:
+        self.read.add(name)
+        return super().data(name)
+
+
+def _declared() -> dict[LetterKind, set[str]]:
+    declared: dict[LetterKind, set[str]] = {}
+    for rules in ACTIONS:
+        for letter in rules.letters:
+            declared.setdefault(letter.kind, set()).update(letter.facts)
+    return declared
+
+
+@pytest.mark.parametrize("kind", sorted(_declared()))
+def test_a_letter_reads_only_the_facts_the_actions_deciding_it_declare(kind: LetterKind) -> None:
+    """A kind reading a key no deciding action sends would never find its fact: the officer
+    would get a task for every such letter. Read with every declared fact given, and with none."""
+    spec, declared = SPECS[kind], _declared()[kind]
+    assert spec.facts is not None
+    role = PartyRole.ALLEGED_PERPETRATOR if Role.COMPLAINANT not in spec.recipients else None
+    sources = LetterSources(
+        case=CaseRow(reference="ASB-2026-000123", received_at=datetime(2026, 3, 2, tzinfo=UTC),
+                     categories=["noise"], officer_id=None),
+        recipient=PartyRow(id="P1", reference="ASB-2026-000123", role="complainant"),
+        complainant=None, policy=load_policy("X"), profile=load_profile("X"), officer=None,
+        local_authority=None, today=date(2026, 3, 3), survey_url="https://survey.example/s",
+        by_post=False,
+    )  # fmt: skip
+    for data in ({}, {key: DECIDED[key] for key in declared}):
+        command = SendLetter(
+            key="k", reference="ASB-2026-000123", kind=kind, party_id="P1", data=data,
+            to_role=role or PartyRole.COMPLAINANT,
+        )  # fmt: skip
+        facts = _Reads(command, sources)
+        spec.facts(facts)
+        assert facts.read <= declared, f"{kind} reads {facts.read - declared}, never sent"
