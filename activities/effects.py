@@ -8,25 +8,16 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
-from temporalio.client import Client
-from temporalio.common import WorkflowIDConflictPolicy
 
 from activities.dispatch import LetterDispatcher
 from contracts import search_attributes
-from contracts.case import (
-    CARRY_OUT,
-    CASE_WORKFLOW,
-    PREPARE_CASE,
-    CommandBatch,
-    PrepareCase,
-    new_case,
-    workflow_id,
-)
+from contracts.case import CARRY_OUT, PREPARE_CASE, CommandBatch, PrepareCase
 from contracts.view import CaseView, UpdateReadModel, WireCommand
 from core.case_setup import case_setup
 from db.models import (
@@ -41,9 +32,10 @@ from db.models import (
     ReferralStatus,
 )
 from db.repository import Row, case_landlord, insert_new, upsert_case
-from domain.case import CaseSetup
+from domain.case import CaseSetup, Clock, OpenCase
 from domain.commands import (
     MakeReferral,
+    NotifyReason,
     NotifySupervisor,
     OpenLinkedCase,
     RecordAction,
@@ -60,12 +52,13 @@ class CaseEffects:
         self,
         sessions: async_sessionmaker[Any],
         dispatcher: LetterDispatcher,
-        client: Client,
+        open_linked: Callable[[OpenCase], Awaitable[None]],
         digest_to: str | None = None,
     ) -> None:
         self._sessions = sessions
         self._dispatcher = dispatcher
-        self._client = client
+        # R31: services.cases.open_linked_case, the way every case opens (wired by the worker)
+        self._open_linked = open_linked
         # ASB_ESCALATION_DIGEST_MINUTES > 0: missed deadlines wait for the digest addressed here
         # (activities/digest.py) instead of an email each.
         self._digest_to = digest_to
@@ -91,23 +84,14 @@ class CaseEffects:
                 await self._dispatcher.notify_supervisor(command)
 
     async def _open_linked_case(self, command: OpenLinkedCase) -> None:
-        """R31: a counter-allegation is a case of its own; the id makes a retry harmless."""
-        info = activity.info()
-        case = command.case
-        setup = case_setup(case.landlord, case.received_at, datetime.now(UTC))
-        await self._client.start_workflow(
-            CASE_WORKFLOW,
-            new_case(case, setup),
-            id=workflow_id(command.case.reference),
-            task_queue=info.task_queue,
-            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-        )
+        """R31: a counter-allegation is a case of its own; its id makes a retry harmless."""
+        await self._open_linked(command.case)
 
 
 def _waits(command: NotifySupervisor, digest_to: str | None) -> bool:
     """A missed deadline waits for the digest; a safeguarding concern, a review or an approval
     awaited is told at once whatever the setting."""
-    return digest_to is not None and command.reason == "deadline_missed"
+    return digest_to is not None and command.reason is NotifyReason.DEADLINE_MISSED
 
 
 async def _record(
@@ -226,7 +210,7 @@ def _escalation_row(command: NotifySupervisor, now: datetime, recipient: str | N
 
 
 def _case_row(view: CaseView, now: datetime) -> Row:
-    first_contact = next((d for d in view.deadlines if d.clock == "first_contact"), None)
+    first_contact = next((d for d in view.deadlines if d.clock is Clock.FIRST_CONTACT), None)
     return {
         "reference": view.reference,
         "landlord": view.landlord,

@@ -58,6 +58,7 @@ from db.models import Party as PartyRow
 from db.repository import insert_once
 from db.staff import find_staff
 from domain.commands import MakeReferral
+from domain.vocabulary import PartyRole
 
 log = logging.getLogger(__name__)
 
@@ -297,7 +298,7 @@ def _refusal(
             f"the name of the {subject.role.replace('_', ' ')} referred is not recorded; "
             "record it and make the referral again",
         )
-    if subject.role == "complainant" and not referral.consent:
+    if subject.role == PartyRole.COMPLAINANT and not referral.consent:
         # R9, R38: the complainant's details leave the landlord only with their consent.
         return _SetAside(
             ReferralStatus.WITHHELD,

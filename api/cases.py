@@ -62,7 +62,7 @@ def new_report(body: OpenCaseIn) -> cases.NewReport:
 
 def _new_party(party: PartyIn) -> cases.NewParty:
     return cases.NewParty(
-        role=party.role.value,
+        role=party.role,
         name=party.name,
         address=party.address,
         email=str(party.email) if party.email is not None else None,

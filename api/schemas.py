@@ -9,7 +9,11 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, JsonValue, field_va
 
 from contracts.view import CaseView
 from core.policies import known_landlords, load_policy
+from domain.actions import ACTION_TYPES
+from domain.case import Awaited, Clock, Stage
+from domain.policy import ClosureReason
 from domain.triage import VulnerabilityAnswers
+from domain.vocabulary import PartyRole
 
 
 def _category_codes() -> list[JsonValue]:
@@ -31,13 +35,6 @@ class Channel(StrEnum):
     social_media = "social_media"
     portal = "portal"
     third_party = "third_party"
-
-
-class PartyRole(StrEnum):
-    complainant = "complainant"
-    alleged_perpetrator = "alleged_perpetrator"
-    witness = "witness"
-    reporter = "reporter"
 
 
 class ContactChannel(StrEnum):
@@ -103,7 +100,7 @@ class ReportIn(BaseModel):
     @field_validator("parties")
     @classmethod
     def _one_complainant(cls, parties: list[PartyIn]) -> list[PartyIn]:
-        complainants = sum(1 for party in parties if party.role == PartyRole.complainant)
+        complainants = sum(1 for party in parties if party.role is PartyRole.COMPLAINANT)
         if complainants != 1:
             raise ValueError(f"exactly one party must have role complainant, not {complainants}")
         return parties
@@ -132,13 +129,24 @@ class OpenCaseIn(ReportIn):
         return value
 
 
-# ---- responses: the API's own models, converted explicitly from the workflow's payload ---------
-# A field renamed in the case state or the workflow's view must be renamed here too (or mapped
-# in case_out), so the HTTP contract never changes by accident.
+# ---- responses: the API's own contract, converted explicitly from the workflow's payload ------
+# The case view (contracts/view.py) is a payload fixed by recorded histories; CaseOut is what
+# clients are promised. ``case_out`` maps one to the other field by field, so a change to either
+# is a decision made here, and the enums (stage, clocks, what a case awaits, closure reasons)
+# are the domain's own, so the OpenAPI document names every value a client can receive.
+
+
+def _tier_codes() -> list[JsonValue]:
+    codes = {code for landlord in known_landlords() for code in load_policy(landlord).tier_codes}
+    return list[JsonValue](sorted(codes))
+
+
+def _one_of(values: list[JsonValue]) -> dict[str, JsonValue]:
+    return {"enum": values}
 
 
 class DeadlineOut(BaseModel):
-    clock: str
+    clock: Clock
     due_at: datetime
     met_at: datetime | None
     breached_at: datetime | None
@@ -149,7 +157,7 @@ class DeadlineOut(BaseModel):
 
 
 class EscalationOut(BaseModel):
-    clock: str
+    clock: Clock
     due_at: datetime
     breached_by_seconds: int
     level: int
@@ -160,12 +168,15 @@ class CaseOut(BaseModel):
     """A case as staff see it: stage, clocks, flags, approvals awaited, allowed next actions."""
 
     reference: str
-    landlord: str
+    landlord: str = Field(json_schema_extra=_one_of(list[JsonValue](known_landlords())))
     policy_version: str
-    stage: str
-    tier: str
-    categories: list[str]
-    channel: str | None
+    stage: Stage
+    tier: str = Field(
+        description="The risk tier, one of the landlord's (GET /landlord)",
+        json_schema_extra=_one_of(_tier_codes()),
+    )
+    categories: list[str] = Field(json_schema_extra={"items": _one_of(_category_codes())})
+    channel: str | None = Field(description="How the report arrived")
     linked_reference: str | None
     officer_id: str | None
     hate: bool
@@ -177,20 +188,75 @@ class CaseOut(BaseModel):
     paused_seconds: int
     deadlines: list[DeadlineOut]
     next_due_at: datetime | None
-    overdue_clocks: list[str]
-    awaiting: list[str]
+    overdue_clocks: list[Clock]
+    awaiting: list[Awaited]
     escalations: list[EscalationOut]
     closure_review_open: bool
-    closure_reason: str | None
+    closure_reason: ClosureReason | None
     case_review_threshold_met: bool
     incidents: int
     action_plan_version: int
     received_at: datetime
     closed_at: datetime | None
     finished: bool
-    allowed_actions: list[str]
+    allowed_actions: list[str] = Field(
+        description="Officer actions the case accepts now (POST /cases/{reference}/actions/...)",
+        json_schema_extra={"items": _one_of(list[JsonValue](ACTION_TYPES))},
+    )
 
 
 def case_out(view: CaseView) -> CaseOut:
     """The workflow's view (a payload in its history) as the API's response."""
-    return CaseOut.model_validate(view.model_dump(mode="json"))
+    return CaseOut(
+        reference=view.reference,
+        landlord=view.landlord,
+        policy_version=view.policy_version,
+        stage=view.stage,
+        tier=view.tier,
+        categories=list(view.categories),
+        channel=view.channel,
+        linked_reference=view.linked_reference,
+        officer_id=view.officer_id,
+        hate=view.hate,
+        domestic_abuse=view.domestic_abuse,
+        anonymous=view.anonymous,
+        confidential=view.confidential,
+        on_hold=view.on_hold,
+        hold_reason=view.hold_reason,
+        paused_seconds=view.paused_seconds,
+        deadlines=[
+            DeadlineOut(
+                clock=d.clock,
+                due_at=d.due_at,
+                met_at=d.met_at,
+                breached_at=d.breached_at,
+                escalations=d.escalations,
+                paused=d.paused,
+                stopped=d.stopped,
+                overdue=d.overdue,
+            )
+            for d in view.deadlines
+        ],
+        next_due_at=view.next_due_at,
+        overdue_clocks=list(view.overdue_clocks),
+        awaiting=list(view.awaiting),
+        escalations=[
+            EscalationOut(
+                clock=e.clock,
+                due_at=e.due_at,
+                breached_by_seconds=e.breached_by_seconds,
+                level=e.level,
+                at=e.at,
+            )
+            for e in view.escalations
+        ],
+        closure_review_open=view.closure_review_open,
+        closure_reason=view.closure_reason,
+        case_review_threshold_met=view.case_review_threshold_met,
+        incidents=view.incidents,
+        action_plan_version=view.action_plan_version,
+        received_at=view.received_at,
+        closed_at=view.closed_at,
+        finished=view.finished,
+        allowed_actions=list(view.allowed_actions),
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from domain.case import Clock, Stage
+from domain.case import Awaited, Clock, Stage
 
 STAGES: dict[str, str] = {
     Stage.RECEIVED: "Received",
@@ -31,9 +31,9 @@ CLOCKS: dict[str, tuple[str, str]] = {
 }
 
 AWAITING: dict[str, str] = {
-    "peia_approval": "A supervisor's approval of the proportionality assessment (R43)",
-    "closure_consultation": "Consulting the complainant about closure (R46)",
-    "closure_approval": "A supervisor's approval to close (R46)",
+    Awaited.PEIA_APPROVAL: "A supervisor's approval of the proportionality assessment (R43)",
+    Awaited.CLOSURE_CONSULTATION: "Consulting the complainant about closure (R46)",
+    Awaited.CLOSURE_APPROVAL: "A supervisor's approval to close (R46)",
 }
 
 LETTER_STATUS: dict[str, tuple[str, str]] = {  # status -> (words, GOV.UK tag colour)

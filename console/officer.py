@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from api.deps import Services, services
 from api.idempotency import staff_scope
-from api.schemas import Channel, ContactChannel, PartyRole
+from api.schemas import Channel, ContactChannel
 from console import backend
 from console.backend import Problem
 from console.forms import ActionForm, Choice, action_form, parse
@@ -20,6 +20,7 @@ from console.web import checked_form, render, see_other, session
 from domain.actions import ACTIONS
 from domain.case import Stage
 from domain.triage import VulnerabilityAnswers
+from domain.vocabulary import PartyRole
 from services.restrictions import Reason
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -227,7 +228,7 @@ def _intake_context(landlord: str) -> dict[str, Any]:
         "categories": [(c, profile.category(c).label) for c in profile.category_codes],
         "channels": [c.value for c in Channel],
         "contact_channels": [c.value for c in ContactChannel],
-        "roles": [r.value for r in PartyRole if r != PartyRole.complainant],
+        "roles": [r.value for r in PartyRole if r is not PartyRole.COMPLAINANT],
         "questions": QUESTIONS,
     }
 

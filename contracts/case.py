@@ -58,8 +58,9 @@ class CaseStart(BaseModel):
     local_escalations: bool = False
 
 
-def new_case(opened: OpenCase, setup: CaseSetup | None = None) -> CaseStart:
-    """The input of a new case's workflow, as this version of the code runs it."""
+def new_case(opened: OpenCase, setup: CaseSetup) -> CaseStart:
+    """The input of a new case's workflow, as this version of the code runs it: with its setup
+    (``CaseStart.setup`` stays optional only so that older histories decode)."""
     return CaseStart(opened=opened, setup=setup, upserts_changes_only=True, local_escalations=True)
 
 

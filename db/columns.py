@@ -1,5 +1,6 @@
 """Column types of the record: aware UTC datetimes, and the enums it stores as their values
-with a CHECK constraint (migrations 0009, 0011, 0015). The tables are in db/models.py."""
+with a CHECK constraint (migrations 0009, 0011, 0015). The tables are in db/models.py; the
+enums are declared in domain/ (LetterStatus stays here while the sending path is reworked)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,10 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from sqlalchemy import DateTime, Dialect, Enum, TypeDecorator
+
+# The record's statuses are the domain's words (one vocabulary per concept); they are imported
+# here so the tables and their CHECK constraints keep naming them where they always have.
+from domain.vocabulary import DigestStatus, ReferralStatus, TaskKind
 
 __all__ = [
     "DigestStatus",
@@ -52,24 +57,6 @@ class LetterStatus(StrEnum):
     FAILED = "failed"
 
 
-class TaskKind(StrEnum):
-    """What an officer task is about."""
-
-    NOTIFICATION = "notification"  # a supervisor was emailed; done when made, kept for the record
-    LETTER = "letter"  # a letter not produced or not sent: missing facts, refused, unconfirmed
-    REFERRAL = "referral"  # a referral withheld, failed or unanswered (R38)
-
-
-class ReferralStatus(StrEnum):
-    """A referral to a partner agency (R38)."""
-
-    PENDING = "pending"
-    SENT = "sent"
-    WITHHELD = "withheld"  # the officer decides (no address, no basis to share)
-    FAILED = "failed"
-    RESPONDED = "responded"
-
-
 def stored_enum(enum: type[StrEnum], name: str, length: int = 20) -> Enum:
     """Stored as its value, with a CHECK constraint listing the allowed ones."""
     return Enum(
@@ -81,10 +68,3 @@ def stored_enum(enum: type[StrEnum], name: str, length: int = 20) -> Enum:
         values_callable=lambda members: [member.value for member in members],
         validate_strings=True,
     )
-
-
-class DigestStatus(StrEnum):
-    SENDING = "sending"  # claimed its escalations; the SMTP conversation may be under way
-    SENT = "sent"
-    UNCONFIRMED = "unconfirmed"  # the sender stopped mid-send: never sent again (logged)
-    FAILED = "failed"  # the mail server refused it for good (logged)

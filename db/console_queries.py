@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.access import visible_to
 from db.models import Case, Letter, LetterDocument, OfficerTask, Party, Referral, ReportDetails
+from domain.vocabulary import PartyRole
 
 FLAGS = ("hate_incident", "domestic_abuse", "anonymous", "escalated")
 
@@ -137,7 +138,7 @@ async def complainant_names(session: AsyncSession, references: list[str]) -> dic
         return {}
     rows = await session.execute(
         select(Party.reference, Party.name, Party.anonymous).where(
-            Party.reference.in_(references), Party.role == "complainant"
+            Party.reference.in_(references), Party.role == PartyRole.COMPLAINANT
         )
     )
     return {ref: ("Anonymous" if anon else (name or "Not given")) for ref, name, anon in rows}

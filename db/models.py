@@ -8,13 +8,12 @@ unique constraint, so a retried activity can never write or send twice.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, get_args
+from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
     Date,
-    Enum,
     Index,
     Integer,
     LargeBinary,
@@ -232,10 +231,7 @@ class Escalation(Base):
     key: Mapped[str] = mapped_column(String(160), unique=True)
     reference: Mapped[str] = mapped_column(String(40), index=True)
     landlord: Mapped[str | None] = mapped_column(String(8))  # the case's, copied when raised
-    reason: Mapped[str] = mapped_column(
-        Enum(*get_args(NotifyReason), name="escalation_reason", native_enum=False,
-             create_constraint=True, length=40, validate_strings=True)
-    )  # fmt: skip
+    reason: Mapped[NotifyReason] = mapped_column(stored_enum(NotifyReason, "escalation_reason", 40))
     clock: Mapped[Clock | None] = mapped_column(stored_enum(Clock, "escalation_clock", 40))
     due_at: Mapped[datetime | None]
     breached_by_seconds: Mapped[int | None]

@@ -31,6 +31,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 
 from db.models import Case, CaseEvent, Escalation, Party
 from db.party_keys import key_expression
+from domain.vocabulary import PartyRole
 
 # Stands for "still open" when comparing closing times (NM01).
 FOREVER = datetime(9999, 12, 31, tzinfo=UTC)
@@ -227,7 +228,7 @@ def _repeat_reports(dialect: str, landlord: str, start: datetime, end: datetime)
         )
         .join(Party, Party.reference == relevant.c.reference)
         .where(
-            Party.role == "alleged_perpetrator",
+            Party.role == PartyRole.ALLEGED_PERPETRATOR,
             or_(func.coalesce(Party.name, "") != "", func.coalesce(Party.address, "") != ""),
         )
     ).subquery()

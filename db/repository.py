@@ -23,6 +23,7 @@ from db.models import (
     ReferralStatus,
     ReportDetails,
 )
+from domain.vocabulary import PartyRole
 
 Row = dict[str, Any]
 
@@ -101,7 +102,7 @@ async def complainant(session: AsyncSession, reference: str) -> Party | None:
     """The case's complainant as the record holds them (R8: may be anonymous)."""
     found: Party | None = (
         await session.execute(
-            select(Party).where(Party.reference == reference, Party.role == "complainant")
+            select(Party).where(Party.reference == reference, Party.role == PartyRole.COMPLAINANT)
         )
     ).scalar_one_or_none()
     return found

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
@@ -29,6 +28,7 @@ from domain.vocabulary import (
 __all__ = [
     "Awaited",
     "CaseReview",
+    "CaseReviewLimb",
     "CaseSetup",
     "CaseState",
     "Clock",
@@ -85,7 +85,12 @@ class Clock(StrEnum):
 
 
 # Approvals and consultations a case can be waiting for (R43, R46).
-Awaited = Literal["peia_approval", "closure_consultation", "closure_approval"]
+class Awaited(StrEnum):
+    """What a case waits for before it can go on (shown to staff, stored in the read model)."""
+
+    PEIA_APPROVAL = "peia_approval"  # R43
+    CLOSURE_CONSULTATION = "closure_consultation"  # R46
+    CLOSURE_APPROVAL = "closure_approval"  # R46
 
 
 class _Model(BaseModel):
@@ -249,11 +254,19 @@ class Escalation(_Record):
     at: AwareDatetime
 
 
+class CaseReviewLimb(StrEnum):
+    """R56: which limb of the ASB Case Review threshold a case met."""
+
+    INCIDENTS = "incidents"
+    HATE_INCIDENTS = "hate_incidents"
+    DISTINCT_REPORTERS = "distinct_reporters"
+
+
 class CaseReview(_Model):
     """R56: ASB Case Review (Community Trigger) threshold."""
 
     threshold_met_at: AwareDatetime | None = None
-    limb: Literal["incidents", "hate_incidents", "distinct_reporters"] | None = None
+    limb: CaseReviewLimb | None = None
     notified: bool = False
 
 
@@ -326,17 +339,17 @@ class CaseState(_Model):
 
     @property
     def complainant(self) -> PartyRef | None:
-        return self.party("complainant")
+        return self.party(PartyRole.COMPLAINANT)
 
     @property
     def perpetrator(self) -> PartyRef | None:
-        return self.party("alleged_perpetrator")
+        return self.party(PartyRole.ALLEGED_PERPETRATOR)
 
     @property
     def confidential(self) -> bool:
         """R8/R9: letters to anyone else must not identify the complainant."""
         return self.anonymous or any(
-            p.confidential for p in self.parties if p.role == "complainant"
+            p.confidential for p in self.parties if p.role is PartyRole.COMPLAINANT
         )
 
     @property

@@ -36,9 +36,17 @@ __all__ = [
 ]
 
 Scalar = str | int | float | bool | None
-NotifyReason = Literal["deadline_missed", "closure_review_due", "approval_awaited", "safeguarding"]
 # A letter's facts decided by the case: dates, counts, and lists of what the officer decided.
 LetterValue = Scalar | list[str]
+
+
+class NotifyReason(StrEnum):
+    """Why a supervisor is told about a case (stored with each escalation, as its value)."""
+
+    DEADLINE_MISSED = "deadline_missed"  # R13-R52: a clock breached
+    CLOSURE_REVIEW_DUE = "closure_review_due"  # R46
+    APPROVAL_AWAITED = "approval_awaited"
+    SAFEGUARDING = "safeguarding"  # R10, R11
 
 
 class LetterKind(StrEnum):

@@ -21,7 +21,7 @@ from domain.commands import (
     Scalar,
     SendLetter,
 )
-from domain.vocabulary import Actor, SharingBasis
+from domain.vocabulary import Actor, PartyRole, SharingBasis
 
 __all__ = ["Effects"]
 
@@ -64,7 +64,7 @@ class Effects:
                 to_role=party.role,
                 party_id=party.id,
                 officer_id=s.officer_id,
-                confidential_complainant=s.confidential and party.role != "complainant",
+                confidential_complainant=s.confidential and party.role is not PartyRole.COMPLAINANT,
                 channel=party.preferred_channel,
                 data=data,
             )

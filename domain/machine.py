@@ -20,7 +20,7 @@ from domain import deadlines as dl
 from domain.actions import Action, bind
 from domain.calendar import require_aware
 from domain.case import CaseSetup, CaseState, Clock, Deadline, Incident, OpenCase, Stage
-from domain.commands import Command, LetterKind, RecordAction, RecordIntake
+from domain.commands import Command, LetterKind, NotifyReason, RecordAction, RecordIntake
 from domain.effects import Effects
 from domain.errors import DomainError
 from domain.guards import ActionRefused, refusal
@@ -28,7 +28,7 @@ from domain.predicates import floor_tier
 from domain.stages import enter_review, finish, move
 from domain.steps import check_case_review, local_day
 from domain.triage import TriageResult, triage
-from domain.vocabulary import SYSTEM
+from domain.vocabulary import SYSTEM, PartyRole, SharingBasis
 
 __all__ = [
     "ActionRefused",
@@ -94,7 +94,7 @@ def open_case(setup: CaseSetup, opened: OpenCase, now: datetime) -> tuple[CaseSt
         raise DomainError(
             f"case landlord {opened.landlord!r} does not match policy {policy.code!r}"
         )
-    complainants = [p for p in opened.parties if p.role == "complainant"]
+    complainants = [p for p in opened.parties if p.role is PartyRole.COMPLAINANT]
     if len(complainants) != 1:
         raise DomainError(f"a case needs exactly one complainant, got {len(complainants)}")
     result = triage(policy, opened.categories, opened.vulnerability)
@@ -217,11 +217,11 @@ def _route_domestic_abuse(state: CaseState, fx: Effects) -> None:
         "safeguarding",
         complainant.id if complainant else None,
         consent=False,
-        basis="safeguarding",
+        basis=SharingBasis.SAFEGUARDING,
         reason="domestic abuse suspected (R24)",
     )
     fx.notify(
-        "safeguarding",
+        NotifyReason.SAFEGUARDING,
         "Domestic abuse suspected: safeguarding referral made; handle "
         "under the domestic abuse policy (R21, R24).",
     )
@@ -303,7 +303,7 @@ def _escalate(s: CaseState, deadline: Deadline, now: datetime, fx: Effects) -> N
         f"UTC is missed by {late_h} hours; escalation level {e.level}."
     )
     fx.notify(
-        "deadline_missed",
+        NotifyReason.DEADLINE_MISSED,
         summary,
         clock=e.clock,
         due_at=e.due_at,
@@ -331,7 +331,7 @@ def _open_closure_review(s: CaseState, now: datetime, fx: Effects) -> None:
         f"No contact, incidents or reports for {days} days: a closure review is open. "
         "The case stays open until an officer decides (R47)."
     )
-    fx.notify("closure_review_due", summary, clock=Clock.CLOSURE_REVIEW)
+    fx.notify(NotifyReason.CLOSURE_REVIEW_DUE, summary, clock=Clock.CLOSURE_REVIEW)
     fx.event("tick:closure_review", summary)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from domain.case import CaseState, Stage
 from domain.policy import ConsultBeforeClose
+from domain.vocabulary import ConsultationOutcome
 
 __all__ = [
     "MIN_FAILED_ATTEMPTS",
@@ -102,7 +103,7 @@ def approval_needed(s: CaseState) -> bool:
     override = ConsultBeforeClose.AIM_FOR_CONSENT_MANAGER_MAY_OVERRIDE
     return (
         s.closure is not None
-        and s.closure.consultation == "objects"
+        and s.closure.consultation is ConsultationOutcome.OBJECTS
         and s.policy.closure.consult_before_close is override
     )
 

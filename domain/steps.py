@@ -8,16 +8,16 @@ have passed; they change that copy and add commands to ``fx``.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Literal
 
 from domain import clocks
 from domain import deadlines as dl
-from domain.case import CaseState, Clock, Stage
-from domain.commands import LetterKind, LetterValue
+from domain.case import CaseReviewLimb, CaseState, Clock, Stage
+from domain.commands import LetterKind, LetterValue, NotifyReason
 from domain.effects import Effects
 from domain.policy import ConsultBeforeClose
 from domain.predicates import consultation_needed, floor_tier
 from domain.stages import finish, leave_review, move
+from domain.vocabulary import ConsultationOutcome
 
 __all__ = [
     "check_case_review",
@@ -28,8 +28,6 @@ __all__ = [
     "report_activity",
     "set_tier",
 ]
-
-CaseReviewLimb = Literal["incidents", "hate_incidents", "distinct_reporters"]
 
 
 def set_tier(s: CaseState, tier: str, now: datetime) -> None:
@@ -79,11 +77,11 @@ def _case_review_limb(s: CaseState, now: datetime) -> CaseReviewLimb | None:
     recent = [i for i in s.incidents if i.occurred_at >= now - timedelta(days=rule.window_days)]
     hate = s.prior_hate_incidents_6m + sum(1 for i in recent if i.hate)
     if s.prior_incidents_6m + len(recent) >= rule.incidents:
-        return "incidents"
+        return CaseReviewLimb.INCIDENTS
     if rule.hate_incidents is not None and hate >= rule.hate_incidents:
-        return "hate_incidents"
+        return CaseReviewLimb.HATE_INCIDENTS
     if rule.distinct_reporters is not None and s.distinct_reporters_6m >= rule.distinct_reporters:
-        return "distinct_reporters"
+        return CaseReviewLimb.DISTINCT_REPORTERS
     return None
 
 
@@ -107,12 +105,12 @@ def maybe_close(s: CaseState, now: datetime, fx: Effects) -> None:
     assert req is not None
     if consultation_needed(s) and req.consultation is None:
         return
-    if req.consultation == "objects":
+    if req.consultation is ConsultationOutcome.OBJECTS:
         if s.policy.closure.consult_before_close is ConsultBeforeClose.REQUIRED:
             return  # the officer withdraws the request or consults again
         if not req.approved_by:
             fx.notify(
-                "approval_awaited",
+                NotifyReason.APPROVAL_AWAITED,
                 "Closure against the complainant's wishes awaits supervisor approval (R46).",
             )
             return

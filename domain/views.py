@@ -19,12 +19,12 @@ def awaiting(s: CaseState) -> list[Awaited]:
         and not (s.peia.approved_at)
         and not s.peia.declined_at  # R43: declined, a new PEIA is awaited instead
     ):
-        found.append("peia_approval")
+        found.append(Awaited.PEIA_APPROVAL)
     if s.closure is not None and s.is_open:
         if consultation_needed(s) and s.closure.consultation is None:
-            found.append("closure_consultation")
+            found.append(Awaited.CLOSURE_CONSULTATION)
         if approval_needed(s) and s.closure.approved_by is None:
-            found.append("closure_approval")
+            found.append(Awaited.CLOSURE_APPROVAL)
     return found
 
 

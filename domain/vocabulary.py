@@ -6,7 +6,7 @@ remedy and legal step. A module of its own so that the action declarations
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -17,24 +17,71 @@ __all__ = [
     "Actor",
     "ActorRole",
     "ConsultationOutcome",
+    "ContactOutcome",
+    "DigestStatus",
     "EvidenceKind",
     "InterviewParty",
     "LegalActionKind",
     "LegalOutcome",
     "PartyRole",
     "Ref",
+    "ReferralStatus",
     "RemedyKind",
     "SharingBasis",
+    "TaskKind",
     "Text",
     "Wording",
     "WordingList",
 ]
 
-PartyRole = Literal["complainant", "alleged_perpetrator", "witness", "reporter"]
-InterviewParty = Literal["complainant", "alleged_perpetrator"]
-SharingBasis = Literal["consent", "safeguarding", "s115", "legal_obligation"]  # R38
-ConsultationOutcome = Literal["agrees", "objects", "unreachable"]  # R46
-ActorRole = Literal["officer", "supervisor", "admin", "system"]
+
+class PartyRole(StrEnum):
+    """A party's part in a case; the API, the record and letters use these values."""
+
+    COMPLAINANT = "complainant"
+    ALLEGED_PERPETRATOR = "alleged_perpetrator"
+    WITNESS = "witness"
+    REPORTER = "reporter"  # a third party reporting for someone else (R4)
+
+
+class InterviewParty(StrEnum):
+    """Who an interview is with (R26 the complainant, R30 the alleged perpetrator)."""
+
+    COMPLAINANT = PartyRole.COMPLAINANT.value
+    ALLEGED_PERPETRATOR = PartyRole.ALLEGED_PERPETRATOR.value
+
+
+class SharingBasis(StrEnum):
+    """R38: the basis a referral shares personal information on."""
+
+    CONSENT = "consent"
+    SAFEGUARDING = "safeguarding"
+    S115 = "s115"  # Crime and Disorder Act 1998, section 115
+    LEGAL_OBLIGATION = "legal_obligation"
+
+
+class ContactOutcome(StrEnum):
+    """R14, R29: a contact with the complainant was made, or attempted and failed."""
+
+    MADE = "made"
+    FAILED_ATTEMPT = "failed_attempt"
+
+
+class ConsultationOutcome(StrEnum):
+    """R46: what the complainant said when consulted about closing the case."""
+
+    AGREES = "agrees"
+    OBJECTS = "objects"
+    UNREACHABLE = "unreachable"
+
+
+class ActorRole(StrEnum):
+    OFFICER = "officer"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+    SYSTEM = "system"  # the engine itself (timers)
+
+
 Text = Annotated[str, Field(max_length=500)]  # free text that must hold no personal data
 Ref = Annotated[str, Field(min_length=1, max_length=200)]  # id of a document in the record
 # What an officer decided, in words a letter can quote: never a name or an address.
@@ -51,7 +98,7 @@ class Actor(BaseModel):
     role: ActorRole
 
 
-SYSTEM = Actor(user_id="system", role="system")
+SYSTEM = Actor(user_id="system", role=ActorRole.SYSTEM)
 
 
 class EvidenceKind(StrEnum):
@@ -114,3 +161,31 @@ class LegalOutcome(StrEnum):
     UNDERTAKING_ACCEPTED = "undertaking_accepted"
     WITHDRAWN = "withdrawn"
     BREACH_REPORTED = "breach_reported"
+
+
+# The record's statuses: stored as their values, each with a CHECK constraint (db/columns.py).
+
+
+class TaskKind(StrEnum):
+    """What an officer task is about."""
+
+    NOTIFICATION = "notification"  # a supervisor was emailed; done when made, kept for the record
+    LETTER = "letter"  # a letter not produced or not sent: missing facts, refused, unconfirmed
+    REFERRAL = "referral"  # a referral withheld, failed or unanswered (R38)
+
+
+class ReferralStatus(StrEnum):
+    """A referral to a partner agency (R38)."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    WITHHELD = "withheld"  # the officer decides (no address, no basis to share)
+    FAILED = "failed"
+    RESPONDED = "responded"
+
+
+class DigestStatus(StrEnum):
+    SENDING = "sending"  # claimed its escalations; the SMTP conversation may be under way
+    SENT = "sent"
+    UNCONFIRMED = "unconfirmed"  # the sender stopped mid-send: never sent again (logged)
+    FAILED = "failed"  # the mail server refused it for good (logged)

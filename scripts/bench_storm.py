@@ -56,6 +56,7 @@ from db.engine import create_engine, session_factory
 from db.migrate import upgrade
 from db.models import CaseEvent, Escalation
 from db.staff import seed_development_staff
+from domain.vocabulary import PartyRole
 from scripts.bench_floor import FLOOR_QUEUE, STORM_FLOOR_WORKFLOW
 from services.cases import CaseServices, NewParty, NewReport, new_reference, open_case
 
@@ -87,7 +88,7 @@ def long_weekend(after: datetime) -> datetime:
 def report(received_at: datetime, n: int) -> NewReport:
     # An anonymous complainant (R8) gets no acknowledgement letter, so opening thousands of
     # cases renders no PDFs; the escalation path is the same for every case.
-    complainant = NewParty(role="complainant", anonymous=True)
+    complainant = NewParty(role=PartyRole.COMPLAINANT, anonymous=True)
     return NewReport(
         landlord=LANDLORD,
         categories=["noise"],

@@ -57,7 +57,7 @@ from core.temporal import connect
 from db.engine import create_engine, session_factory
 from db.idempotency import key_hash
 from db.migrate import upgrade_async
-from db.models import CaseEvent, Letter, ReportDetails
+from db.models import CaseEvent, Letter, LetterStatus, ReportDetails
 from db.staff import seed_development_staff
 from scripts.benchmark import Stack, free_port
 
@@ -353,7 +353,7 @@ async def _soak(soak: Soak, args: argparse.Namespace, inbox: Inbox) -> int:
         problems = await verify(soak, client, services, inbox)
         async with services.sessions() as session:
             sent = await session.scalar(
-                select(func.count()).select_from(Letter).where(Letter.status == "sent")
+                select(func.count()).select_from(Letter).where(Letter.status == LetterStatus.SENT)
             )
     await engine.dispose()
     tally = soak.tally

@@ -1,4 +1,5 @@
-"""Opening a case: the one way the product does it, for the API, the public intake and tests.
+"""Opening a case: the one way the product does it, for the API, the public intake, a linked
+case (R31, through the case activity's injected opener) and tests.
 
 The personal part of the report goes to the record first; the workflow gets ids, flags and the
 setup (policy and bank holidays, computed here so they are fixed in its history), and is
@@ -7,6 +8,7 @@ started by update-with-start, so a retried request never opens a case twice.
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -33,7 +35,15 @@ from domain.triage import VulnerabilityAnswers
 from domain.vocabulary import PartyRole
 from services.errors import CaseFinished, InvalidInput
 
-__all__ = ["CaseServices", "NewParty", "NewReport", "case_handle", "find_case", "open_case"]
+__all__ = [
+    "CaseServices",
+    "NewParty",
+    "NewReport",
+    "case_handle",
+    "find_case",
+    "open_case",
+    "open_linked_case",
+]
 
 
 @dataclass(frozen=True)
@@ -131,15 +141,7 @@ async def open_case(
         if on_new_reference is not None:
             await on_new_reference(reference)
     start: WithStartWorkflowOperation[Any, Any] = WithStartWorkflowOperation(
-        CASE_WORKFLOW,
-        new_case(opened, setup),
-        id=workflow_id(reference),
-        task_queue=deps.task_queue,
-        # A retry of a request whose first attempt started the case joins it; a finished case's
-        # id is never run again (Temporal would otherwise start a second run under it).
-        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-        id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-        search_attributes=search_attributes.typed(build_view(state, now)),
+        CASE_WORKFLOW, new_case(opened, setup), **_start_options(deps, opened, state, now)
     )
     try:
         view: CaseView = await deps.client.execute_update_with_start_workflow(
@@ -148,6 +150,37 @@ async def open_case(
     except WorkflowAlreadyStartedError:
         raise CaseFinished(reference) from None
     return view
+
+
+async def open_linked_case(deps: CaseServices, opened: OpenCase, now: datetime) -> None:
+    """R31: open a case linked to another (a counter-allegation) the way every case opens.
+
+    Its parties are already in the record (the case it comes from reported them), so only the
+    workflow is started. Called from the case's side-effects activity, it does not wait for the
+    new case to open (that case's first decision needs an activity slot of its own); a retried
+    activity joins the case its first attempt started, or finds it finished and does nothing.
+    """
+    setup = case_setup(opened.landlord, opened.received_at, now)
+    state, _ = machine.open_case(setup, opened, now)
+    with contextlib.suppress(WorkflowAlreadyStartedError):
+        await deps.client.start_workflow(
+            CASE_WORKFLOW, new_case(opened, setup), **_start_options(deps, opened, state, now)
+        )
+
+
+def _start_options(
+    deps: CaseServices, opened: OpenCase, state: CaseState, now: datetime
+) -> dict[str, Any]:
+    """How every case's workflow is started: by its reference's id, never twice."""
+    return {
+        "id": workflow_id(opened.reference),
+        "task_queue": deps.task_queue,
+        # A retry of a request whose first attempt started the case joins it; a finished case's
+        # id is never run again (Temporal would otherwise start a second run under it).
+        "id_conflict_policy": WorkflowIDConflictPolicy.USE_EXISTING,
+        "id_reuse_policy": WorkflowIDReusePolicy.REJECT_DUPLICATE,
+        "search_attributes": search_attributes.typed(build_view(state, now)),
+    }
 
 
 def _opening(

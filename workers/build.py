@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -17,6 +18,8 @@ from activities.retention import Retention
 from core.agencies import load_agencies
 from core.mailer import FolderMailer, Mailer, SmtpMailer
 from core.settings import Settings
+from domain.case import OpenCase
+from services.cases import CaseServices, open_linked_case
 from workflows.case import CaseWorkflow
 from workflows.digest import EscalationDigestWorkflow
 from workflows.housekeeping import HousekeepingWorkflow
@@ -68,7 +71,12 @@ def build_worker(
         referral_max_chases=settings.referral_max_chases,
     )
     digest_to = settings.supervisor_email if settings.escalation_digest_minutes else None
-    effects = CaseEffects(sessions, dispatcher, client, digest_to)
+    cases = CaseServices(client, sessions, settings.task_queue)
+
+    async def open_linked(opened: OpenCase) -> None:  # R31: as every case opens
+        await open_linked_case(cases, opened, datetime.now(UTC))
+
+    effects = CaseEffects(sessions, dispatcher, open_linked, digest_to)
     digests = SupervisorDigests(sessions, mailer)
     retention = Retention(sessions, settings.retention_days)
     keys = IdempotencyKeys(sessions, settings.idempotency_key_days)

@@ -1,5 +1,8 @@
 """Letters and emails for ASB cases: render (text + HTML), PDF, confidentiality checks.
 
+One kind of letter, one place: ``kinds/<kind>.py`` (its spec: recipients, required facts, where
+the facts come from) beside ``kinds/<kind>.j2`` (its wording). The warning is ``kinds/warning``.
+
 Plain Python: no database and no Temporal here; activities call these functions.
 """
 
@@ -12,6 +15,7 @@ from activities.letters.errors import (
     MissingLetterFieldError,
     WrongRecipientError,
 )
+from activities.letters.kinds import SPECS
 from activities.letters.models import (
     Appointment,
     Consent,
@@ -22,18 +26,12 @@ from activities.letters.models import (
     RenderedLetter,
 )
 from activities.letters.pdf import render_pdf
-from activities.letters.render import (
-    ALLOWED_ROLES,
-    REQUIRED_FIELDS,
-    render_letter,
-    required_fields,
-    template_name,
-)
+from activities.letters.render import render_letter
+from activities.letters.spec import LetterSpec
 from domain.commands import LetterKind
 
 __all__ = [
-    "ALLOWED_ROLES",
-    "REQUIRED_FIELDS",
+    "SPECS",
     "AnonymousRecipientError",
     "Appointment",
     "ConfidentialityError",
@@ -41,6 +39,7 @@ __all__ = [
     "LetterContext",
     "LetterError",
     "LetterKind",
+    "LetterSpec",
     "MissingFactsError",
     "MissingLetterFieldError",
     "Party",
@@ -52,7 +51,5 @@ __all__ = [
     "may_see_complainant",
     "render_letter",
     "render_pdf",
-    "required_fields",
     "scan_rendered",
-    "template_name",
 ]

@@ -116,9 +116,9 @@ class RecordConsultation(ActionBase):
 def _record_consultation_content(s: CaseState, a: RecordConsultation, now: datetime) -> Reason:
     if not consultation_needed(s):
         return "No consultation is needed before closing this case (R8, R46)."
-    if s.closure and s.closure.consultation == "agrees":
+    if s.closure and s.closure.consultation is ConsultationOutcome.AGREES:
         return "The complainant already agreed to closure (R46)."
-    return unreachable_reason(s) if a.outcome == "unreachable" else None
+    return unreachable_reason(s) if a.outcome is ConsultationOutcome.UNREACHABLE else None
 
 
 def _record_consultation(s: CaseState, a: RecordConsultation, now: datetime, fx: Effects) -> None:

@@ -16,7 +16,7 @@ from domain.effects import Effects
 from domain.predicates import acknowledged, first, plan_agreed, tier_refusal
 from domain.stages import advance
 from domain.steps import open_due_day, report_activity, set_tier
-from domain.vocabulary import Ref, WordingList
+from domain.vocabulary import ActorRole, ContactOutcome, Ref, WordingList
 
 # ---- acknowledge --------------------------------------------------------------------------------
 
@@ -37,7 +37,7 @@ def _acknowledge_stage(s: CaseState) -> Reason:
 
 
 def _acknowledge_content(s: CaseState, a: Acknowledge, now: datetime) -> Reason:
-    if s.officer_id is None and a.actor.role != "officer":
+    if s.officer_id is None and a.actor.role is not ActorRole.OFFICER:
         return (
             "No officer is assigned: an officer acknowledges it themselves or a supervisor "
             "reassigns it first (R6, R19)."
@@ -78,19 +78,19 @@ class RecordContact(ActionBase):
     """R14, R29, R37: a contact with the complainant, made or attempted."""
 
     type: Literal["record_contact"] = "record_contact"
-    outcome: Literal["made", "failed_attempt"]
+    outcome: ContactOutcome
     channel: str = Field(min_length=1, max_length=40)
 
 
 def _record_contact_content(s: CaseState, a: RecordContact, now: datetime) -> Reason:
-    if a.outcome == "failed_attempt" and s.anonymous:
+    if a.outcome is ContactOutcome.FAILED_ATTEMPT and s.anonymous:
         return "The complainant is anonymous (R8): there is no one to attempt to contact."
     return None
 
 
 def _record_contact(s: CaseState, a: RecordContact, now: datetime, fx: Effects) -> None:
     c = s.contact
-    if a.outcome == "made":
+    if a.outcome is ContactOutcome.MADE:
         c.last_contact_at, c.failed_attempts, c.failed_channels = now, 0, []
         c.failed_log = []
         c.failed_letter_sent = False

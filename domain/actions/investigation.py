@@ -46,7 +46,7 @@ class InviteToInterview(ActionBase):
 
 
 def _invite_content(s: CaseState, a: InviteToInterview, now: datetime) -> Reason:
-    if a.party == "alleged_perpetrator":
+    if a.party is InterviewParty.ALLEGED_PERPETRATOR:
         return perpetrator_known(s)
     if s.anonymous:
         return "The complainant is anonymous (R8): no invitation can be sent."
@@ -54,7 +54,7 @@ def _invite_content(s: CaseState, a: InviteToInterview, now: datetime) -> Reason
 
 
 def _invite_to_interview(s: CaseState, a: InviteToInterview, now: datetime, fx: Effects) -> None:
-    party = s.party(a.party)
+    party = s.party(PartyRole(a.party))
     assert party is not None
     appointment = a.at.isoformat() if a.at else None
     fx.letter(  # R26, R30
@@ -87,7 +87,7 @@ class RecordInterview(ActionBase):
 
 
 def _interview_content(s: CaseState, a: RecordInterview, now: datetime) -> Reason:
-    return perpetrator_known(s) if a.party == "alleged_perpetrator" else None
+    return perpetrator_known(s) if a.party is InterviewParty.ALLEGED_PERPETRATOR else None
 
 
 def _record_interview(s: CaseState, a: RecordInterview, now: datetime, fx: Effects) -> None:
@@ -225,9 +225,9 @@ def _raise_counter_allegation(
     s: CaseState, a: RaiseCounterAllegation, now: datetime, fx: Effects
 ) -> None:
     n = s.counters.get("linked", 0) + 1
-    swapped: dict[str, PartyRole] = {
-        "complainant": "alleged_perpetrator",
-        "alleged_perpetrator": "complainant",
+    swapped = {
+        PartyRole.COMPLAINANT: PartyRole.ALLEGED_PERPETRATOR,
+        PartyRole.ALLEGED_PERPETRATOR: PartyRole.COMPLAINANT,
     }
     parties = [
         PartyRef(id=p.id, role=swapped[p.role], preferred_channel=p.preferred_channel)

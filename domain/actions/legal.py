@@ -10,11 +10,12 @@ from pydantic import AwareDatetime, Field, StringConstraints
 
 from domain.actions.spec import SUPERVISORS, ActionBase, ActionSpec, Reason
 from domain.case import CaseState, LegalActionRecord, PeiaState, Stage
+from domain.commands import NotifyReason
 from domain.effects import Effects
 from domain.policy import LegalGateException
 from domain.predicates import acknowledged, first, no_closure_pending, perpetrator_known
 from domain.stages import advance
-from domain.vocabulary import LegalActionKind, LegalOutcome, Ref
+from domain.vocabulary import ActorRole, LegalActionKind, LegalOutcome, Ref
 
 # R42: exceptions an officer may claim alone; the others need a supervisor.
 OFFICER_EXCEPTIONS = frozenset(
@@ -49,7 +50,7 @@ def _complete_peia(s: CaseState, a: CompletePeia, now: datetime, fx: Effects) ->
         document_ref=a.document_ref,
     )
     if s.policy.legal_gate.peia_supervisor_approval:
-        fx.notify("approval_awaited", "A PEIA awaits supervisor approval (R43).")
+        fx.notify(NotifyReason.APPROVAL_AWAITED, "A PEIA awaits supervisor approval (R43).")
 
 
 COMPLETE_PEIA = ActionSpec(
@@ -168,7 +169,7 @@ def _exception_refusal(s: CaseState, a: StartLegalAction, exc: LegalGateExceptio
         )
     if exc is LegalGateException.CRIMINALITY_EVIDENCED and not s.evidence:
         return "The criminality_evidenced exception needs evidence on the case (R42, R33)."
-    if exc not in OFFICER_EXCEPTIONS and a.actor.role != "supervisor":
+    if exc not in OFFICER_EXCEPTIONS and a.actor.role is not ActorRole.SUPERVISOR:
         return f"The {exc.value} exception needs a supervisor to start the legal action (R42)."
     return None
 

@@ -203,7 +203,7 @@ class MakeReferralAction(ActionBase):
 
     type: Literal["make_referral"] = "make_referral"
     agency: str = Field(min_length=1, max_length=100)
-    party: PartyRole = "complainant"
+    party: PartyRole = PartyRole.COMPLAINANT
     consent: bool
     sharing_basis: SharingBasis
 
@@ -211,7 +211,7 @@ class MakeReferralAction(ActionBase):
 def _make_referral_content(s: CaseState, a: MakeReferralAction, now: datetime) -> Reason:
     if s.party(a.party) is None:
         return f"There is no {a.party.replace('_', ' ')} on this case to refer."
-    if a.sharing_basis == "consent" and not a.consent:
+    if a.sharing_basis is SharingBasis.CONSENT and not a.consent:
         return "The sharing basis is consent but no consent is recorded (R22, R38)."
     return None
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -34,9 +34,9 @@ __all__ = [
 ]
 
 Reason = str | None
-StaffRole = Literal["officer", "supervisor"]
-OFFICERS: frozenset[StaffRole] = frozenset({"officer", "supervisor"})
-SUPERVISORS: frozenset[StaffRole] = frozenset({"supervisor"})  # R19, R43, R46
+StaffRole = ActorRole  # of which an action's roles name the officer and the supervisor
+OFFICERS: frozenset[StaffRole] = frozenset({ActorRole.OFFICER, ActorRole.SUPERVISOR})
+SUPERVISORS: frozenset[StaffRole] = frozenset({ActorRole.SUPERVISOR})  # R19, R43, R46
 
 
 class ActionBase(BaseModel):
@@ -86,12 +86,12 @@ class ActionRules:
 
     @property
     def supervisor_only(self) -> bool:
-        return "officer" not in self.roles
+        return ActorRole.OFFICER not in self.roles
 
     def permits(self, role: ActorRole) -> bool:
         """Whether an actor of this role may take the action (the engine and admins act as
         staff, never as a supervisor)."""
-        if role in ("admin", "system"):
+        if role in (ActorRole.ADMIN, ActorRole.SYSTEM):
             return not self.supervisor_only
         return role in self.roles
 

@@ -17,7 +17,7 @@ from datetime import datetime
 from domain import machine
 from domain.actions import Action
 from domain.case import CaseSetup, CaseState, Clock, Deadline, OpenCase, Stage
-from domain.commands import Command, NotifySupervisor, RecordEvent, SendLetter
+from domain.commands import Command, NotifyReason, NotifySupervisor, RecordEvent, SendLetter
 from domain.errors import DomainError
 
 __all__ = ["CaseRun", "DeadlineRecord", "RecordedAction", "RecordedCase", "Refusal", "replay"]
@@ -113,7 +113,10 @@ class _Recorder:
             if isinstance(command, SendLetter):
                 run.letters[command.kind.value] += 1
                 run.trace.append((at, f"letter {command.kind.value}"))
-            elif isinstance(command, NotifySupervisor) and command.reason == "deadline_missed":
+            elif (
+                isinstance(command, NotifySupervisor)
+                and command.reason is NotifyReason.DEADLINE_MISSED
+            ):
                 clock, due, level = command.clock, command.due_at, command.level
                 if clock is not None and due is not None and level is not None:
                     run.escalations.append((clock, due, level, at))

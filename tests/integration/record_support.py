@@ -93,7 +93,7 @@ def effects(
         "supervisors@landlord.example",
         **dispatcher_options,
     )
-    return CaseEffects(sessions, dispatcher, client=None)  # type: ignore[arg-type]
+    return CaseEffects(sessions, dispatcher, open_linked=None)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from contracts.case import CaseStart, new_case
+from core.case_setup import case_setup
 from core.codec import DEV_KEY_ID, ENCODING, KEY_ID_METADATA, WORKFLOW_METADATA
 from core.settings import Settings
 from domain.case import OpenCase, PartyRef
@@ -89,7 +90,10 @@ async def test_history_holds_only_ciphertext_and_the_codec_reads_it(
     settings = Settings(task_queue=task_queue, data_dir=tmp_path)
     async with build_worker(dev_env.client, settings, sessions):
         handle = await dev_env.client.start_workflow(
-            "CaseWorkflow", new_case(opened), id=f"case-{reference}", task_queue=task_queue
+            "CaseWorkflow",
+            new_case(opened, case_setup("X", opened.received_at, datetime.now(UTC))),
+            id=f"case-{reference}",
+            task_queue=task_queue,
         )
         assert await until_effects_recorded(handle)
         await handle.terminate("test over")

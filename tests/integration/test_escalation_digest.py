@@ -65,7 +65,7 @@ async def escalate(
         for n, clock in enumerate(clocks, 1)
     ]  # fmt: skip
     dispatcher = LetterDispatcher(sessions, mailer, "https://landlord.example/survey", to)
-    effects = CaseEffects(sessions, dispatcher, client=None, digest_to=to)  # type: ignore[arg-type]
+    effects = CaseEffects(sessions, dispatcher, open_linked=None, digest_to=to)  # type: ignore[arg-type]
     await ActivityEnvironment().run(
         effects.carry_out, CommandBatch(reference=case.reference, commands=commands)
     )

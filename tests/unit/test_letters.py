@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import re
 import zlib
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from html.parser import HTMLParser
-from pathlib import Path
 from typing import Any
 
 import pytest
 from jinja2 import UndefinedError
 
 from activities.letters import (
-    ALLOWED_ROLES,
-    REQUIRED_FIELDS,
+    SPECS,
     AnonymousRecipientError,
     Appointment,
     ConfidentialityError,
@@ -29,13 +28,20 @@ from activities.letters import (
     WrongRecipientError,
     render_letter,
     render_pdf,
-    required_fields,
-    template_name,
 )
 from activities.letters import render as render_module
+from activities.letters.kinds import FOLDER
 from activities.letters.pdf import latin1
+from activities.letters.spec import Facts, LetterSources
+from db.models import Case as CaseRow
+from db.models import Party as PartyRow
+from domain.actions.registry import ACTIONS
+from domain.commands import SendLetter
+from domain.policy import load_policy
+from domain.profile import load_profile
+from domain.vocabulary import PartyRole
 
-TEMPLATES = Path(render_module.__file__).resolve().parents[1] / "templates"
+TEMPLATES = FOLDER
 Role = RecipientRole
 K = LetterKind
 
@@ -147,12 +153,12 @@ RECIPIENTS: dict[Role, Recipient] = {
 
 
 def first_role(kind: LetterKind) -> Role:
-    return sorted(ALLOWED_ROLES[kind])[0]
+    return sorted(SPECS[kind].recipients)[0]
 
 
 def context(kind: LetterKind, role: Role | None = None, **overrides: Any) -> LetterContext:
     role = role or (
-        Role.COMPLAINANT if Role.COMPLAINANT in ALLOWED_ROLES[kind] else first_role(kind)
+        Role.COMPLAINANT if Role.COMPLAINANT in SPECS[kind].recipients else first_role(kind)
     )
     fields: dict[str, Any] = {
         "reference": "ASB-2026-000123",
@@ -209,13 +215,27 @@ def assert_balanced_html(markup: str) -> None:
 # Every kind renders --------------------------------------------------------------------------
 
 
-def test_every_kind_has_a_template_roles_and_required_fields() -> None:
-    assert set(REQUIRED_FIELDS) == set(LetterKind) == set(ALLOWED_ROLES) == set(SAMPLES)
-    used = {template_name(kind, role) for kind in LetterKind for role in ALLOWED_ROLES[kind]}
-    for name in used:
-        assert (TEMPLATES / name).is_file(), name
-    # Every template is one a letter kind renders: none is kept for tests alone.
-    assert {t.name for t in TEMPLATES.glob("*.j2")} - used == {"_letter.j2"}
+def test_every_kind_has_one_spec_beside_one_template_and_every_template_is_used() -> None:
+    """A newcomer finds a kind's letter in one guess: kinds/<kind>.py beside kinds/<kind>.j2."""
+    assert set(SPECS) == set(LetterKind) == set(SAMPLES)
+    for kind, spec in SPECS.items():
+        assert spec.kind is kind
+        assert spec.template == f"{kind.value}.j2"
+        assert (TEMPLATES / f"{kind.value}.py").is_file(), kind
+        assert (TEMPLATES / spec.template).is_file(), kind
+    modules = {p.stem for p in TEMPLATES.glob("*.py")} - {"__init__"}
+    assert modules == {kind.value for kind in LetterKind}
+    # Every template is a kind's own, or a layout some kind's template extends: none is kept
+    # for tests alone.
+    templates = {t.name for t in TEMPLATES.glob("*.j2")}
+    own = {spec.template for spec in SPECS.values()}
+    extended = {
+        name
+        for t in TEMPLATES.glob("*.j2")
+        for name in re.findall(r'{%\s*extends\s+"([^"]+)"', t.read_text())
+    }
+    assert templates - own == {"_letter.j2"}
+    assert templates - own <= extended
 
 
 @pytest.mark.parametrize("kind", list(LetterKind))
@@ -235,7 +255,7 @@ def test_every_kind_renders_text_and_html(kind: LetterKind) -> None:
 @pytest.mark.parametrize("kind", list(LetterKind))
 def test_every_kind_renders_with_only_its_required_fields(kind: LetterKind) -> None:
     """Templates treat every other per-kind field as optional (`is defined`)."""
-    optional = {name: None for name in SAMPLES[kind] if name not in REQUIRED_FIELDS[kind]}
+    optional = {name: None for name in SAMPLES[kind] if name not in SPECS[kind].required}
     letter = render_letter(kind, context(kind, officer_title=None, **optional))
     assert letter.text.strip()
 
@@ -358,12 +378,12 @@ def test_referral_states_sharing_basis_and_consent_r38() -> None:
 
 def sample_role(kind: LetterKind) -> Role:
     perpetrator = Role.ALLEGED_PERPETRATOR
-    return perpetrator if perpetrator in ALLOWED_ROLES[kind] else first_role(kind)
+    return perpetrator if perpetrator in SPECS[kind].recipients else first_role(kind)
 
 
 @pytest.mark.parametrize(
     ("kind", "field"),
-    [(k, f) for k in LetterKind for f in required_fields(k, sample_role(k))],
+    [(k, f) for k in LetterKind for f in SPECS[k].required_fields(sample_role(k))],
 )
 def test_each_required_field_is_enforced(kind: LetterKind, field: str) -> None:
     role = sample_role(kind)
@@ -377,7 +397,7 @@ def test_strict_undefined_catches_a_field_the_checks_missed(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Even if the required-field table forgot one, the template refuses to print a blank."""
-    monkeypatch.setitem(REQUIRED_FIELDS, K.WARNING, ("behaviour",))
+    monkeypatch.setitem(SPECS, K.WARNING, replace(SPECS[K.WARNING], required=("behaviour",)))
     with pytest.raises(MissingLetterFieldError, match="incident_dates") as caught:
         render_letter(K.WARNING, perpetrator_context(K.WARNING, incident_dates=None))
     assert isinstance(caught.value.__cause__, UndefinedError)
@@ -427,7 +447,7 @@ def test_templates_have_no_characters_that_need_escaping() -> None:
 
 # Confidentiality by construction (R4, R8, R9) ----------------------------------------------
 
-PERPETRATOR_KINDS = sorted(k for k in LetterKind if Role.ALLEGED_PERPETRATOR in ALLOWED_ROLES[k])
+PERPETRATOR_KINDS = sorted(k for k in LetterKind if Role.ALLEGED_PERPETRATOR in SPECS[k].recipients)
 
 
 @pytest.mark.parametrize("kind", PERPETRATOR_KINDS)
@@ -522,7 +542,7 @@ def test_a_leak_split_across_wrapped_lines_is_blocked() -> None:
     words = next(
         n
         for n in range(40)
-        if "Siobhan\nO'Brien" in render_module._render(K.WARNING, leaky(n)).text
+        if "Siobhan\nO'Brien" in render_module._render(SPECS[K.WARNING], leaky(n)).text
     )
     with pytest.raises(ConfidentialityError):
         render_letter(K.WARNING, leaky(words))
@@ -640,3 +660,64 @@ def test_pdf_needs_a_letterhead() -> None:
     letter = RenderedLetter(subject="s", text="t", html="<p>t</p>")
     with pytest.raises(ValueError):
         render_pdf(letter, "  \n ")
+
+
+# Each kind's facts come from what the deciding action declares ------------------------------
+
+# A value for each ``SendLetter.data`` key the actions declare (domain/actions, LetterFacts).
+DECIDED: dict[str, Any] = {
+    "names_contact": True, "contact_by": "2026-03-05", "next_contact_by": "2026-03-17",
+    "interval_days": 14, "actions": ["We will visit"], "version": 1,
+    "attempts": ["phone|2026-03-02T10:00:00+00:00", "visit|2026-03-03T11:00:00+00:00"],
+    "at": "2026-03-10T10:00:00+00:00", "place": "the office", "by_phone": False,
+    "limb": "incidents", "evidence_kind": "noise_app", "from": "2026-03-05",
+    "behaviour": "loud music", "effect": "sleep lost", "incident_dates": ["2026-03-01"],
+    "tenancy_clauses": ["clause 3"], "abc_terms": ["no loud music"],
+    "contract_start": "2026-03-03", "contract_end": "2026-09-03", "review_on": "2026-06-03",
+    "reason": "asb_stopped", "actions_taken": ["We visited"], "consulted_on": "2026-03-02",
+}  # fmt: skip
+
+
+class _Reads(Facts):
+    """Facts that note every ``SendLetter.data`` key a kind reads."""
+
+    def __init__(self, command: SendLetter, sources: LetterSources) -> None:
+        super().__init__(command, sources)
+        self.read: set[str] = set()
+
+    def data(self, name: str) -> Any:
+        self.read.add(name)
+        return super().data(name)
+
+
+def _declared() -> dict[LetterKind, set[str]]:
+    declared: dict[LetterKind, set[str]] = {}
+    for rules in ACTIONS:
+        for letter in rules.letters:
+            declared.setdefault(letter.kind, set()).update(letter.facts)
+    return declared
+
+
+@pytest.mark.parametrize("kind", sorted(_declared()))
+def test_a_letter_reads_only_the_facts_the_actions_deciding_it_declare(kind: LetterKind) -> None:
+    """A kind reading a key no deciding action sends would never find its fact: the officer
+    would get a task for every such letter. Read with every declared fact given, and with none."""
+    spec, declared = SPECS[kind], _declared()[kind]
+    assert spec.facts is not None
+    role = PartyRole.ALLEGED_PERPETRATOR if Role.COMPLAINANT not in spec.recipients else None
+    sources = LetterSources(
+        case=CaseRow(reference="ASB-2026-000123", received_at=datetime(2026, 3, 2, tzinfo=UTC),
+                     categories=["noise"], officer_id=None),
+        recipient=PartyRow(id="P1", reference="ASB-2026-000123", role="complainant"),
+        complainant=None, policy=load_policy("X"), profile=load_profile("X"), officer=None,
+        local_authority=None, today=date(2026, 3, 3), survey_url="https://survey.example/s",
+        by_post=False,
+    )  # fmt: skip
+    for data in ({}, {key: DECIDED[key] for key in declared}):
+        command = SendLetter(
+            key="k", reference="ASB-2026-000123", kind=kind, party_id="P1", data=data,
+            to_role=role or PartyRole.COMPLAINANT,
+        )  # fmt: skip
+        facts = _Reads(command, sources)
+        spec.facts(facts)
+        assert facts.read <= declared, f"{kind} reads {facts.read - declared}, never sent"

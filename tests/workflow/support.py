@@ -59,6 +59,7 @@ from domain.actions import (
     WarningTerms,
 )
 from domain.policy import ClosureReason
+from domain.vocabulary import PartyRole
 from services.cases import CaseServices, NewParty, NewReport, open_case
 from workers.build import build_worker
 
@@ -166,7 +167,7 @@ class CaseDriver:
             received_at=received_at,
             parties=[
                 NewParty(
-                    role="complainant",
+                    role=PartyRole.COMPLAINANT,
                     name=None if anonymous else "Siobhan O'Brien",
                     address=None if anonymous else "Flat 2, 14 Acacia Avenue, Leeds LS6 2AB",
                     email=None if anonymous else f"{reference.lower()}@example.org",
@@ -174,7 +175,7 @@ class CaseDriver:
                     anonymous=anonymous,
                 ),
                 NewParty(
-                    role="alleged_perpetrator",
+                    role=PartyRole.ALLEGED_PERPETRATOR,
                     name="Dale Hughes",
                     address="16 Acacia Avenue, Leeds LS6 2AB",
                     preferred_channel="post",

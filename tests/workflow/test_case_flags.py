@@ -147,6 +147,10 @@ async def test_counter_allegation_opens_a_linked_case_of_its_own_r31(
     assert view.stage is Stage.RISK_ASSESSMENT  # the original case carries on
     assert await cases.status(case.counter_allegation_id) is WorkflowExecutionStatus.RUNNING
     linked = cases.client.get_workflow_handle(case.counter_allegation_id)
+    # Started the way every case is (services.cases): its search attributes are set from the
+    # first event, so lists find it before it has run at all.
+    started = (await linked.fetch_history()).events[0].workflow_execution_started_event_attributes
+    assert {"Landlord", "CaseStage"} <= set(started.search_attributes.indexed_fields)
     # The linked case opens on its own; its "open" update answers once it has (as for the API).
     linked_view: CaseView = await linked.execute_update(OPEN_UPDATE, result_type=CaseView)
     assert linked_view.linked_reference == case.reference
