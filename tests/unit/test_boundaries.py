@@ -9,11 +9,12 @@ from typing import Any
 from api.app import create_app
 from api.schemas import CaseOut, case_out
 from contracts.view import build_view as view
+from core.policies import known_landlords, load_policy
 from core.settings import Settings
 from domain.actions import ACTION_TYPES
 from domain.case import Awaited, Clock, Stage
 from domain.commands import SendLetter
-from domain.policy import ClosureReason, known_landlords, load_policy
+from domain.policy import ClosureReason
 from domain.vocabulary import PartyRole
 from tests.unit.machine_support import T0, start
 

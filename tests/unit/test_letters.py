@@ -33,12 +33,11 @@ from activities.letters import render as render_module
 from activities.letters.kinds import FOLDER
 from activities.letters.pdf import latin1
 from activities.letters.spec import Facts, LetterSources
+from core.policies import load_policy, load_profile
 from db.models import Case as CaseRow
 from db.models import Party as PartyRow
 from domain.actions.registry import ACTIONS
 from domain.commands import SendLetter
-from domain.policy import load_policy
-from domain.profile import load_profile
 from domain.vocabulary import PartyRole
 
 TEMPLATES = FOLDER
