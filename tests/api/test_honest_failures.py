@@ -116,7 +116,8 @@ async def _client(app: Any) -> httpx.AsyncClient:
 async def test_a_database_outage_is_503_with_retry_after_and_readyz_names_it(
     dev_env: WorkflowEnvironment, no_database: AsyncEngine, auth: Headers, tmp_path: Path
 ) -> None:
-    """140 opens failed with 500 while PostgreSQL was down for 30 s."""
+    """140 opens failed with 500 while PostgreSQL was down for 30 s. A resident's report is
+    kept instead (202, tests/api/test_outages.py)."""
     settings = Settings(data_dir=tmp_path)
     services = Services(settings, dev_env.client, no_database, session_factory(no_database))
     async with await _client(create_app(settings, services)) as api:
@@ -124,11 +125,12 @@ async def test_a_database_outage_is_503_with_retry_after_and_readyz_names_it(
             await api.post("/cases", json=report("X"), headers=auth()),
             await api.get("/cases", headers=auth()),
             await api.get("/cases/ASB-2026-00000000/timeline", headers=auth()),
-            await api.post("/public/reports", json=_public_report()),
         ]:
             assert response.status_code == 503, response.text
             assert int(response.headers["Retry-After"]) > 0
             assert "database" in response.json()["detail"]
+        kept = await api.post("/public/reports", json=_public_report())
+        assert kept.status_code == 202 and kept.json()["kept"] is True, kept.text
         ready = await api.get("/readyz")
     assert ready.status_code == 503 and int(ready.headers["Retry-After"]) > 0
     assert ready.json() == {"status": "not ready", "database": "unreachable", "temporal": "ok"}
