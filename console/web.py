@@ -109,11 +109,11 @@ def see_other(url: str) -> RedirectResponse:
 CONSOLE_PATHS = ("/console", "/report")
 
 
-def _unavailable(request: Request) -> Response:
+def _unavailable(request: Request, message: str = backend.UNAVAILABLE) -> Response:
     """503 in plain English, with Retry-After; no session is read (the database may be down)."""
     response = render(
         request, "error.html", None, 503, title="Sorry, the service is unavailable",
-        message=backend.UNAVAILABLE,
+        message=message,
     )  # fmt: skip
     response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
@@ -131,8 +131,9 @@ def install_handlers(app: Any) -> None:
 
     async def problem(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, Problem)
-        if exc.status == 503:
-            return _unavailable(request)
+        if exc.status == 503:  # an outage; the access log's own refusal keeps its words
+            said = [m for _, m in exc.messages if m == backend.NOT_RECORDED]
+            return _unavailable(request, said[0] if said else backend.UNAVAILABLE)
         s = read_session(request, request.app.state.services.settings)
         title = "Page not found" if exc.status == 404 else "Sorry, there is a problem"
         message = "; ".join(m for _, m in exc.messages)
