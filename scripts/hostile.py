@@ -131,10 +131,12 @@ DEEP_TOML = "a = " + "[" * 20_000 + "]" * 20_000 + "\n"
 def raw_hostile_requests(base: str, token: str) -> list[str]:
     """Requests no OpenAPI schema generates; returns each that got a 5xx."""
     failures: list[str] = []
+    statuses: Counter[int] = Counter()
     bearer = {"Authorization": f"Bearer {token}"}
     json_type = {"Content-Type": "application/json"}
 
     def check(response: httpx.Response) -> None:
+        statuses[response.status_code] += 1
         if response.status_code >= 500:
             failures.append(
                 f"{response.request.method} {response.request.url} -> "
@@ -179,7 +181,9 @@ def raw_hostile_requests(base: str, token: str) -> list[str]:
                 headers={"Content-Type": "application/x-www-form-urlencoded"},
             )
         )
-        failures += _what_if_uploads(client)
+        failures += _what_if_uploads(client, statuses)
+    answers = ", ".join(f"{code} x{n}" for code, n in sorted(statuses.items()))
+    print(f"hostile requests outside the schema: {sum(statuses.values())} ({answers})", flush=True)
     return failures
 
 
@@ -188,7 +192,7 @@ def _csrf(html: str) -> str:
     return found.group(1) if found else ""
 
 
-def _what_if_uploads(client: httpx.Client) -> list[str]:
+def _what_if_uploads(client: httpx.Client, statuses: Counter[int]) -> list[str]:
     """The console's what-if page, as a supervisor: every file and period is a 4xx."""
     page = client.get("/console/sign-in")
     client.post(
@@ -216,6 +220,7 @@ def _what_if_uploads(client: httpx.Client) -> list[str]:
             ("/console/what-if/download", {"format": "csv"}),
         ):
             response = client.post(url, data={"csrf_token": csrf, **fields, **extra}, files=files)
+            statuses[response.status_code] += 1
             if response.status_code >= 500:
                 failures.append(f"POST {url} {fields} -> {response.status_code}")
     return failures

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from temporalio.client import Client, WithStartWorkflowOperation, WorkflowHandle
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
@@ -24,7 +23,7 @@ from contracts.case import CASE_WORKFLOW, OPEN_UPDATE, new_case, workflow_id
 from contracts.view import CaseView, build_view
 from core.case_setup import case_setup
 from db.models import Case, Party, ReportDetails
-from db.repository import get_case, insert_new
+from db.repository import get_case, insert_new, recorded_report
 from domain import machine
 from domain.case import CaseSetup, CaseState, OpenCase, PartyRef
 from domain.errors import DomainError, UnknownValueError
@@ -235,12 +234,10 @@ async def _save_report(deps: CaseServices, reference: str, report: NewReport) ->
 async def _is_own_report(deps: CaseServices, reference: str, report: NewReport) -> bool:
     """The report recorded under ``reference`` is ``report`` (by its narrative and parties)."""
     async with deps.sessions() as session:
-        details = await session.get(ReportDetails, reference)
-        if details is None or details.description != report.description:
-            return False
-        parties = select(Party.name).where(Party.reference == reference)
-        names = (await session.scalars(parties)).all()
-    return sorted(map(str, names)) == sorted(str(party.name) for party in report.parties)
+        recorded = await recorded_report(session, reference)
+    if recorded is None or recorded[0] != report.description:
+        return False
+    return sorted(map(str, recorded[1])) == sorted(str(party.name) for party in report.parties)
 
 
 async def find_case(sessions: async_sessionmaker[Any], reference: str) -> Case | None:
