@@ -78,6 +78,7 @@ async def _limit(request: Request, svc: Services = Depends(services)) -> None:
 @router.post(
     "/public/reports",
     response_model=Receipt,
+    response_model_exclude_defaults=True,  # an opened case's receipt is its reference alone
     status_code=status.HTTP_201_CREATED,
     dependencies=[Depends(_limit)],
     summary="Report anti-social behaviour (no account needed)",

@@ -15,7 +15,7 @@ from api.app import create_app
 from core.settings import Settings
 from tests.api.conftest import Headers, report
 
-PUBLIC = {"/healthz", "/readyz", "/public/reports"}
+PUBLIC = {"/healthz", "/readyz", "/readyz/intake", "/public/reports"}
 SUPERVISOR_ONLY = {
     "/cases/{reference}/history",
     "/escalations",
