@@ -35,6 +35,7 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+	$(BIN)/python -m scripts.sandbox_imports
 	$(BIN)/python -m scripts.probe_layers
 	@$(MAKE) --no-print-directory deploy-check
 
@@ -58,7 +59,7 @@ fmt: install
 token: install
 	$(BIN)/asb-token $(ARGS)
 
-# Figures, not assertions: Temporal's floor vs the product, and worker memory (README).
+# Figures, not assertions: Temporal's floor vs the product, and worker memory (docs/performance.md).
 benchmark: install
 	$(BIN)/python -m scripts.benchmark $(ARGS)
 
@@ -78,7 +79,7 @@ screenshots: install
 bench-pages: install
 	$(BIN)/python -m scripts.bench_pages $(ARGS)
 
-# Policy what-if: a landlord's recorded cases replayed under a proposed policy file (README).
+# Policy what-if: a landlord's recorded cases replayed under a proposed policy file (docs/whatif.md).
 # make whatif ARGS="--policy docs/whatif/C-2027-draft.toml --landlord C --from 2026-01-01 --to 2026-12-31"
 whatif: install
 	$(BIN)/python -m scripts.whatif $(ARGS)
@@ -95,7 +96,7 @@ lock: install
 	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 -c requirements.lock \
 		-o requirements.runtime.lock
 
-# The README's sample letter: a warning of a sample case, rendered by the product, as a PNG.
+# The sample letter (docs/architecture.md, Letters): a warning of a sample case, rendered by the product, as a PNG.
 letter-sample: install
 	$(BIN)/python -m scripts.letter_sample $(ARGS)
 

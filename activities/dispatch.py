@@ -37,14 +37,13 @@ from core.mailer import (
     PermanentMailError,
     TransientMailError,
 )
+from core.policies import load_policy, load_profile
 from db import repository as repo
 from db.models import Case, Letter, LetterDocument, LetterStatus, OfficerTask, Party, TaskKind
 from db.repository import insert_once
 from db.staff import find_staff
 from domain.commands import MakeReferral, NotifySupervisor, SendLetter
 from domain.errors import DomainError
-from domain.policy import load_policy
-from domain.profile import load_profile
 
 log = logging.getLogger(__name__)
 

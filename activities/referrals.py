@@ -41,6 +41,7 @@ from activities.letters import (
 from contracts.housekeeping import CHASE_OVERDUE_REFERRALS
 from core.agencies import Agency, AgencyCatalogue
 from core.mailer import Attachment, Mailer, OutgoingEmail, PermanentMailError
+from core.policies import load_policy, load_profile
 from db import repository as repo
 from db.models import (
     Case,
@@ -57,8 +58,6 @@ from db.models import Party as PartyRow
 from db.repository import insert_once
 from db.staff import find_staff
 from domain.commands import MakeReferral
-from domain.policy import load_policy
-from domain.profile import load_profile
 
 log = logging.getLogger(__name__)
 

@@ -6,8 +6,8 @@ import argparse
 from datetime import timedelta
 
 from api.auth import ROLES, mint_token
+from core.policies import known_landlords
 from core.settings import get_settings
-from domain.policy import known_landlords
 
 
 def main(argv: list[str] | None = None) -> None:

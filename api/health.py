@@ -4,8 +4,10 @@
   its write lock (a SQLite file locked by another writer is not ready) and Temporal answers.
 - ``/readyz/intake``: the public report form and ``POST /public/reports`` alone. They keep every
   report through an outage of the database or Temporal (the outbox, api/outbox.py), so they are
-  ready whenever the outbox folder can be written: a Kubernetes readiness probe on this path keeps
-  residents able to report while the rest of the API answers 503 (docs/outages.md).
+  ready whenever the outbox folder can be written: the Kubernetes readiness probe and the compose
+  healthcheck use this path, so an outage of the database or Temporal takes no replica out of
+  service; residents can still report, and every other route answers 503 with Retry-After
+  (api/errors.py, docs/outages.md).
 """
 
 from __future__ import annotations

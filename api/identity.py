@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from api.principal import ROLES, Principal, Role
+from core.policies import known_landlords
 from core.settings import Settings
-from domain.policy import known_landlords
 
 
 class NotMapped(Exception):

@@ -8,7 +8,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, JsonValue, field_validator
 
 from contracts.view import CaseView
-from domain.policy import known_landlords, load_policy
+from core.policies import known_landlords, load_policy
 from domain.triage import VulnerabilityAnswers
 
 

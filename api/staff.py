@@ -15,8 +15,7 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
 from api.auth import STAFF, SUPERVISORS, Principal, require_roles
 from api.deps import Services, services
-from domain.policy import load_policy
-from domain.profile import load_profile
+from core.policies import load_policy, load_profile
 from services.records import find_staff, list_staff, put_staff
 
 router = APIRouter(tags=["staff directory"])

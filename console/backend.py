@@ -30,10 +30,11 @@ from api.tasks import CloseTaskIn
 from contracts.view import CaseView
 from core.agencies import agency_codes
 from core.bank_holidays import calendar_for
+from core.policies import load_policy
 from domain.actions import ActionRules, rules_for
 from domain.calendar import WorkingCalendar
 from domain.errors import UnknownValueError
-from domain.policy import PolicyProfile, load_policy
+from domain.policy import PolicyProfile
 from domain.triage import TriageResult, VulnerabilityAnswers, triage
 from services import restrictions
 from services.access import AccessNotRecorded, record_reads

@@ -18,7 +18,7 @@ STAGES: dict[str, str] = {
     Stage.FINISHED: "Finished",
 }
 
-# Each clock with the rule it comes from (asb-rules.md).
+# Each clock with the rule it comes from (the rules catalogue, docs/rules.md).
 CLOCKS: dict[str, tuple[str, str]] = {
     Clock.ACKNOWLEDGEMENT: ("Acknowledge the report", "R13"),
     Clock.FIRST_CONTACT: ("First contact with the complainant", "R14"),

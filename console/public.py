@@ -16,9 +16,9 @@ from console.backend import Problem
 from console.officer import report_body
 from console.session import anonymous_csrf, anonymous_csrf_ok, keep_anonymous_csrf
 from console.web import Forbidden, render
+from core.policies import known_landlords
 from domain.case import Clock
 from domain.errors import UnknownValueError
-from domain.policy import known_landlords
 
 router = APIRouter(prefix="/report", include_in_schema=False)
 # The clocks a resident waits on, in their words; the others are the landlord's own work.

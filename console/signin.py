@@ -22,7 +22,7 @@ from console.session import (
     start_session,
 )
 from console.web import Forbidden, checked_form, render, see_other
-from domain.policy import known_landlords, load_policy
+from core.policies import known_landlords, load_policy
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 ROLES: tuple[str, ...] = get_args(Role)

@@ -15,7 +15,7 @@ from api.errors import RETRY_AFTER_SECONDS, set_outage_page
 from console import backend, labels
 from console.backend import Problem
 from console.session import Session, csrf_ok, read_session
-from domain.policy import load_policy
+from core.policies import load_policy
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")

@@ -19,8 +19,8 @@ from console import backend
 from console.charts import bar_chart
 from console.session import Session, csrf_ok
 from console.web import Forbidden, render, supervisor
+from core.policies import known_versions
 from domain.errors import PolicyFileError
-from domain.policy import known_versions
 from domain.simulation import Comparison
 from services.errors import InvalidInput
 from services.whatif import WhatIf

@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from core.bank_holidays import holiday_dates
+from core.policies import load_policy
 from domain.case import RULES_REVISION, CaseSetup
-from domain.policy import load_policy
 
 # Years of bank holidays fixed into a case at opening, counted from today: the longest case we
 # expect to run. A case that outlives them is refused a deadline with a clear error.

@@ -2,7 +2,8 @@
 
 The defaults run the whole product on one machine with embedded parts: a SQLite file and the
 Temporal dev server. Production sets ``ASB_DATABASE_URL`` to ``postgresql+asyncpg://...`` and points
-``ASB_TEMPORAL_ADDRESS`` at a real cluster. Each field is documented in the README and
+``ASB_TEMPORAL_ADDRESS`` at a real cluster. Each field is documented in docs/configuration.md
+(generated from this class: ``python -m scripts.settings_doc --write``) and
 ``.env.example``.
 """
 
@@ -12,7 +13,7 @@ import ipaddress
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from core.codec import Keyring, parse_keys
@@ -33,10 +34,30 @@ class Settings(BaseSettings):
     temporal_namespace: str = Field("default", description="Temporal namespace")
     task_queue: str = Field("asb-cases", description="Task queue of the case worker")
     temporal_tls: bool = Field(
-        False, description="Connect to Temporal over TLS (implied by an API key)"
+        False,
+        description="Connect to Temporal over TLS (implied by an API key, a client certificate "
+        "or a CA file)",
     )
     temporal_api_key: SecretStr = Field(
         SecretStr(""), description="API key for Temporal Cloud; empty means none"
+    )
+    # Mutual TLS to a self-hosted cluster that demands client certificates (its frontend's
+    # requireClientAuth), or to Temporal Cloud namespaces that use certificates, not API keys.
+    temporal_tls_cert_file: Path | None = Field(
+        None, description="PEM client certificate (chain) for mutual TLS; empty means none"
+    )
+    temporal_tls_key_file: Path | None = Field(
+        None, description="PEM private key of the client certificate"
+    )
+    temporal_tls_ca_file: Path | None = Field(
+        None,
+        description="PEM CA certificate(s) the Temporal server's certificate is checked "
+        "against; empty means the system's trusted roots",
+    )
+    temporal_tls_server_name: str = Field(
+        "",
+        description="Name the server's certificate must carry (also sent as SNI) when it is not "
+        "the host of ASB_TEMPORAL_ADDRESS; empty means that host",
     )
     temporal_ui_port: int = Field(8233, description="Port of the dev server's Web UI (run command)")
     api_host: str = Field("127.0.0.1", description="Address the API listens on")
@@ -51,6 +72,11 @@ class Settings(BaseSettings):
         "",
         description="host:port where the worker serves Prometheus metrics (Temporal SDK "
         "telemetry) at /metrics; empty means none",
+    )
+    worker_health_address: str = Field(
+        "",
+        description="host:port where the worker answers GET /healthz: 200 only while it runs "
+        "and Temporal saw it poll in the last 90 s (the Kubernetes probes); empty means none",
     )
     token_secret: SecretStr = Field(
         SecretStr(DEV_TOKEN_SECRET), description="HMAC secret that signs bearer tokens"
@@ -206,7 +232,16 @@ class Settings(BaseSettings):
 
     # An empty variable (compose passes ``${ASB_SMTP_USERNAME:-}``) means "not set", so no
     # SMTP login is attempted with an empty name.
-    @field_validator("agencies_file", "assets_dir", "smtp_username", "smtp_password", mode="before")
+    @field_validator(
+        "agencies_file",
+        "assets_dir",
+        "smtp_username",
+        "smtp_password",
+        "temporal_tls_cert_file",
+        "temporal_tls_key_file",
+        "temporal_tls_ca_file",
+        mode="before",
+    )
     @classmethod
     def _empty_is_default(cls, value: object) -> object:
         return None if value == "" else value
@@ -216,6 +251,32 @@ class Settings(BaseSettings):
     def _readable_keys(cls, value: SecretStr) -> SecretStr:
         parse_keys(value.get_secret_value())  # fails at start-up, not at the first workflow
         return value
+
+    @model_validator(mode="after")
+    def _temporal_tls_files(self) -> Settings:
+        """A certificate without its key (or the reverse) or a file that cannot be read fails
+        at start-up, naming the setting, not at the first connection as a TLS error."""
+        if (self.temporal_tls_cert_file is None) != (self.temporal_tls_key_file is None):
+            raise ValueError(
+                "ASB_TEMPORAL_TLS_CERT_FILE and ASB_TEMPORAL_TLS_KEY_FILE go together: set both "
+                "or neither"
+            )
+        for name in ("temporal_tls_cert_file", "temporal_tls_key_file", "temporal_tls_ca_file"):
+            path: Path | None = getattr(self, name)
+            if path is not None and not path.is_file():
+                raise ValueError(f"ASB_{name.upper()}: {path} is not a readable file")
+        return self
+
+    @property
+    def temporal_uses_tls(self) -> bool:
+        """TLS is on when asked for, and implied by anything that only makes sense over it."""
+        return (
+            self.temporal_tls
+            or bool(self.temporal_api_key.get_secret_value())
+            or self.temporal_tls_cert_file is not None
+            or self.temporal_tls_ca_file is not None
+            or bool(self.temporal_tls_server_name)
+        )
 
     @property
     def resolved_database_url(self) -> str:

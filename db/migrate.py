@@ -8,9 +8,9 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
+from core.policies import known_landlords
 from core.settings import get_settings
 from db.staff import seed_development_staff
-from domain.policy import known_landlords
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 

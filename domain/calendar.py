@@ -5,8 +5,8 @@ holidays are *data*: the ``holidays`` package does not import inside the sandbox
 must not change when a case replays, so holiday dates are computed outside (``core.bank_holidays``)
 and passed in (docs/design.md, Determinism).
 
-Inside a Temporal workflow, import this package within
-``workflow.unsafe.imports_passed_through()``: the sandbox proxies ``zoneinfo.ZoneInfo`` and
+Inside a Temporal workflow this package must be passed through the sandbox (the worker's
+``SandboxRestrictions``, workers/build.py): the sandbox proxies ``zoneinfo.ZoneInfo`` and
 ``datetime.astimezone`` rejects the proxy (measured with temporalio 1.35).
 
 Time conventions
@@ -98,11 +98,11 @@ class WorkingCalendar(BaseModel):
         zone = ZoneInfo(self.timezone)  # ZoneInfo caches instances, so this is cheap
         if not issubclass(type(zone), tzinfo):  # type(), not isinstance: proxies fake __class__
             # Measured: inside the Temporal sandbox ``ZoneInfo(...)`` returns a restricted proxy
-            # that ``datetime.astimezone`` rejects. Workflows must import ``domain`` within
-            # ``workflow.unsafe.imports_passed_through()`` (it is pure and deterministic).
+            # that ``datetime.astimezone`` rejects. The worker must pass ``domain`` through the
+            # sandbox (workers/build.py, SANDBOX_PASSTHROUGH; it is pure and deterministic).
             raise DomainError(
-                "zoneinfo is proxied by the workflow sandbox; import domain modules inside "
-                "workflow.unsafe.imports_passed_through()"
+                "zoneinfo is proxied by the workflow sandbox; run the workflow with the "
+                "worker's sandbox settings (workers/build.py), which pass domain through"
             )
         return zone
 

@@ -12,10 +12,9 @@ from datetime import date
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from domain.policy import ClosureReason, LegalGateException, PolicyProfile
-from domain.sharing import shared_holidays, shared_policy
 from domain.triage import VulnerabilityAnswers
 from domain.vocabulary import (
     ConsultationOutcome,
@@ -163,12 +162,6 @@ class CaseSetup(_Model):
     # Which revision of the engine's rules the case opens under. A history recorded before a
     # revision lacks the field and replays with 0, as it ran (docs/design.md, Determinism).
     rules_revision: int = 0
-
-    @model_validator(mode="after")
-    def _share(self) -> CaseSetup:
-        self.policy = shared_policy(self.policy)  # domain/sharing.py: one copy per worker
-        self.holidays = shared_holidays(self.holidays)
-        return self
 
 
 class ContactState(_Model):
@@ -325,12 +318,6 @@ class CaseState(_Model):
     last_meaningful_event_at: AwareDatetime
     last_report_at: AwareDatetime  # R47: last contact, incident or evidence from the complainant
     finished: bool = False
-
-    @model_validator(mode="after")
-    def _share(self) -> CaseState:
-        self.policy = shared_policy(self.policy)  # domain/sharing.py: one copy per worker
-        self.holidays = shared_holidays(self.holidays)
-        return self
 
     # ---- small look-ups ---------------------------------------------------------------------
 

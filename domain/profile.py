@@ -1,24 +1,23 @@
 """How residents reach each landlord: the contact details its letters print.
 
 One TOML file per landlord and version in ``domain/profiles/`` (``X.toml``, or ``X@<version>.toml``
-for an older one kept beside it). Unlike a policy, which a case keeps for life (R58), letters
-print the *current* profile: a resident must be told today's phone number, not the one of the
-day the case opened. Every field is required: a letter never prints a stand-in (issue 12).
+for an older one kept beside it), read by core/policies.py. Unlike a policy, which a case keeps for
+life (R58), letters print the *current* profile: a resident must be told today's phone number, not
+the one of the day the case opened. Every field is required: a letter never prints a stand-in
+(issue 12).
 """
 
 from __future__ import annotations
 
 import tomllib
 from datetime import date
-from functools import cache
-from importlib import resources
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from domain.errors import DomainError, UnknownValueError
+from domain.errors import DomainError
 
-__all__ = ["CaseReviewContact", "LandlordProfile", "load_profile", "profile_codes"]
+__all__ = ["CaseReviewContact", "LandlordProfile", "parse_profile"]
 
 Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
@@ -59,30 +58,15 @@ class LandlordProfile(_Frozen):
         return [c.local_authority for c in self.case_review]
 
 
-@cache
-def _registry() -> dict[str, list[LandlordProfile]]:
-    registry: dict[str, list[LandlordProfile]] = {}
-    root = resources.files("domain") / "profiles"
-    for f in sorted(root.iterdir(), key=lambda f: f.name):
-        if not f.name.endswith(".toml"):
-            continue
-        try:
-            profile = LandlordProfile.model_validate(tomllib.loads(f.read_text("utf-8")))
-        except (tomllib.TOMLDecodeError, ValidationError) as error:
-            raise DomainError(f"domain/profiles/{f.name}: {error}") from error
-        if f.name.split("@")[0].removesuffix(".toml") != profile.code:
-            raise DomainError(f"domain/profiles/{f.name}: file must be named {profile.code}.toml")
-        registry.setdefault(profile.code, []).append(profile)
-    return registry
-
-
-def profile_codes() -> list[str]:
-    return sorted(_registry())
-
-
-def load_profile(code: str) -> LandlordProfile:
-    """The landlord's current contact details (latest ``effective_from``)."""
-    versions = _registry().get(code)
-    if not versions:
-        raise UnknownValueError("landlord profile", code, profile_codes())
-    return max(versions, key=lambda p: p.effective_from)
+def parse_profile(text: str, file: str) -> LandlordProfile:
+    """Validate one profile file's text; ``file`` (its path, e.g. ``domain/profiles/X.toml``)
+    names it in the error and must be named for the landlord's code. The caller reads the file
+    (core/policies.py), so the domain reads none."""
+    try:
+        profile = LandlordProfile.model_validate(tomllib.loads(text))
+    except (tomllib.TOMLDecodeError, ValidationError) as error:
+        raise DomainError(f"{file}: {error}") from error
+    name = file.rsplit("/", 1)[-1]
+    if name.split("@")[0].removesuffix(".toml") != profile.code:
+        raise DomainError(f"{file}: file must be named {profile.code}.toml")
+    return profile

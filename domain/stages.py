@@ -2,7 +2,7 @@
 
 ``TRANSITIONS`` lists each allowed (source, target) with what triggers it and the rule behind
 it. :func:`move` refuses any other move, so a handler cannot take a case somewhere the table
-does not say; the README's diagram is generated from the same table
+does not say; docs/architecture.md's diagram is generated from the same table
 (``python -m scripts.stage_diagram``, checked by ``tests/unit/test_stages.py``).
 
 The work track (``WORK_TRACK``) is ordered: officer actions only ever move a case forward along

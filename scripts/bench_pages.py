@@ -5,7 +5,7 @@
 
 Starts the whole product on a fresh SQLite record (scripts/product_stack.py), fills the read
 model with cases and their complainants (four in five open, ten officers share them: 800 open
-cases each, as the README states), opens one real case through
+cases each, as docs/performance.md states), opens one real case through
 the console, then times each page over HTTP, one request at a time, as a signed-in officer.
 Prints p50, p99 and max in milliseconds; asserts nothing. Target (issue 11): My cases and the
 case page under 200 ms at p99.

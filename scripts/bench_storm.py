@@ -50,12 +50,12 @@ from contracts.case import VIEW_QUERY, workflow_id
 from contracts.search_attributes import ALL as SEARCH_ATTRIBUTES
 from contracts.view import CaseView
 from core.bank_holidays import holiday_dates
+from core.policies import known_landlords, load_policy
 from core.temporal import connect, data_converter
 from db.engine import create_engine, session_factory
 from db.migrate import upgrade
 from db.models import CaseEvent, Escalation
 from db.staff import seed_development_staff
-from domain.policy import known_landlords, load_policy
 from scripts.bench_floor import FLOOR_QUEUE, STORM_FLOOR_WORKFLOW
 from services.cases import CaseServices, NewParty, NewReport, new_reference, open_case
 

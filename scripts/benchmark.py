@@ -1,6 +1,6 @@
 """Benchmark: Temporal's floor, then the product on the same dev server; worker memory.
 
-    .venv/bin/python -m scripts.benchmark            # full run (README records the figures)
+    .venv/bin/python -m scripts.benchmark            # full run (figures: docs/performance.md)
     .venv/bin/python -m scripts.benchmark --quick    # the short version CI runs
     .venv/bin/python -m scripts.benchmark --scale 1k,10k,100k,1M --scale-db postgresql
     .venv/bin/python -m scripts.benchmark --storm 500,2000,10000
@@ -49,12 +49,12 @@ from api.app import create_app
 from api.auth import mint_token
 from api.deps import Services
 from core.devstack import dev_server_command, wait_for_temporal
+from core.policies import known_landlords
 from core.settings import Settings
 from core.temporal import connect
 from db.engine import create_engine, session_factory
 from db.migrate import upgrade
 from db.staff import seed_development_staff
-from domain.policy import known_landlords
 from scripts import scale
 from scripts.bench_floor import FLOOR_QUEUE, FloorWorkflow
 

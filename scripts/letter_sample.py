@@ -1,4 +1,4 @@
-"""Render one letter of a sample case to PNG for the README (``make letter-sample``).
+"""Render one letter of a sample case to PNG for docs/architecture.md (``make letter-sample``).
 
 The letter goes through the product's own path: the domain decides (``domain.machine``), the
 command carries the dates and the officer's decisions, ``activities.compose`` gathers the facts
@@ -19,6 +19,7 @@ import pypdfium2
 from activities.compose import LetterSources, compose, letterhead
 from activities.letters import render_letter, render_pdf
 from core.case_setup import case_setup
+from core.policies import load_policy, load_profile
 from db.models import Case, Party, StaffMember
 from db.staff import seed_entries
 from domain import machine
@@ -36,8 +37,6 @@ from domain.actions import (
 )
 from domain.case import CaseState, OpenCase, PartyRef
 from domain.commands import Command, SendLetter
-from domain.policy import load_policy
-from domain.profile import load_profile
 
 LANDLORD = "C"
 REFERENCE = "ASB-2026-5A1E0001"

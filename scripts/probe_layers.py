@@ -1,5 +1,7 @@
 """Prove the import contracts bite: each probe adds one forbidden import to a copy of the code
-and ``lint-imports`` must then fail (``make lint`` runs this after ``lint-imports`` itself).
+and ``lint-imports`` must then fail (``make lint`` runs this after ``lint-imports`` itself). The
+sandbox probes must fail the sandbox's allow-list (scripts/sandbox_imports.py) the same way:
+imports no import-linter contract names.
 
     .venv/bin/python -m scripts.probe_layers
 
@@ -13,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,6 +33,17 @@ PROBES = (
     ("activities/effects.py", "import api.app"),
     ("activities/effects.py", "import workflows.case"),
 )
+# (file, import): each must fail scripts/sandbox_imports.py, which allows only what it names.
+SANDBOX_PROBES = (
+    ("workflows/case.py", "import jinja2"),
+    ("contracts/case.py", "import jinja2"),
+    ("domain/machine.py", "import socket"),
+    ("domain/calendar.py", "import os"),
+    ("domain/policy/parsing.py", "from pathlib import Path"),
+    ("workflows/housekeeping.py", "import threading"),
+    ("contracts/view.py", "import core.settings"),
+)
+SANDBOX_CHECK = ROOT / "scripts" / "sandbox_imports.py"
 
 
 def _copy(into: Path) -> None:
@@ -47,24 +61,41 @@ def _lint(where: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+def _sandbox(where: Path) -> subprocess.CompletedProcess[str]:
+    """The allow-list check run as a file, so it imports the copy's packages, not ours."""
+    env = {**os.environ, "PYTHONPATH": str(where)}
+    return subprocess.run(
+        [sys.executable, str(SANDBOX_CHECK)], cwd=where, env=env, capture_output=True, text=True
+    )
+
+
+Check = Callable[[Path], "subprocess.CompletedProcess[str]"]
+
+
+def _probe(copy: Path, probes: tuple[tuple[str, str], ...], check: Check) -> list[str]:
+    """Every probe the check accepts (each one should be refused)."""
+    accepted: list[str] = []
+    clean = check(copy)
+    if clean.returncode != 0:
+        raise SystemExit(f"the unprobed copy fails the check:\n{clean.stdout}{clean.stderr}")
+    for path, probe in probes:
+        target = copy / path
+        original = target.read_text()
+        target.write_text(f"{original}\n{probe}  # probe\n")
+        result = check(copy)
+        target.write_text(original)
+        verdict = "refused" if result.returncode != 0 else "ACCEPTED"
+        print(f"probe {probe!r} in {path}: {verdict}")
+        if result.returncode == 0:
+            accepted.append(f"{probe} in {path}")
+    return accepted
+
+
 def main() -> None:
-    failures: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp)
         _copy(copy)
-        clean = _lint(copy)
-        if clean.returncode != 0:
-            raise SystemExit(f"the unprobed copy fails lint-imports:\n{clean.stdout}")
-        for path, probe in PROBES:
-            target = copy / path
-            original = target.read_text()
-            target.write_text(f"{original}\n{probe}  # probe\n")
-            result = _lint(copy)
-            target.write_text(original)
-            verdict = "refused" if result.returncode != 0 else "ACCEPTED"
-            print(f"probe {probe!r} in {path}: {verdict}")
-            if result.returncode == 0:
-                failures.append(f"{probe} in {path}")
+        failures = _probe(copy, PROBES, _lint) + _probe(copy, SANDBOX_PROBES, _sandbox)
     if failures:
         raise SystemExit(f"import contracts do not guard: {', '.join(failures)}")
 

@@ -19,12 +19,12 @@ from api.app import create_app
 from api.deps import Services
 from contracts.search_attributes import ALL as SEARCH_ATTRIBUTES
 from core.devstack import temporal_cli
+from core.policies import known_landlords
 from core.settings import Settings
 from core.temporal import data_converter
 from db.engine import create_engine, session_factory
 from db.migrate import upgrade_async
 from db.staff import seed_development_staff
-from domain.policy import known_landlords
 from workers.build import build_worker
 
 # Debian's chromium package (CI installs it with apt); elsewhere `playwright install chromium`

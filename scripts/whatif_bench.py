@@ -24,13 +24,13 @@ from typing import Any
 from sqlalchemy import insert
 
 from core.case_setup import case_setup
+from core.policies import load_policy
 from db.engine import create_engine, session_factory
 from db.migrate import upgrade
 from db.models import CaseAction, CaseIntake
 from domain import machine
 from domain.case import OpenCase, PartyRef
 from domain.errors import DomainError
-from domain.policy import load_policy
 from scripts.whatif_journeys import journey
 from services.whatif import load_proposal, run_whatif
 

@@ -22,13 +22,13 @@ from contracts import search_attributes
 from contracts.case import CASE_WORKFLOW, OPEN_UPDATE, new_case, workflow_id
 from contracts.view import CaseView, build_view
 from core.case_setup import case_setup
+from core.policies import load_policy, load_profile
 from db.models import Case, Party, ReportDetails
 from db.repository import get_case, insert_new, recorded_report
 from domain import machine
 from domain.case import CaseSetup, CaseState, OpenCase, PartyRef
 from domain.errors import DomainError, UnknownValueError
-from domain.policy import PolicyProfile, load_policy
-from domain.profile import load_profile
+from domain.policy import PolicyProfile
 from domain.triage import VulnerabilityAnswers
 from domain.vocabulary import PartyRole
 from services.errors import CaseFinished, InvalidInput

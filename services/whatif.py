@@ -19,11 +19,12 @@ from pydantic import TypeAdapter
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from core.bank_holidays import holiday_dates
+from core.policies import known_landlords, load_policy
 from db.whatif import RecordedRows, recorded_cases, unrecorded_cases
 from domain.actions import Action
 from domain.case import CaseSetup, OpenCase
 from domain.errors import CalendarRangeError, DomainError, PolicyFileError
-from domain.policy import PolicyProfile, known_landlords, load_policy, load_policy_text
+from domain.policy import PolicyProfile, load_policy_text
 from domain.simulation import (
     CaseRun,
     Comparison,

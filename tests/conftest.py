@@ -16,12 +16,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from temporalio.testing import WorkflowEnvironment
 
 from contracts.search_attributes import ALL as SEARCH_ATTRIBUTES
+from core.policies import known_landlords
 from core.settings import Settings
 from core.temporal import data_converter
 from db.engine import create_engine, session_factory
 from db.migrate import upgrade_async
 from db.staff import seed_staff
-from domain.policy import known_landlords
 
 POSTGRES_ADMIN_URL = os.environ.get("ASB_TEST_POSTGRES", "postgresql://127.0.0.1:5432/test")
 # The product's converter: pydantic payloads, encrypted (core/codec.py), as production uses.

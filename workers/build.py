@@ -23,7 +23,9 @@ from workflows.housekeeping import HousekeepingWorkflow
 
 WORKFLOWS = [CaseWorkflow, HousekeepingWorkflow, EscalationDigestWorkflow]
 # The sandbox runs each workflow's module afresh and guards against non-determinism. It passes
-# through only the pure domain and the contracts (besides the standard library and temporalio):
+# through only the pure domain and the contracts (besides the standard library and temporalio);
+# this is the one place that says so (the workflows' modules import them plainly, and
+# scripts/sandbox_imports.py keeps both packages to what may run in the sandbox):
 # re-importing their pydantic models per new case was a quarter of the worker's CPU (profiled
 # with py-spy under the benchmark), and anything else a workflow imported (a database driver,
 # an HTTP client) is re-imported under the sandbox's restrictions, which refuse its I/O.
@@ -90,7 +92,7 @@ def build_worker(
         **{
             "build_id": BUILD_ID,
             # A storm of deadlines wakes every case at once: a case still cached does not
-            # replay its history first (README, Deadline storms).
+            # replay its history first (docs/performance.md, Deadline storms).
             "max_cached_workflows": settings.worker_cached_workflows,
             **worker_options,
         },

@@ -1,10 +1,17 @@
-"""Readiness of the worker on this host: ``python -m workers.health`` exits 0 only if it polls.
+"""Health of the worker: an HTTP endpoint inside the worker process, and a command for compose.
 
-Asks Temporal (DescribeTaskQueue) who polls the case task queue, for workflow and for activity
-tasks, and looks for a poller from this host that polled recently. The worker's identity is
-temporalio's default, ``<pid>@<hostname>``, and a container or pod has its own hostname, so the
-check answers for the worker beside it, not for any worker of the cluster. Used by the compose
-healthcheck and the Kubernetes probes.
+``serving_health`` (started by workers/main.py when ``ASB_WORKER_HEALTH_ADDRESS`` is set) answers
+``GET /healthz`` with 200 only while this process's worker is running *and* Temporal saw its own
+identity poll the case task queue, for workflow and for activity tasks, in the last 90 seconds;
+otherwise 503 with the reason. Kubernetes' liveness and readiness probes use it: a worker whose
+run ended (a fatal error) or whose pollers stalled is restarted, where a metrics port that still
+answered kept it "alive" before.
+
+``python -m workers.health`` exits 0 only if a worker on this host polls. It asks Temporal
+(DescribeTaskQueue) who polls the case task queue, for workflow and for activity tasks, and
+looks for a poller from this host that polled recently. The worker's identity is temporalio's
+default, ``<pid>@<hostname>``, and a container has its own hostname, so the check answers for
+the worker beside it, not for any worker of the cluster. Used by the compose healthcheck.
 """
 
 from __future__ import annotations
@@ -13,12 +20,15 @@ import asyncio
 import os
 import socket
 import sys
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 
 from temporalio.api.enums.v1 import TaskQueueKind, TaskQueueType
 from temporalio.api.taskqueue.v1 import TaskQueue
 from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
 from temporalio.client import Client
+from temporalio.worker import Worker
 
 from core.settings import get_settings
 from core.temporal import connect
@@ -33,6 +43,15 @@ TYPES = {
 
 async def polling(client: Client, task_queue: str, host: str, now: datetime) -> list[str]:
     """The task types (workflow, activity) that no process on ``host`` has polled recently."""
+    return await missing_polls(
+        client, task_queue, lambda identity: identity.endswith(f"@{host}"), now
+    )
+
+
+async def missing_polls(
+    client: Client, task_queue: str, matches: Callable[[str], bool], now: datetime
+) -> list[str]:
+    """The task types (workflow, activity) no poller whose identity ``matches`` polled recently."""
     missing: list[str] = []
     for name, task_type in TYPES.items():
         response = await client.workflow_service.describe_task_queue(
@@ -43,12 +62,67 @@ async def polling(client: Client, task_queue: str, host: str, now: datetime) -> 
             )
         )
         if not any(
-            poller.identity.endswith(f"@{host}")
-            and now - poller.last_access_time.ToDatetime(UTC) <= RECENT
+            matches(poller.identity) and now - poller.last_access_time.ToDatetime(UTC) <= RECENT
             for poller in response.pollers
         ):
             missing.append(name)
     return missing
+
+
+async def worker_health(worker: Worker) -> tuple[bool, str]:
+    """(healthy, reason): running, and its own pollers seen by Temporal within RECENT."""
+    if not worker.is_running:
+        return False, "not healthy: the worker is not running"
+    identity = worker.config().get("identity") or worker.client.identity
+    try:
+        async with asyncio.timeout(5):
+            missing = await missing_polls(
+                worker.client, worker.task_queue, identity.__eq__, datetime.now(UTC)
+            )
+    except Exception as error:  # Temporal unreachable: this worker cannot be polling either
+        return False, f"not healthy: Temporal unreachable: {error}"
+    if missing:
+        return False, (
+            f"not healthy: no {' or '.join(missing)} poll from {identity} on "
+            f"{worker.task_queue} in the last {RECENT.seconds} seconds"
+        )
+    return True, f"healthy: {identity} polls {worker.task_queue}"
+
+
+@asynccontextmanager
+async def serving_health(worker: Worker, address: str) -> AsyncIterator[int]:
+    """Serve ``GET /healthz`` for ``worker`` on ``address`` (host:port; port 0 picks one, which
+    is yielded). A bare HTTP/1.1 responder: probes send one request and read one answer."""
+    host, port = address.rsplit(":", 1)
+
+    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            async with asyncio.timeout(10):
+                request = (await reader.readline()).split()
+                while (await reader.readline()).strip():  # the headers, unread
+                    pass
+                if request[:2] == [b"GET", b"/healthz"]:
+                    healthy, reason = await worker_health(worker)
+                    status = "200 OK" if healthy else "503 Service Unavailable"
+                else:
+                    status, reason = "404 Not Found", "not found: the health check is /healthz"
+                body = f"{reason}\n".encode()
+                writer.write(
+                    f"HTTP/1.1 {status}\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                    f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode()
+                    + body
+                )
+                await writer.drain()
+        except (TimeoutError, ConnectionError):
+            pass
+        finally:
+            writer.close()
+
+    server = await asyncio.start_server(answer, host, int(port))
+    try:
+        yield server.sockets[0].getsockname()[1]
+    finally:
+        server.close()
 
 
 async def check() -> int:

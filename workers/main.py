@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from contextlib import AsyncExitStack
 
 from core import logs
 from core.settings import get_settings
@@ -12,6 +13,7 @@ from core.temporal import connect, metrics_runtime
 from services.housekeeping import ensure_digest_schedule, ensure_schedule
 from services.records import create_engine, session_factory
 from workers.build import build_worker
+from workers.health import serving_health
 
 
 async def run() -> None:
@@ -26,11 +28,21 @@ async def run() -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    async with worker:
+    async with AsyncExitStack() as stack:
+        if settings.worker_health_address:
+            await stack.enter_async_context(serving_health(worker, settings.worker_health_address))
+        running = asyncio.create_task(worker.run())
         logging.info(
             "worker polling task queue %s", settings.task_queue, extra={"metrics": address or None}
         )
-        await stop.wait()
+        stopping = asyncio.create_task(stop.wait())
+        await asyncio.wait({running, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        if not running.done():
+            await worker.shutdown()
+        stopping.cancel()
+        # A worker whose run ended with an error (say, a fatal poll failure) ends the process
+        # with that error, so its supervisor restarts it, rather than idling with no pollers.
+        await running
     await engine.dispose()
 
 

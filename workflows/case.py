@@ -16,31 +16,30 @@ from temporalio import workflow
 from temporalio.common import RawValue, RetryPolicy, SearchAttributeUpdate
 from temporalio.exceptions import ApplicationError
 
-with workflow.unsafe.imports_passed_through():
-    from contracts import search_attributes as sa
-    from contracts.case import (
-        CARRY_OUT,
-        CASE_WORKFLOW,
-        OPEN_UPDATE,
-        PREPARE_CASE,
-        VIEW_QUERY,
-        CaseStart,
-        CommandBatch,
-        PrepareCase,
-    )
-    from contracts.view import (
-        CaseView,
-        UpdateReadModel,
-        WireCommand,
-        build_view,
-        with_read_model,
-    )
-    from domain import machine
-    from domain.actions import ACTION_TYPES, Action
-    from domain.case import CaseSetup, CaseState
-    from domain.commands import NotifySupervisor, RecordEvent
-    from domain.errors import DomainError
-    from domain.summaries import batch_summary, due_summary
+from contracts import search_attributes as sa
+from contracts.case import (
+    CARRY_OUT,
+    CASE_WORKFLOW,
+    OPEN_UPDATE,
+    PREPARE_CASE,
+    VIEW_QUERY,
+    CaseStart,
+    CommandBatch,
+    PrepareCase,
+)
+from contracts.view import (
+    CaseView,
+    UpdateReadModel,
+    WireCommand,
+    build_view,
+    with_read_model,
+)
+from domain import machine
+from domain.actions import ACTION_TYPES, Action
+from domain.case import CaseSetup, CaseState
+from domain.commands import NotifySupervisor, RecordEvent
+from domain.errors import DomainError
+from domain.summaries import batch_summary, due_summary
 
 # workflow.patched marker: cases started before it upsert every attribute on every change.
 # Cases started since carry CaseStart.upserts_changes_only instead (contracts.new_case).

@@ -9,8 +9,7 @@ from datetime import timedelta
 from temporalio import workflow
 from temporalio.common import RetryPolicy
 
-with workflow.unsafe.imports_passed_through():
-    from contracts.housekeeping import DIGEST_WORKFLOW, SEND_ESCALATION_DIGESTS
+from contracts.housekeeping import DIGEST_WORKFLOW, SEND_ESCALATION_DIGESTS
 
 RETRY = RetryPolicy(maximum_interval=timedelta(minutes=5), maximum_attempts=20)
 

@@ -9,13 +9,12 @@ from datetime import timedelta
 from temporalio import workflow
 from temporalio.common import RetryPolicy
 
-with workflow.unsafe.imports_passed_through():
-    from contracts.housekeeping import (
-        ANONYMISE_CLOSED_CASES,
-        CHASE_OVERDUE_REFERRALS,
-        FORGET_IDEMPOTENCY_KEYS,
-        HOUSEKEEPING_WORKFLOW,
-    )
+from contracts.housekeeping import (
+    ANONYMISE_CLOSED_CASES,
+    CHASE_OVERDUE_REFERRALS,
+    FORGET_IDEMPOTENCY_KEYS,
+    HOUSEKEEPING_WORKFLOW,
+)
 
 # workflow.patched marker: a run started before the key expiry replays without its activity.
 FORGETS_KEYS = "forget-idempotency-keys"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal, assert_never
+from typing import Literal
 
 from pydantic import Field
 
@@ -11,9 +11,7 @@ from domain import clocks
 from domain.actions.spec import (
     SUPERVISORS,
     ActionBase,
-    ActionRules,
     ActionSpec,
-    Bound,
     LetterFacts,
     Reason,
 )
@@ -25,23 +23,6 @@ from domain.predicates import approval_needed, consultation_needed, first, unrea
 from domain.stages import enter_review, finish, leave_review
 from domain.steps import maybe_close
 from domain.vocabulary import ConsultationOutcome, Text, WordingList
-
-__all__ = [
-    "APPROVE_CLOSURE",
-    "RECORD_CONSULTATION",
-    "RECORD_SURVEY_RESPONSE",
-    "REQUEST_CLOSURE",
-    "SPECS",
-    "WITHDRAW_CLOSURE",
-    "ApproveClosure",
-    "ClosureAction",
-    "ClosureStep",
-    "RecordConsultation",
-    "RecordSurveyResponse",
-    "RequestClosure",
-    "WithdrawClosure",
-    "bind",
-]
 
 # R46, R50: the letters a closing decision may send.
 CLOSING_LETTERS = (
@@ -56,14 +37,10 @@ def _pending(s: CaseState) -> Reason:
     return None
 
 
-class ClosureStep(ActionBase):
-    """The base of every action in this module: the registry dispatches the module by it."""
-
-
 # ---- request ------------------------------------------------------------------------------------
 
 
-class RequestClosure(ClosureStep):
+class RequestClosure(ActionBase):
     """R46-R49: ask to close the case for a reason the policy recognises."""
 
     type: Literal["request_closure"] = "request_closure"
@@ -129,7 +106,7 @@ REQUEST_CLOSURE = ActionSpec(
 # ---- consultation and approval (R46) ------------------------------------------------------------
 
 
-class RecordConsultation(ClosureStep):
+class RecordConsultation(ActionBase):
     """R46: the complainant consulted about closure."""
 
     type: Literal["record_consultation"] = "record_consultation"
@@ -166,7 +143,7 @@ RECORD_CONSULTATION = ActionSpec(
 )
 
 
-class ApproveClosure(ClosureStep):
+class ApproveClosure(ActionBase):
     """R46 (B): supervisor approval to close (e.g. against the complainant's wishes)."""
 
     type: Literal["approve_closure"] = "approve_closure"
@@ -196,7 +173,7 @@ APPROVE_CLOSURE = ActionSpec(
 )
 
 
-class WithdrawClosure(ClosureStep):
+class WithdrawClosure(ActionBase):
     """Withdraw a pending closure request; the case returns to its previous stage."""
 
     type: Literal["withdraw_closure"] = "withdraw_closure"
@@ -219,7 +196,7 @@ WITHDRAW_CLOSURE = ActionSpec(model=WithdrawClosure, stage=_pending, handler=_wi
 # ---- survey (R51) -------------------------------------------------------------------------------
 
 
-class RecordSurveyResponse(ClosureStep):
+class RecordSurveyResponse(ActionBase):
     """R51: the complainant's satisfaction score (a local measure, not TSM TP12)."""
 
     type: Literal["record_survey_response"] = "record_survey_response"
@@ -245,35 +222,3 @@ RECORD_SURVEY_RESPONSE = ActionSpec(
     handler=_record_survey_response,
     progress=False,
 )
-
-
-# ---- this module's actions: its union, its declarations and its dispatch -----------------------
-
-ClosureAction = (
-    RequestClosure | RecordConsultation | ApproveClosure | WithdrawClosure | RecordSurveyResponse
-)
-SPECS: tuple[ActionRules, ...] = (
-    REQUEST_CLOSURE,
-    RECORD_CONSULTATION,
-    APPROVE_CLOSURE,
-    WITHDRAW_CLOSURE,
-    RECORD_SURVEY_RESPONSE,
-)
-
-
-def bind(action: ClosureAction) -> Bound:
-    """An action of this module with its own declaration (exhaustive: a model in the union
-    without an arm here fails mypy)."""
-    match action:
-        case RequestClosure():
-            return REQUEST_CLOSURE.bind(action)
-        case RecordConsultation():
-            return RECORD_CONSULTATION.bind(action)
-        case ApproveClosure():
-            return APPROVE_CLOSURE.bind(action)
-        case WithdrawClosure():
-            return WITHDRAW_CLOSURE.bind(action)
-        case RecordSurveyResponse():
-            return RECORD_SURVEY_RESPONSE.bind(action)
-        case _:
-            assert_never(action)

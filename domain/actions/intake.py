@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal, assert_never
+from typing import Annotated, Literal
 
 from pydantic import Field
 
 from domain import clocks
 from domain import deadlines as dl
-from domain.actions.spec import ActionBase, ActionRules, ActionSpec, Bound, LetterFacts, Reason
+from domain.actions.spec import ActionBase, ActionSpec, LetterFacts, Reason
 from domain.case import CaseState, Clock, RiskAssessmentRecord, Stage
 from domain.commands import LetterKind, LetterValue
 from domain.effects import Effects
@@ -18,32 +18,10 @@ from domain.stages import advance
 from domain.steps import open_due_day, report_activity, set_tier
 from domain.vocabulary import Ref, WordingList
 
-__all__ = [
-    "ACKNOWLEDGE",
-    "AGREE_ACTION_PLAN",
-    "RECORD_CONTACT",
-    "RECORD_RISK_ASSESSMENT",
-    "REVISE_ACTION_PLAN",
-    "SPECS",
-    "Acknowledge",
-    "AgreeActionPlan",
-    "IntakeAction",
-    "IntakeStep",
-    "RecordContact",
-    "RecordRiskAssessment",
-    "ReviseActionPlan",
-    "bind",
-]
-
-
-class IntakeStep(ActionBase):
-    """The base of every action in this module: the registry dispatches the module by it."""
-
-
 # ---- acknowledge --------------------------------------------------------------------------------
 
 
-class Acknowledge(IntakeStep):
+class Acknowledge(ActionBase):
     """R6, R13: log and acknowledge the case; names the officer (the actor if none yet)."""
 
     type: Literal["acknowledge"] = "acknowledge"
@@ -96,7 +74,7 @@ ACKNOWLEDGE = ActionSpec(
 # ---- record contact -----------------------------------------------------------------------------
 
 
-class RecordContact(IntakeStep):
+class RecordContact(ActionBase):
     """R14, R29, R37: a contact with the complainant, made or attempted."""
 
     type: Literal["record_contact"] = "record_contact"
@@ -152,7 +130,7 @@ RECORD_CONTACT = ActionSpec(
 # ---- risk assessment ----------------------------------------------------------------------------
 
 
-class RecordRiskAssessment(IntakeStep):
+class RecordRiskAssessment(ActionBase):
     """R18, R20: risk assessment of the complainant; may set the tier and a review date."""
 
     type: Literal["record_risk_assessment"] = "record_risk_assessment"
@@ -211,7 +189,7 @@ RECORD_RISK_ASSESSMENT = ActionSpec(
 # ---- action plan --------------------------------------------------------------------------------
 
 
-class AgreeActionPlan(IntakeStep):
+class AgreeActionPlan(ActionBase):
     """R36, R28, R37: the action plan agreed with the complainant, with a contact interval."""
 
     type: Literal["agree_action_plan"] = "agree_action_plan"
@@ -268,7 +246,7 @@ AGREE_ACTION_PLAN = ActionSpec(
 )
 
 
-class ReviseActionPlan(IntakeStep):
+class ReviseActionPlan(ActionBase):
     """R36 (P: updated on new information), R28: a new version, confirmed in writing."""
 
     type: Literal["revise_action_plan"] = "revise_action_plan"
@@ -298,35 +276,3 @@ REVISE_ACTION_PLAN = ActionSpec(
     handler=_revise_action_plan,
     letters=(PLAN_LETTER,),
 )
-
-
-# ---- this module's actions: its union, its declarations and its dispatch -----------------------
-
-IntakeAction = (
-    Acknowledge | RecordContact | RecordRiskAssessment | AgreeActionPlan | ReviseActionPlan
-)
-SPECS: tuple[ActionRules, ...] = (
-    ACKNOWLEDGE,
-    RECORD_CONTACT,
-    RECORD_RISK_ASSESSMENT,
-    AGREE_ACTION_PLAN,
-    REVISE_ACTION_PLAN,
-)
-
-
-def bind(action: IntakeAction) -> Bound:
-    """An action of this module with its own declaration (exhaustive: a model in the union
-    without an arm here fails mypy)."""
-    match action:
-        case Acknowledge():
-            return ACKNOWLEDGE.bind(action)
-        case RecordContact():
-            return RECORD_CONTACT.bind(action)
-        case RecordRiskAssessment():
-            return RECORD_RISK_ASSESSMENT.bind(action)
-        case AgreeActionPlan():
-            return AGREE_ACTION_PLAN.bind(action)
-        case ReviseActionPlan():
-            return REVISE_ACTION_PLAN.bind(action)
-        case _:
-            assert_never(action)

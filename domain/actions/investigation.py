@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal, assert_never
+from typing import Literal
 
 from pydantic import AwareDatetime, Field
 
-from domain.actions.spec import ActionBase, ActionRules, ActionSpec, Bound, LetterFacts, Reason
+from domain.actions.spec import ActionBase, ActionSpec, LetterFacts, Reason
 from domain.case import CaseState, Incident, OpenCase, PartyRef
 from domain.commands import LetterKind, LetterValue
 from domain.effects import Effects
@@ -16,23 +16,6 @@ from domain.predicates import acknowledged, perpetrator_known
 from domain.steps import check_case_review, local_day, raise_to_floor, report_activity
 from domain.triage import VulnerabilityAnswers
 from domain.vocabulary import EvidenceKind, InterviewParty, PartyRole, Ref, Text
-
-__all__ = [
-    "ADD_EVIDENCE",
-    "INVITE_TO_INTERVIEW",
-    "LOG_INCIDENT",
-    "RAISE_COUNTER_ALLEGATION",
-    "RECORD_INTERVIEW",
-    "SPECS",
-    "AddEvidence",
-    "InvestigationAction",
-    "InvestigationStep",
-    "InviteToInterview",
-    "LogIncident",
-    "RaiseCounterAllegation",
-    "RecordInterview",
-    "bind",
-]
 
 NOISE_KINDS = frozenset({EvidenceKind.NOISE_MONITORING, EvidenceKind.NOISE_APP})
 # R33: evidence supplied by a person needs their informed consent.
@@ -47,14 +30,10 @@ CONSENT_REQUIRED = frozenset(
 )
 
 
-class InvestigationStep(ActionBase):
-    """The base of every action in this module: the registry dispatches the module by it."""
-
-
 # ---- interviews (R26, R30) ----------------------------------------------------------------------
 
 
-class InviteToInterview(InvestigationStep):
+class InviteToInterview(ActionBase):
     """R26, R30: invite a party to an interview in writing."""
 
     type: Literal["invite_to_interview"] = "invite_to_interview"
@@ -99,7 +78,7 @@ INVITE_TO_INTERVIEW = ActionSpec(
 )
 
 
-class RecordInterview(InvestigationStep):
+class RecordInterview(ActionBase):
     """R26, R30: an interview held."""
 
     type: Literal["record_interview"] = "record_interview"
@@ -132,7 +111,7 @@ RECORD_INTERVIEW = ActionSpec(
 # ---- incidents ----------------------------------------------------------------------------------
 
 
-class LogIncident(InvestigationStep):
+class LogIncident(ActionBase):
     """A further incident reported on this case (R18 re-assessment, R25 hate, R56 counts)."""
 
     type: Literal["log_incident"] = "log_incident"
@@ -173,7 +152,7 @@ LOG_INCIDENT = ActionSpec(
 # ---- evidence (R33, R34) ------------------------------------------------------------------------
 
 
-class AddEvidence(InvestigationStep):
+class AddEvidence(ActionBase):
     """R33, R34: an item of evidence; providers give informed consent."""
 
     type: Literal["add_evidence"] = "add_evidence"
@@ -219,7 +198,7 @@ ADD_EVIDENCE = ActionSpec(
 # ---- counter-allegation (R31) -------------------------------------------------------------------
 
 
-class RaiseCounterAllegation(InvestigationStep):
+class RaiseCounterAllegation(ActionBase):
     """R31: the alleged perpetrator complains about the complainant: a new, linked case."""
 
     type: Literal["raise_counter_allegation"] = "raise_counter_allegation"
@@ -279,35 +258,3 @@ RAISE_COUNTER_ALLEGATION = ActionSpec(
     content=_counter_allegation_content,
     handler=_raise_counter_allegation,
 )
-
-
-# ---- this module's actions: its union, its declarations and its dispatch -----------------------
-
-InvestigationAction = (
-    InviteToInterview | RecordInterview | LogIncident | AddEvidence | RaiseCounterAllegation
-)
-SPECS: tuple[ActionRules, ...] = (
-    INVITE_TO_INTERVIEW,
-    RECORD_INTERVIEW,
-    LOG_INCIDENT,
-    ADD_EVIDENCE,
-    RAISE_COUNTER_ALLEGATION,
-)
-
-
-def bind(action: InvestigationAction) -> Bound:
-    """An action of this module with its own declaration (exhaustive: a model in the union
-    without an arm here fails mypy)."""
-    match action:
-        case InviteToInterview():
-            return INVITE_TO_INTERVIEW.bind(action)
-        case RecordInterview():
-            return RECORD_INTERVIEW.bind(action)
-        case LogIncident():
-            return LOG_INCIDENT.bind(action)
-        case AddEvidence():
-            return ADD_EVIDENCE.bind(action)
-        case RaiseCounterAllegation():
-            return RAISE_COUNTER_ALLEGATION.bind(action)
-        case _:
-            assert_never(action)

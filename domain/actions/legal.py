@@ -4,34 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated, Literal, assert_never
+from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, Field, StringConstraints
 
-from domain.actions.spec import SUPERVISORS, ActionBase, ActionRules, ActionSpec, Bound, Reason
+from domain.actions.spec import SUPERVISORS, ActionBase, ActionSpec, Reason
 from domain.case import CaseState, LegalActionRecord, PeiaState, Stage
 from domain.effects import Effects
 from domain.policy import LegalGateException
 from domain.predicates import acknowledged, first, no_closure_pending, perpetrator_known
 from domain.stages import advance
 from domain.vocabulary import LegalActionKind, LegalOutcome, Ref
-
-__all__ = [
-    "APPROVE_PEIA",
-    "COMPLETE_PEIA",
-    "DECLINE_PEIA",
-    "RECORD_LEGAL_OUTCOME",
-    "SPECS",
-    "START_LEGAL_ACTION",
-    "ApprovePeia",
-    "CompletePeia",
-    "DeclinePeia",
-    "LegalAction",
-    "LegalStep",
-    "RecordLegalOutcome",
-    "StartLegalAction",
-    "bind",
-]
 
 # R42: exceptions an officer may claim alone; the others need a supervisor.
 OFFICER_EXCEPTIONS = frozenset(
@@ -43,14 +26,10 @@ def _no_enforcement_block(s: CaseState) -> Reason:
     return first(acknowledged(s), no_closure_pending(s))
 
 
-class LegalStep(ActionBase):
-    """The base of every action in this module: the registry dispatches the module by it."""
-
-
 # ---- PEIA (R43) ---------------------------------------------------------------------------------
 
 
-class CompletePeia(LegalStep):
+class CompletePeia(ActionBase):
     """R43: proportionality and equality impact assessment completed."""
 
     type: Literal["complete_peia"] = "complete_peia"
@@ -81,7 +60,7 @@ COMPLETE_PEIA = ActionSpec(
 )
 
 
-class ApprovePeia(LegalStep):
+class ApprovePeia(ActionBase):
     """R43: supervisor approval of the PEIA (supervisor only, not its author)."""
 
     type: Literal["approve_peia"] = "approve_peia"
@@ -122,7 +101,7 @@ DeclineReason = Annotated[
 ]
 
 
-class DeclinePeia(LegalStep):
+class DeclinePeia(ActionBase):
     """R43: a supervisor declines the PEIA, with a reason; legal action stays refused until a
     new PEIA is completed and approved."""
 
@@ -151,7 +130,7 @@ DECLINE_PEIA = ActionSpec(
 # ---- legal action (R42, R44) --------------------------------------------------------------------
 
 
-class StartLegalAction(LegalStep):
+class StartLegalAction(ActionBase):
     """R42-R44: start formal legal action, optionally on an exception to the legal gate."""
 
     type: Literal["start_legal_action"] = "start_legal_action"
@@ -235,7 +214,7 @@ START_LEGAL_ACTION = ActionSpec(
 )
 
 
-class RecordLegalOutcome(LegalStep):
+class RecordLegalOutcome(ActionBase):
     """R44: a hearing or an outcome of one legal action (numbered from 1 in the case)."""
 
     type: Literal["record_legal_outcome"] = "record_legal_outcome"
@@ -272,33 +251,3 @@ RECORD_LEGAL_OUTCOME = ActionSpec(
     content=_legal_outcome_content,
     handler=_record_legal_outcome,
 )
-
-
-# ---- this module's actions: its union, its declarations and its dispatch -----------------------
-
-LegalAction = CompletePeia | ApprovePeia | DeclinePeia | StartLegalAction | RecordLegalOutcome
-SPECS: tuple[ActionRules, ...] = (
-    COMPLETE_PEIA,
-    APPROVE_PEIA,
-    DECLINE_PEIA,
-    START_LEGAL_ACTION,
-    RECORD_LEGAL_OUTCOME,
-)
-
-
-def bind(action: LegalAction) -> Bound:
-    """An action of this module with its own declaration (exhaustive: a model in the union
-    without an arm here fails mypy)."""
-    match action:
-        case CompletePeia():
-            return COMPLETE_PEIA.bind(action)
-        case ApprovePeia():
-            return APPROVE_PEIA.bind(action)
-        case DeclinePeia():
-            return DECLINE_PEIA.bind(action)
-        case StartLegalAction():
-            return START_LEGAL_ACTION.bind(action)
-        case RecordLegalOutcome():
-            return RECORD_LEGAL_OUTCOME.bind(action)
-        case _:
-            assert_never(action)

@@ -1,46 +1,50 @@
-"""Every action, composed from the concept modules: the union the workflow and the API accept,
-and the dispatch from an action to its declaration.
+"""Every action, collected from the concept modules' declarations: the union the workflow and the
+API accept, and the dispatch from an action to its declaration.
 
-Each concept module (``intake``, ``investigation``, ...) owns its actions' union, its list of
-declarations (``SPECS``) and its own exhaustive ``bind``; this module has one entry per concept,
-never one per action. Adding an action to a concept touches only that module (and its tests).
-Dispatch stays exhaustive: a concept missing here leaves its models unmatched, and a model
-that subclasses no concept's base reaches ``assert_never``; mypy fails on either.
+An action is its declaration (an :class:`ActionSpec` at module level in the module named for its
+concept) plus its tests: nothing here or in the concept module lists it again. The union, the
+list and the dispatch are all built from the same declarations, so none of them can miss one:
+there is no hand-written ``match`` to fall out of date, and two declarations of one action type
+or one input model fail at import.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, assert_never
+from types import ModuleType
+from typing import TYPE_CHECKING, Annotated, Any, TypeAlias, Union
 
 from pydantic import Field
 
 from domain.actions import closure, intake, investigation, legal, remedies, supervision
-from domain.actions.spec import ActionRules, Bound
-from domain.errors import UnknownValueError
+from domain.actions.spec import ActionBase, ActionRules, ActionSpec, Bound
+from domain.errors import DomainError, UnknownValueError
 
-__all__ = ["ACTIONS", "ACTION_TYPES", "Action", "bind", "rules_for"]
-
-Action = Annotated[
-    intake.IntakeAction
-    | investigation.InvestigationAction
-    | remedies.RemedyAction
-    | legal.LegalAction
-    | closure.ClosureAction
-    | supervision.SupervisionAction,
-    Field(discriminator="type"),
-]
+__all__ = ["ACTIONS", "ACTION_TYPES", "Action", "bind", "declared_in", "rules_for"]
 
 # Concept by concept, in the order officers meet them (the order of CaseView.allowed_actions).
-ACTIONS: tuple[ActionRules, ...] = (
-    *intake.SPECS,
-    *investigation.SPECS,
-    *remedies.SPECS,
-    *legal.SPECS,
-    *closure.SPECS,
-    *supervision.SPECS,
-)
+CONCEPTS: tuple[ModuleType, ...] = (intake, investigation, remedies, legal, closure, supervision)
+
+
+def declared_in(module: ModuleType) -> tuple[ActionSpec[Any], ...]:
+    """A concept module's declarations, in the order the module declares them."""
+    return tuple(value for value in vars(module).values() if isinstance(value, ActionSpec))
+
+
+_SPECS: tuple[ActionSpec[Any], ...] = tuple(s for m in CONCEPTS for s in declared_in(m))
+ACTIONS: tuple[ActionRules, ...] = _SPECS
 ACTION_TYPES: tuple[str, ...] = tuple(rules.name for rules in ACTIONS)
 _BY_TYPE: dict[str, ActionRules] = {rules.name: rules for rules in ACTIONS}
+_BY_MODEL: dict[type[ActionBase], ActionSpec[Any]] = {spec.model: spec for spec in _SPECS}
+if len(_BY_TYPE) != len(ACTIONS) or len(_BY_MODEL) != len(ACTIONS):
+    raise DomainError("an action type or input model is declared twice in domain/actions")
+
+if TYPE_CHECKING:
+    # What mypy sees: every action is an ActionBase, and bind() hands each handler its own
+    # model (ActionSpec[A].bind is typed per declaration).
+    Action: TypeAlias = ActionBase
+else:
+    # What pydantic validates: exactly the declared models, told apart by their ``type``.
+    Action = Annotated[Union[tuple(s.model for s in _SPECS)], Field(discriminator="type")]  # noqa: UP007
 
 
 def rules_for(action_type: str) -> ActionRules:
@@ -52,19 +56,9 @@ def rules_for(action_type: str) -> ActionRules:
 
 
 def bind(action: Action) -> Bound:
-    """An action with its own declaration (typed: each handler gets its own input model)."""
-    match action:
-        case intake.IntakeStep():
-            return intake.bind(action)
-        case investigation.InvestigationStep():
-            return investigation.bind(action)
-        case remedies.RemedyStep():
-            return remedies.bind(action)
-        case legal.LegalStep():
-            return legal.bind(action)
-        case closure.ClosureStep():
-            return closure.bind(action)
-        case supervision.SupervisionStep():
-            return supervision.bind(action)
-        case _:
-            assert_never(action)
+    """An action with its own declaration (each handler gets its own input model)."""
+    try:
+        spec = _BY_MODEL[type(action)]
+    except KeyError:
+        raise UnknownValueError("action", type(action).__name__, ACTION_TYPES) from None
+    return spec.bind(action)

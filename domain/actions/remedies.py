@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal, Self, assert_never
+from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from domain import clocks
-from domain.actions.spec import ActionBase, ActionRules, ActionSpec, Bound, LetterFacts, Reason
+from domain.actions.spec import ActionBase, ActionSpec, LetterFacts, Reason
 from domain.case import CaseState, Referral, RemedyRecord, Stage
 from domain.commands import LetterKind, LetterValue
 from domain.deadlines import contract_end
@@ -30,19 +30,6 @@ from domain.vocabulary import (
     Wording,
     WordingList,
 )
-
-__all__ = [
-    "APPLY_REMEDY",
-    "MAKE_REFERRAL",
-    "SPECS",
-    "AbcTerms",
-    "ApplyRemedy",
-    "MakeReferralAction",
-    "RemedyAction",
-    "RemedyStep",
-    "WarningTerms",
-    "bind",
-]
 
 R41_REMEDIES = frozenset({RemedyKind.MEDIATION, RemedyKind.RESTORATIVE})
 REMEDY_LETTERS = {
@@ -77,11 +64,7 @@ class AbcTerms(BaseModel):
     tenancy_clauses: WordingList = Field(default_factory=list)
 
 
-class RemedyStep(ActionBase):
-    """The base of every action in this module: the registry dispatches the module by it."""
-
-
-class ApplyRemedy(RemedyStep):
+class ApplyRemedy(ActionBase):
     """R40, R41, R23: a non-legal remedy (enforcement or support track)."""
 
     type: Literal["apply_remedy"] = "apply_remedy"
@@ -215,7 +198,7 @@ APPLY_REMEDY = ActionSpec(
 # ---- referrals ----------------------------------------------------------------------------------
 
 
-class MakeReferralAction(RemedyStep):
+class MakeReferralAction(ActionBase):
     """R20-R24, R38: a referral to a partner agency, with the basis for sharing."""
 
     type: Literal["make_referral"] = "make_referral"
@@ -261,24 +244,3 @@ MAKE_REFERRAL = ActionSpec(
     handler=_make_referral,
     on_hold=True,
 )
-
-
-# ---- this module's actions: its union, its declarations and its dispatch -----------------------
-
-RemedyAction = ApplyRemedy | MakeReferralAction
-SPECS: tuple[ActionRules, ...] = (
-    APPLY_REMEDY,
-    MAKE_REFERRAL,
-)
-
-
-def bind(action: RemedyAction) -> Bound:
-    """An action of this module with its own declaration (exhaustive: a model in the union
-    without an arm here fails mypy)."""
-    match action:
-        case ApplyRemedy():
-            return APPLY_REMEDY.bind(action)
-        case MakeReferralAction():
-            return MAKE_REFERRAL.bind(action)
-        case _:
-            assert_never(action)

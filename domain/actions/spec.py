@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -45,6 +45,10 @@ class ActionBase(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     actor: Actor
+    if TYPE_CHECKING:
+        # Each model declares its own ``type: Literal[...]`` (the union's discriminator); this
+        # tells mypy that every action has one, with no field added at run time.
+        type: str
 
 
 A = TypeVar("A", bound=ActionBase)

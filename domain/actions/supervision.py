@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal, assert_never
+from typing import Literal
 
 from pydantic import Field
 
@@ -11,9 +11,7 @@ from domain import clocks
 from domain.actions.spec import (
     SUPERVISORS,
     ActionBase,
-    ActionRules,
     ActionSpec,
-    Bound,
     LetterFacts,
     Reason,
 )
@@ -26,30 +24,10 @@ from domain.steps import open_due_day, set_tier
 from domain.triage import recategorise
 from domain.vocabulary import Text
 
-__all__ = [
-    "HOLD",
-    "REASSIGN",
-    "RECATEGORISE",
-    "RESUME",
-    "SPECS",
-    "Hold",
-    "Reassign",
-    "Recategorise",
-    "Resume",
-    "SupervisionAction",
-    "SupervisionStep",
-    "bind",
-]
-
-
-class SupervisionStep(ActionBase):
-    """The base of every action in this module: the registry dispatches the module by it."""
-
-
 # ---- reassign -----------------------------------------------------------------------------------
 
 
-class Reassign(SupervisionStep):
+class Reassign(ActionBase):
     """R19: give the case to another named officer (supervisor only)."""
 
     type: Literal["reassign"] = "reassign"
@@ -92,7 +70,7 @@ REASSIGN = ActionSpec(
 # ---- recategorise -------------------------------------------------------------------------------
 
 
-class Recategorise(SupervisionStep):
+class Recategorise(ActionBase):
     """R16: change the risk tier, with a reason."""
 
     type: Literal["recategorise"] = "recategorise"
@@ -133,7 +111,7 @@ RECATEGORISE = ActionSpec(
 # ---- hold and resume (R17) ----------------------------------------------------------------------
 
 
-class Hold(SupervisionStep):
+class Hold(ActionBase):
     """R17: pause every SLA clock, with a reason (e.g. reporter unavailable)."""
 
     type: Literal["hold"] = "hold"
@@ -169,7 +147,7 @@ HOLD = ActionSpec(
 )
 
 
-class Resume(SupervisionStep):
+class Resume(ActionBase):
     """R17: restart the clocks; deadlines move on by the time spent on hold."""
 
     type: Literal["resume"] = "resume"
@@ -196,30 +174,3 @@ def _resume(s: CaseState, a: Resume, now: datetime, fx: Effects) -> None:
 RESUME = ActionSpec(
     model=Resume, stage=_resume_stage, handler=_resume, progress=False, on_hold=True
 )
-
-
-# ---- this module's actions: its union, its declarations and its dispatch -----------------------
-
-SupervisionAction = Reassign | Recategorise | Hold | Resume
-SPECS: tuple[ActionRules, ...] = (
-    REASSIGN,
-    RECATEGORISE,
-    HOLD,
-    RESUME,
-)
-
-
-def bind(action: SupervisionAction) -> Bound:
-    """An action of this module with its own declaration (exhaustive: a model in the union
-    without an arm here fails mypy)."""
-    match action:
-        case Reassign():
-            return REASSIGN.bind(action)
-        case Recategorise():
-            return RECATEGORISE.bind(action)
-        case Hold():
-            return HOLD.bind(action)
-        case Resume():
-            return RESUME.bind(action)
-        case _:
-            assert_never(action)

@@ -1,36 +1,28 @@
 """Landlord policy profiles: policy as data.
 
-Each landlord's ASB policy is one TOML file in ``domain/policies/`` (packaged with the code and
-read through :mod:`importlib.resources`, so it works from an installed wheel). The file is parsed
-with :mod:`tomllib` and validated into a frozen :class:`PolicyProfile`. Nothing in the case engine
-hard-codes a landlord's numbers: SLAs, tiers, category -> tier maps, closure and survey rules all
-come from here (docs/rules.md section 2.9; "the tier map must be per-landlord configuration,
-versioned by policy date", section 2.2 notes; R58).
+Each landlord's ASB policy is one TOML file in ``domain/policies/``, packaged with the code and
+read by core/policies.py (the domain reads no file). The text is parsed with :mod:`tomllib` and
+validated into a frozen :class:`PolicyProfile` here (domain/policy/parsing.py). Nothing in the
+case engine hard-codes a landlord's numbers: SLAs, tiers, category -> tier maps, closure and
+survey rules all come from here (docs/rules.md section 2.9; "the tier map must be per-landlord
+configuration, versioned by policy date", section 2.2 notes; R58).
 
 Conventions
 -----------
 * ``None`` means "the landlord's document is silent"; every such value is explained in the
-  file's ``notes`` (read with :func:`policy_notes`; they are not part of the profile that a
-  case keeps). Nothing is invented to fill a gap.
+  file's ``notes`` (read with ``core.policies.policy_notes``; they are not part of the profile
+  that a case keeps). Nothing is invented to fill a gap.
 * Working-day (``*_wd``) values count working days of the landlord's calendar; ``*_days`` values
   count calendar days.
 * A case is stamped with ``policy_version`` when it opens; a changed number is a new file with a
-  new version, never an edit in place (docs/design.md, Determinism). :func:`load_policy` accepts
-  that version so an old case keeps the rules it started under.
+  new version, never an edit in place (docs/design.md, Determinism). ``core.policies.load_policy``
+  accepts that version so an old case keeps the rules it started under.
 
 This module is pure: standard library and pydantic only (it runs in the Temporal workflow
 sandbox).
 """
 
-from domain.policy.files import (
-    known_landlords,
-    known_versions,
-    load_policy,
-    load_policy_file,
-    load_policy_text,
-    parse_policy,
-    policy_notes,
-)
+from domain.policy.parsing import load_policy_text, parse_policy
 from domain.policy.profile import (
     COMMON_CATEGORIES,
     CaseReviewThreshold,
@@ -79,11 +71,6 @@ __all__ = [
     "Tier",
     "TriageConfig",
     "TriageMethod",
-    "known_landlords",
-    "known_versions",
-    "load_policy",
-    "load_policy_file",
     "load_policy_text",
     "parse_policy",
-    "policy_notes",
 ]

@@ -14,9 +14,9 @@ from temporalio.testing import WorkflowEnvironment
 from api.app import create_app
 from api.auth import ROLES, Role, mint_token
 from api.deps import Services
+from core.policies import known_landlords
 from core.settings import Settings
 from db.staff import seed_staff
-from domain.policy import known_landlords
 from workers.build import build_worker
 
 Headers = Callable[..., dict[str, str]]

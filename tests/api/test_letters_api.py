@@ -7,8 +7,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
-from domain.policy import known_landlords
-from domain.profile import load_profile
+from core.policies import known_landlords, load_profile
 from tests.api.conftest import Headers, report
 
 

@@ -31,12 +31,12 @@ from api.deps import Services
 from api.outbox import drain
 from contracts.case import workflow_id
 from contracts.search_attributes import ALL as SEARCH_ATTRIBUTES
+from core.policies import known_landlords
 from core.settings import Settings
 from db.engine import create_engine, session_factory
 from db.migrate import upgrade_async
 from db.models import ReportDetails
 from db.staff import seed_staff
-from domain.policy import known_landlords
 from tests.api.conftest import report, token_user
 from tests.conftest import (
     CONVERTER,

@@ -17,11 +17,11 @@ from temporalio.testing import WorkflowEnvironment
 
 from api.app import create_app
 from api.deps import Services
+from core.policies import known_landlords
 from core.settings import Settings
 from db.engine import create_engine, session_factory
 from db.migrate import upgrade_async
 from db.staff import seed_staff
-from domain.policy import known_landlords
 from scripts.product_stack import system_chromium
 from tests.browser.support import USERS, staff_entry
 from tests.conftest import _create_postgres_database, _drop_postgres_database, database_params

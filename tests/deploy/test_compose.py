@@ -19,14 +19,18 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = ROOT / "docker-compose.yml"
-ONE_SHOTS = {"migrate", "temporal-search-attributes"}
+ONE_SHOTS = {"migrate", "temporal-schema", "temporal-search-attributes", "backup"}
 
 
 def documented() -> dict[str, bool]:
-    """The README's "Compose variables" table: variable -> required."""
-    readme = (ROOT / "README.md").read_text()
-    section = readme.split("### Compose variables", 1)[1].split("\n#", 1)[0]
-    rows = re.findall(r"^\| `([A-Z0-9_]+)` \| (yes|no) \|", section, flags=re.MULTILINE)
+    """Every "Compose variables" table (the README's, and those of the guides under docs/ it is
+    being split into): variable -> required."""
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    rows: list[tuple[str, str]] = []
+    for page in pages:
+        for section in page.read_text().split("### Compose variables")[1:]:
+            table = section.split("\n#", 1)[0]
+            rows += re.findall(r"^\| `([A-Z0-9_]+)` \| (yes|no) \|", table, flags=re.MULTILINE)
     return {name: flag == "yes" for name, flag in rows}
 
 
@@ -110,3 +114,47 @@ def _long_port(port: Any) -> dict[str, Any]:
         return port
     parts = str(port).split("/")[0].split(":")
     return {"target": int(parts[-1]), "host_ip": parts[0] if len(parts) == 3 else None}
+
+
+def test_temporal_runs_as_in_production(tmp_path: Path) -> None:
+    """Issue 22: the server image (not auto-setup) on a database server and user of its own,
+    its schema set up by Temporal's SQL tool first; two workers; a read-only UI."""
+    services = yaml.safe_load(compose_config(example_values(), tmp_path).stdout)["services"]
+    images = {name: service.get("image", "") for name, service in services.items()}
+    assert not [name for name, image in images.items() if "auto-setup" in image]
+    assert all(re.search(r":v?\d", image) for image in images.values() if image)  # pinned
+    temporal = services["temporal"]
+    assert images["temporal"].startswith("temporalio/server:")
+    assert temporal["environment"]["POSTGRES_SEEDS"] == "temporal-postgres"
+    assert temporal["environment"]["POSTGRES_USER"] == "temporal"
+    assert temporal["environment"]["POSTGRES_PWD"] == "value-of-temporal_postgres_password"
+    assert services["postgres"]["environment"]["POSTGRES_USER"] == "asb"
+    assert "ports" not in temporal  # the frontend is reached from this network only
+    schema = services["temporal-schema"]
+    assert images["temporal-schema"].startswith("temporalio/admin-tools:")
+    assert "temporal-sql-tool" in " ".join(schema["command"])
+    assert temporal["depends_on"]["temporal-schema"]["condition"] == (
+        "service_completed_successfully"
+    )
+    for worker in ("worker", "worker-2"):
+        assert services[worker]["command"] == ["python", "-m", "workers.main"], worker
+    ui = services["temporal-ui"]["environment"]
+    assert ui["TEMPORAL_DISABLE_WRITE_ACTIONS"] == "true"
+    assert ui["TEMPORAL_NOTIFY_ON_NEW_VERSION"] == "false"
+
+
+def test_the_api_is_ready_without_temporal_and_believes_only_caddy(tmp_path: Path) -> None:
+    services = yaml.safe_load(compose_config(example_values(), tmp_path).stdout)["services"]
+    api = services["api"]
+    assert "/readyz/intake" in " ".join(api["healthcheck"]["test"])
+    assert "temporal" not in api["depends_on"]
+    caddy_address = services["caddy"]["networks"]["edge"]["ipv4_address"]
+    assert api["environment"]["ASB_TRUSTED_PROXIES"] == caddy_address
+
+
+def test_the_backup_dumps_the_record_and_temporals_databases_together(tmp_path: Path) -> None:
+    services = yaml.safe_load(compose_config(example_values(), tmp_path).stdout)["services"]
+    command = " ".join(services["backup"]["command"])
+    assert "--host=postgres --username=asb" in command and "asb.dump" in command
+    assert "--host=temporal-postgres --username=temporal" in command
+    assert "for db in temporal temporal_visibility" in command

@@ -15,8 +15,8 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from activities.dispatch import LetterDispatcher
 from activities.effects import CaseEffects
 from core.mailer import Mailer
+from core.policies import load_policy
 from db.models import Case, Party, ReportDetails
-from domain.policy import load_policy
 from tests.integration.test_mailer_smtp import BUSY, REFUSED
 
 __all__ = ["BUSY", "REFUSED", "CountingHandler", "Seeded", "body_text", "effects", "seed_case"]

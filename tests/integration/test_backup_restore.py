@@ -1,4 +1,4 @@
-"""The documented backup (README, Backups and restore) restores a product that serves the same
+"""The documented backup (docs/operations.md) restores a product that serves the same
 cases: pg_dump of a PostgreSQL database holding cases, letters and the audit trail; the original
 dropped; pg_restore into a fresh database; the API on the restored one serves every case, its
 timeline, the lists and reports as before, and every table holds the same rows."""
@@ -21,12 +21,12 @@ from temporalio.testing import WorkflowEnvironment
 from api.app import create_app
 from api.auth import ROLES, mint_token
 from api.deps import Services
+from core.policies import known_landlords
 from core.settings import Settings
 from db.engine import create_engine, session_factory
 from db.migrate import upgrade_async
 from db.models import Base
 from db.staff import seed_staff
-from domain.policy import known_landlords
 from tests.api.conftest import report, token_user
 from tests.api.test_journeys import CLOSE_REASON, act
 from tests.conftest import _create_postgres_database, _drop_postgres_database, database_params

@@ -90,7 +90,7 @@ async def test_the_consoles_search_by_name_reads_the_trigram_index_on_postgresql
 ) -> None:
     """My cases' search (part of a reference or a party's name, ILIKE '%...%') is served by
     migration 0016's trigram indexes on PostgreSQL: at a million cases the scan of every party
-    took 456 ms. SQLite has no such index and scans the parties, as the README says."""
+    took 456 ms. SQLite has no such index and scans the parties, as docs/performance.md says."""
     landlord = landlord_code()
     async with sessions() as session, session.begin():
         session.add_all(random_record(random.Random(8), landlord, cases=30))

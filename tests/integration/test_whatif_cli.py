@@ -13,9 +13,9 @@ import pytest
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from core.policies import load_policy_file
 from db.models import Case, CaseAction, CaseIntake
 from domain.errors import PolicyFileError
-from domain.policy import load_policy_file
 from scripts import whatif
 from scripts.whatif_bench import DRAFT, recorded_rows
 

@@ -19,7 +19,9 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 from temporalio.workflow import NondeterminismError
 
-with workflow.unsafe.imports_passed_through():  # as workflows/case.py does for the sandbox
+# This module defines a workflow (_CarryOutRenamed), so the sandbox re-imports it: pass the
+# worker (database, SMTP) through rather than re-import it there.
+with workflow.unsafe.imports_passed_through():
     from contracts.case import PREPARE_CASE, CaseStart
     from workers.build import RUNNER
     from workflows.case import CaseWorkflow

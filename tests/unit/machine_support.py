@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from pydantic import TypeAdapter
 
+from core.policies import load_policy
 from domain.actions import (
     Acknowledge,
     Action,
@@ -25,7 +26,7 @@ from domain.actions import (
 from domain.case import RULES_REVISION, CaseSetup, CaseState, OpenCase, PartyRef
 from domain.commands import Command, SendLetter
 from domain.machine import ActionRefused, check, decide, next_due, open_case, tick
-from domain.policy import PolicyProfile, load_policy
+from domain.policy import PolicyProfile
 from domain.triage import VulnerabilityAnswers
 
 LANDLORDS = ("C", "Y", "X", "B", "P")

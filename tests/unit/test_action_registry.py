@@ -3,23 +3,12 @@
 
 from __future__ import annotations
 
-from types import ModuleType
 from typing import get_args
 
 from api.app import create_app
 from core.settings import Settings
-from domain.actions import (
-    ACTION_TYPES,
-    ACTIONS,
-    Action,
-    closure,
-    intake,
-    investigation,
-    legal,
-    remedies,
-    rules_for,
-    supervision,
-)
+from domain.actions import ACTION_TYPES, ACTIONS, Action, ActionBase, rules_for
+from domain.actions.registry import CONCEPTS, declared_in
 from domain.errors import UnknownValueError
 
 
@@ -29,22 +18,30 @@ def test_every_input_model_has_exactly_one_declaration() -> None:
     assert len(ACTION_TYPES) == len(set(ACTION_TYPES)) == len(models)
 
 
-CONCEPTS: list[tuple[ModuleType, object, type]] = [
-    (intake, intake.IntakeAction, intake.IntakeStep),
-    (investigation, investigation.InvestigationAction, investigation.InvestigationStep),
-    (remedies, remedies.RemedyAction, remedies.RemedyStep),
-    (legal, legal.LegalAction, legal.LegalStep),
-    (closure, closure.ClosureAction, closure.ClosureStep),
-    (supervision, supervision.SupervisionAction, supervision.SupervisionStep),
-]
+def test_every_action_model_a_concept_module_defines_is_declared_there() -> None:
+    """A model written without its declaration would be missing from the union and the API."""
+    for concept in CONCEPTS:
+        models = {
+            value
+            for value in vars(concept).values()
+            if isinstance(value, type)
+            and issubclass(value, ActionBase)
+            and value is not ActionBase
+            and value.__module__ == concept.__name__
+        }
+        assert {spec.model for spec in declared_in(concept)} == models, concept.__name__
 
 
-def test_each_concept_module_declares_exactly_the_models_of_its_union() -> None:
-    """A concept module's union, its SPECS and its base agree; the registry composes them all."""
-    for concept, union, base in CONCEPTS:
-        assert {rules.input_model for rules in concept.SPECS} == set(get_args(union)), concept
-        assert all(issubclass(rules.input_model, base) for rules in concept.SPECS), concept
-    assert tuple(rules for concept, _, _ in CONCEPTS for rules in concept.SPECS) == ACTIONS
+def test_the_registry_lists_the_concepts_in_the_order_officers_meet_them() -> None:
+    assert tuple(spec for concept in CONCEPTS for spec in declared_in(concept)) == ACTIONS
+    assert (ACTION_TYPES[0], ACTION_TYPES[-1]) == ("acknowledge", "resume")
+
+
+def test_every_model_is_re_exported_by_the_package() -> None:
+    import domain.actions as package
+
+    for rules in ACTIONS:
+        assert getattr(package, rules.input_model.__name__) is rules.input_model
 
 
 def test_supervisor_only_actions_are_the_approvals_and_reassignment() -> None:

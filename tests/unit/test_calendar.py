@@ -9,10 +9,11 @@ import pytest
 from pydantic import ValidationError
 
 from core.bank_holidays import calendar_for, holiday_dates
+from core.policies import load_policy
 from domain.calendar import WorkingCalendar
 from domain.deadlines import first_contact_due
 from domain.errors import CalendarRangeError, DomainError, UnknownValueError
-from domain.policy import HolidayRegion, OutOfHoursRule, load_policy, parse_policy
+from domain.policy import HolidayRegion, OutOfHoursRule, parse_policy
 
 LONDON = ZoneInfo("Europe/London")
 YEARS = range(2025, 2028)

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from core.bank_holidays import calendar_for
+from core.policies import load_policy
 from domain.calendar import WorkingCalendar
 from domain.deadlines import (
     Clock,
@@ -28,7 +29,7 @@ from domain.deadlines import (
     survey_due,
 )
 from domain.errors import DomainError, UnknownValueError
-from domain.policy import PolicyProfile, Tier, load_policy
+from domain.policy import PolicyProfile, Tier
 
 LONDON = ZoneInfo("Europe/London")
 CLOSE = time(17, 0)

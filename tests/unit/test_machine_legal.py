@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
+from core.policies import load_policy
 from domain.actions import (
     Acknowledge,
     AddEvidence,
@@ -23,7 +24,7 @@ from domain.actions import (
 from domain.case import CaseState, Stage
 from domain.commands import Command
 from domain.machine import decide
-from domain.policy import ClosureReason, LegalGateException, load_policy
+from domain.policy import ClosureReason, LegalGateException
 from domain.views import awaiting
 from tests.unit.machine_support import (
     OFFICER,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from contracts.view import build_view as view
+from core.policies import load_policy
 from domain.actions import (
     Acknowledge,
     AddEvidence,
@@ -30,7 +31,7 @@ from domain.actions import (
 from domain.case import Clock, PartyRef, Stage
 from domain.commands import MakeReferral, OpenLinkedCase
 from domain.machine import decide, open_case
-from domain.policy import ClosureReason, load_policy
+from domain.policy import ClosureReason
 from domain.triage import VulnerabilityAnswers
 from tests.unit.machine_support import (
     COMPLAINANT,

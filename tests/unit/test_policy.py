@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from core.policies import known_landlords, known_versions, load_policy, policy_notes
 from domain.errors import DomainError, UnknownValueError
 from domain.policy import (
     COMMON_CATEGORIES,
@@ -21,10 +22,6 @@ from domain.policy import (
     PolicyProfile,
     SurveyTiming,
     TriageMethod,
-    known_landlords,
-    known_versions,
-    load_policy,
-    policy_notes,
 )
 
 LANDLORDS = ["B", "C", "P", "X", "Y"]

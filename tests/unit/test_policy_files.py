@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-import domain.policy.files as policy_module
+import core.policies as policy_module
+from core.policies import known_landlords, known_versions, load_policy, load_policy_file
 from domain.errors import DomainError, PolicyFileError, UnknownValueError
-from domain.policy import known_landlords, known_versions, load_policy, load_policy_file
 
 
 def packaged_text(code: str) -> str:
@@ -306,7 +306,11 @@ def test_policy_file_error_is_a_domain_error() -> None:
 @pytest.fixture
 def packaged_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """Point the registry at a temporary directory instead of domain/policies."""
-    monkeypatch.setattr(policy_module, "_packaged_files", lambda: sorted(tmp_path.glob("*.toml")))
+
+    def files(folder: str = "policies") -> list[Path]:
+        return sorted(tmp_path.glob("*.toml"))
+
+    monkeypatch.setattr(policy_module, "_packaged_files", files)
     policy_module._registry.cache_clear()
     yield tmp_path
     policy_module._registry.cache_clear()

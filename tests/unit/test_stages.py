@@ -1,4 +1,5 @@
-"""The stage machine is the transition table (domain/stages.py), and the README shows it."""
+"""The stage machine is the transition table (domain/stages.py), and docs/architecture.md shows
+it."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ TIMERS_AND_STEPS |= {"no survey", "new activity"}
 
 def test_the_readme_diagram_is_generated_from_the_table() -> None:
     assert readme_diagram(README.read_text()) == readme_block(), (
-        "README.md's stage diagram is stale: run python -m scripts.stage_diagram --write"
+        "docs/architecture.md's stage diagram is stale: run python -m scripts.stage_diagram --write"
     )
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from core.policies import load_policy
 from domain.errors import DomainError, UnknownValueError
-from domain.policy import load_policy
 from domain.triage import VulnerabilityAnswers, recategorise, triage
 
 # R15: every behaviour a seed lists, with the tier it names.

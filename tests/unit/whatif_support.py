@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from core.policies import load_policy
 from domain.actions import Action
-from domain.policy import PolicyProfile, load_policy
+from domain.policy import PolicyProfile
 from domain.simulation import Comparison, RecordedAction, RecordedCase, compare, replay, summarise
 from tests.unit.machine_support import T0, opened, setup
 

@@ -11,6 +11,7 @@ from temporalio.client import WorkflowExecutionStatus
 
 from contracts.case import OPEN_UPDATE
 from contracts.view import CaseView
+from core.policies import load_policy
 from domain.actions import (
     Acknowledge,
     LogIncident,
@@ -20,7 +21,6 @@ from domain.actions import (
     RequestClosure,
 )
 from domain.case import Stage
-from domain.policy import load_policy
 from tests.workflow.support import (
     ACTIONS_TAKEN,
     CLOSE_REASON,

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from activities.letters.render import long_date, long_datetime
 from contracts.view import CaseView
+from core.policies import load_policy, load_profile
 from db.models import Letter, LetterDocument, OfficerTask
 from domain.actions import (
     AbcTerms,
@@ -36,8 +37,7 @@ from domain.actions import (
 )
 from domain.case import Clock
 from domain.deadlines import contract_end
-from domain.policy import ClosureReason, load_policy
-from domain.profile import load_profile
+from domain.policy import ClosureReason
 from tests.pdf_support import pdf_text
 from tests.workflow.support import (
     ACTIONS_TAKEN,

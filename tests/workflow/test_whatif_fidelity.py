@@ -14,7 +14,7 @@ from temporalio.client import WorkflowUpdateFailedError
 from temporalio.service import RPCError
 
 from contracts.view import CaseView, build_view
-from domain.policy import load_policy
+from core.policies import load_policy
 from domain.simulation import replay
 from scripts.whatif_journeys import JOURNEYS
 from services.whatif import recorded

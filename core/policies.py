@@ -1,75 +1,40 @@
-"""Reading policy files: the packaged ones by landlord code and version, or any file a landlord
-drafts. Errors name the file and the field (PolicyFileError)."""
+"""Reading the landlords' files: policy profiles (domain/policies/) and contact profiles
+(domain/profiles/), packaged as data of the ``domain`` package and read here through
+:mod:`importlib.resources` (so they work from an installed wheel), plus any policy file a landlord
+drafts. The domain only validates what it is given (domain/policy/parsing.py,
+domain/profile.py): it reads no file, so it stays pure inside the workflow sandbox.
+
+Each packaged file is parsed once per process (cached); a case keeps the policy it opened under
+in its history, so the cache is never consulted when a case replays.
+"""
 
 from __future__ import annotations
 
 import re
-import tomllib
-from collections.abc import Mapping
 from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from pydantic import ValidationError
-from pydantic_core import ErrorDetails
-
 from domain.errors import PolicyFileError, UnknownValueError
-from domain.policy.profile import PolicyProfile, _FieldProblem
+from domain.policy import PolicyProfile, load_policy_text, parse_policy
+from domain.policy.parsing import read_toml
+from domain.profile import LandlordProfile, parse_profile
 
 __all__ = [
     "known_landlords",
     "known_versions",
     "load_policy",
     "load_policy_file",
-    "load_policy_text",
-    "parse_policy",
+    "load_profile",
     "policy_notes",
+    "profile_codes",
 ]
-
-# --------------------------------------------------------------------------------------------
-# Loading
-# --------------------------------------------------------------------------------------------
 
 # Packaged as data of the ``domain`` package (pyproject: package-data domain = policies/*.toml).
 _PACKAGE = "domain"
 _DIR = "policies"
-
-
-def parse_policy(data: Mapping[str, object], file: str) -> PolicyProfile:
-    """Validate already-parsed TOML data; errors become PolicyFileError naming file and field."""
-    try:
-        return PolicyProfile.model_validate(data)
-    except ValidationError as exc:
-        raise _to_policy_file_error(exc, file) from None
-
-
-def _to_policy_file_error(exc: ValidationError, file: str) -> PolicyFileError:
-    """Name the first problem's field; summarise the others so one run shows them all."""
-    problems = [_describe(error) for error in exc.errors(include_url=False)]
-    field, problem = problems[0]
-    others = [f"{f}: {p}" for f, p in problems[1:4]]
-    if len(problems) > 4:
-        others.append(f"and {len(problems) - 4} more problems")
-    if others:
-        problem += f" (also: {'; '.join(others)})"
-    return PolicyFileError(file, field, problem)
-
-
-def _describe(error: ErrorDetails) -> tuple[str, str]:
-    cause = (error.get("ctx") or {}).get("error")
-    if isinstance(cause, _FieldProblem):
-        return cause.field, cause.problem
-    return ".".join(str(part) for part in error["loc"]) or "<root>", error["msg"]
-
-
-def _read_toml(text: str, file: str) -> dict[str, object]:
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise PolicyFileError(file, "<toml>", f"not valid TOML: {exc}") from None
-    except RecursionError:  # tables or arrays nested thousands deep (issue 22)
-        raise PolicyFileError(file, "<toml>", "is nested too deeply to be a policy") from None
+_PROFILES = "profiles"
 
 
 def load_policy_file(path: str | Path) -> PolicyProfile:
@@ -82,16 +47,11 @@ def load_policy_file(path: str | Path) -> PolicyProfile:
     return load_policy_text(text, str(p))
 
 
-def load_policy_text(text: str, file: str) -> PolicyProfile:
-    """Validate a policy file's text (e.g. one uploaded as a proposal); errors name ``file``."""
-    return parse_policy(_read_toml(text, file), file)
-
-
 _FILE_NAME = re.compile(r"^(?P<code>[A-Z][A-Z0-9]{0,7})(@[A-Za-z0-9.\-]+)?\.toml$")
 
 
-def _packaged_files() -> list[Traversable]:
-    root = resources.files(_PACKAGE) / _DIR
+def _packaged_files(folder: str = _DIR) -> list[Traversable]:
+    root = resources.files(_PACKAGE) / folder
     return sorted((f for f in root.iterdir() if f.name.endswith(".toml")), key=lambda f: f.name)
 
 
@@ -101,7 +61,7 @@ def _registry() -> dict[str, dict[str, PolicyProfile]]:
     registry: dict[str, dict[str, PolicyProfile]] = {}
     for f in _packaged_files():
         file = f"{_PACKAGE}/{_DIR}/{f.name}"
-        profile = parse_policy(_read_toml(f.read_text(encoding="utf-8"), file), file)
+        profile = parse_policy(read_toml(f.read_text(encoding="utf-8"), file), file)
         match = _FILE_NAME.match(f.name)
         if match is None or match["code"] != profile.code:
             raise PolicyFileError(
@@ -141,7 +101,7 @@ def policy_notes(code: str, version: str | None = None) -> tuple[str, ...]:
     """A packaged file's notes: where its seed is silent, what the file assumes and why."""
     wanted = load_policy(code, version).policy_version
     for f in _packaged_files():
-        data = _read_toml(f.read_text(encoding="utf-8"), f.name)
+        data = read_toml(f.read_text(encoding="utf-8"), f.name)
         notes = data.get("notes", ())
         if data.get("policy_version") == wanted and isinstance(notes, list | tuple):
             return tuple(str(note) for note in notes)
@@ -160,3 +120,25 @@ def load_policy(code: str, version: str | None = None) -> PolicyProfile:
     if version not in versions:
         raise UnknownValueError(f"policy_version for landlord {code}", version, versions)
     return versions[version]
+
+
+@cache
+def _profiles() -> dict[str, list[LandlordProfile]]:
+    """All packaged contact profiles: code -> versions. Parsed once per process."""
+    registry: dict[str, list[LandlordProfile]] = {}
+    for f in _packaged_files(_PROFILES):
+        profile = parse_profile(f.read_text("utf-8"), f"{_PACKAGE}/{_PROFILES}/{f.name}")
+        registry.setdefault(profile.code, []).append(profile)
+    return registry
+
+
+def profile_codes() -> list[str]:
+    return sorted(_profiles())
+
+
+def load_profile(code: str) -> LandlordProfile:
+    """The landlord's current contact details (latest ``effective_from``)."""
+    versions = _profiles().get(code)
+    if not versions:
+        raise UnknownValueError("landlord profile", code, profile_codes())
+    return max(versions, key=lambda p: p.effective_from)
