@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from fastapi import APIRouter, Depends, HTTPException, status
@@ -74,12 +75,26 @@ def _new_party(party: PartyIn) -> cases.NewParty:
 
 
 async def start_case(
-    svc: Services, body: OpenCaseIn, scope: str, idempotency_key: str | None
+    svc: Services,
+    body: OpenCaseIn,
+    scope: str,
+    idempotency_key: str | None,
+    *,
+    kept: tuple[str, datetime] | None = None,
 ) -> CaseOut:
     """Open the case through the one service that does it (services.cases.open_case), at most
-    once per caller and Idempotency-Key (api/idempotency.py)."""
+    once per caller and Idempotency-Key (api/idempotency.py).
+
+    ``kept``: the reference and arrival of a report kept in the outbox (api/outbox.py): its
+    case opens under that reference, received when the resident sent it, once however often
+    this is called."""
     report = new_report(body)
     now = datetime.now(UTC)
+    reference = cases.new_reference(now)
+    if kept is not None:
+        reference = kept[0]
+        if report.received_at is None:  # the fingerprint below is still of what was sent
+            report = replace(report, received_at=kept[1])
     try:
         cases.check_policy(report)  # a report that cannot open a case claims no key
     except InvalidInput as invalid:
@@ -95,6 +110,7 @@ async def start_case(
             return await cases.open_case(
                 case_services(svc), report, now,
                 reference=attempt.reference, fresh=attempt.fresh, on_new_reference=moved,
+                resume_own=kept is not None,
             )  # fmt: skip
         except InvalidInput as invalid:
             raise unprocessable(invalid.field, invalid.message) from None
@@ -103,7 +119,7 @@ async def start_case(
         except RPCError as error:
             raise unavailable(error) from None
 
-    view = await once(svc, scope, idempotency_key, request, cases.new_reference(now), open_it, 201)
+    view = await once(svc, scope, idempotency_key, request, reference, open_it, 201)
     return case_out(view)
 
 

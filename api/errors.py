@@ -1,14 +1,20 @@
 """Domain and workflow failures as HTTP errors, and outages as 503 with Retry-After.
 
 Nothing a client can send is a 500: a validation error quoting a NaN or Infinity it sent is
-answered with the value as text (JSON has no such numbers), and the database or Temporal being
-unreachable is a 503 saying which, with ``Retry-After`` (``/readyz`` says the same).
+answered with the value as text (JSON has no such numbers), a lone surrogate (``"\\ud800"``, which
+no UTF-8 text can hold) anywhere in a JSON body is a 422 naming where (``api/unicode.py``), and
+the database or Temporal being unreachable, or a database write lock held past
+``db.engine.BUSY_SECONDS``, is a 503 saying which, with ``Retry-After`` (``/readyz`` says the
+same). A console or public page gets the 503 as a page in plain English (the console registers
+it with :func:`set_outage_page`); the API gets JSON. See docs/outages.md.
 """
 
 from __future__ import annotations
 
 import logging
 import math
+import sqlite3
+from collections.abc import Callable
 from typing import Any
 
 import asyncpg
@@ -16,17 +22,24 @@ import sqlalchemy.exc as sa  # its errors only: an outage is a 503
 from fastapi import FastAPI, HTTPException, Request, status
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from temporalio.client import WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
+from api.unicode import LoneSurrogateGuard, printable
 from domain.errors import UnknownValueError
 
 log = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 5
 # SQLSTATE classes of a database that is down, restarting, full or refusing connections.
-_OUTAGE_SQLSTATES = ("08", "53", "57", "55000")
+# 55P03: a lock not granted within lock_timeout (a table locked by another session).
+_OUTAGE_SQLSTATES = ("08", "53", "57", "55000", "55P03")
+# SQLite's words for a database that cannot be written or opened now; any other
+# OperationalError ("no such table") is a bug and stays a 500.
+_SQLITE_OUTAGES = ("locked", "busy", "unable to open", "disk i/o", "full", "readonly")
+# The console's page for an outage, for the paths it serves (None: answer JSON).
+OutagePage = Callable[[Request, str], Response | None]
 _UNREACHABLE = {
     RPCStatusCode.UNAVAILABLE,
     RPCStatusCode.DEADLINE_EXCEEDED,
@@ -72,6 +85,8 @@ def outage(component: str, problem: str = "is unreachable") -> HTTPException:
 def _finite(value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         return str(value)  # 'nan', 'inf': JSON has no such numbers
+    if isinstance(value, str):
+        return printable(value)  # a lone surrogate cannot be encoded: echo it escaped
     if isinstance(value, dict):
         return {key: _finite(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
@@ -92,41 +107,72 @@ def _database_down(error: BaseException) -> bool:
         if error.connection_invalidated or isinstance(error, sa.InterfaceError):
             return True
         error = error.orig or error
+        if isinstance(error, sqlite3.OperationalError):  # aiosqlite's: locked, unopenable
+            return any(words in str(error).lower() for words in _SQLITE_OUTAGES)
         cause = getattr(error, "__cause__", None)
         error = cause if isinstance(cause, asyncpg.PostgresError) else error
     if isinstance(error, asyncpg.PostgresError):
         return str(getattr(error, "sqlstate", "")).startswith(_OUTAGE_SQLSTATES)
     if isinstance(error, asyncpg.InterfaceError):
         return True
-    return isinstance(error, sa.OperationalError)  # SQLite: locked, unopenable file
+    return isinstance(error, sa.OperationalError)
 
 
-async def _database_outage(request: Request, error: Exception) -> JSONResponse:
+def database_down(error: BaseException) -> bool:
+    """The database is unreachable, locked past its busy timeout, or refusing connections."""
+    return _database_down(error)
+
+
+def temporal_down(error: BaseException) -> bool:
+    """Temporal is unreachable (or the case's worker did not answer in time)."""
+    if isinstance(error, WorkflowUpdateRPCTimeoutOrCancelledError):
+        return True
+    if isinstance(error, RPCError):
+        return error.status in _UNREACHABLE
+    if isinstance(error, HTTPException):
+        return error.status_code == status.HTTP_503_SERVICE_UNAVAILABLE
+    return isinstance(error, RuntimeError) and str(error).startswith("Failed client connect")
+
+
+async def _database_outage(request: Request, error: Exception) -> Response:
     if not _database_down(error):
         raise error
     log.warning("database unreachable on %s %s: %s", request.method, request.url.path, error)
-    return _answer(outage("The database"))
+    return _answer(request, outage("The database"))
 
 
-async def _temporal_outage(request: Request, error: Exception) -> JSONResponse:
+async def _temporal_outage(request: Request, error: Exception) -> Response:
     if isinstance(error, RuntimeError) and not str(error).startswith("Failed client connect"):
         raise error
     if isinstance(error, RPCError) and error.status not in _UNREACHABLE:
         raise error  # a request Temporal refused is our bug, not an outage: let it be a 500
     if isinstance(error, WorkflowUpdateRPCTimeoutOrCancelledError):
         log.warning("no answer in time on %s %s", request.method, request.url.path)
-        return _answer(outage("The case", "did not answer in time (its worker may be restarting)"))
+        return _answer(
+            request, outage("The case", "did not answer in time (its worker may be restarting)")
+        )
     log.warning("Temporal unreachable on %s %s: %s", request.method, request.url.path, error)
-    return _answer(outage("Temporal"))
+    return _answer(request, outage("Temporal"))
 
 
-def _answer(error: HTTPException) -> JSONResponse:
+def set_outage_page(app: FastAPI, page: OutagePage) -> None:
+    """How the console answers an outage on its own pages (HTML in plain English)."""
+    app.state.outage_page = page
+
+
+def _answer(request: Request, error: HTTPException) -> Response:
+    page: OutagePage | None = getattr(request.app.state, "outage_page", None)
+    shown = page(request, str(error.detail)) if page is not None else None
+    if shown is not None:
+        shown.headers.update(error.headers or {})
+        return shown
     return JSONResponse(
         {"detail": error.detail}, status_code=error.status_code, headers=error.headers
     )
 
 
 def install(app: FastAPI) -> None:
+    app.add_middleware(LoneSurrogateGuard)
     app.add_exception_handler(RequestValidationError, _invalid_request)
     for database_error in (OSError, sa.SQLAlchemyError, asyncpg.PostgresError,
                            asyncpg.InterfaceError):  # fmt: skip

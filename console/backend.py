@@ -15,7 +15,7 @@ from typing import Any
 
 from fastapi import HTTPException
 from pydantic import BaseModel, ValidationError
-from temporalio.service import RPCError
+from temporalio.service import RPCError, RPCStatusCode
 
 from api import reports as api_reports
 from api.access import Route, case_for, case_handle, read_case_for, reader
@@ -24,6 +24,7 @@ from api.auth import Principal
 from api.cases import start_case
 from api.deps import Services
 from api.idempotency import KEY_HEADER
+from api.outbox import Taken, take_report
 from api.schemas import CaseOut, OpenCaseIn
 from api.tasks import CloseTaskIn
 from contracts.view import CaseView
@@ -53,6 +54,11 @@ from services.tasks import TaskAlreadyClosed, TaskNotFound, close_task
 from services.whatif import WhatIf, proposal_for, run_whatif
 
 PAGE_SIZE = 25
+# An outage of the database or Temporal, in a person's words (docs/outages.md).
+UNAVAILABLE = (
+    "Part of the system is not responding at the moment, so this could not be done. "
+    "Nothing has been changed. Try again in a few minutes."
+)
 NOT_RECORDED = (
     "This page could not be shown because the access log could not record that you viewed it. "
     "Try again in a few minutes."
@@ -350,6 +356,21 @@ async def open_report(svc: Services, body: dict[str, Any], scope: str, key: str 
         raise _problem(error) from None
 
 
+async def take_public_report(
+    app: Any, svc: Services, body: dict[str, Any], scope: str, key: str | None
+) -> Taken:
+    """A resident's report from the form, as ``POST /public/reports``: kept in the outbox
+    first, so an outage delays its case but never loses it (api/outbox.py)."""
+    try:
+        intake = OpenCaseIn.model_validate(body)
+    except ValidationError as invalid:
+        raise validation_problem(invalid) from None
+    try:
+        return await take_report(app, svc, intake, scope, key)
+    except HTTPException as error:
+        raise _problem(error) from None
+
+
 def triage_of(landlord: str, categories: list[str], answers: VulnerabilityAnswers) -> TriageResult:
     return triage(load_policy(landlord), categories, answers)
 
@@ -386,9 +407,9 @@ async def history(svc: Services, principal: Principal, reference: str) -> list[A
     try:
         found = await case_handle(svc, reference).fetch_history(rpc_timeout=svc.wait)
     except RPCError as error:
-        raise Problem(
-            [(None, f"The case engine could not be reached: {error.message}")], 503
-        ) from None
+        if error.status == RPCStatusCode.NOT_FOUND:
+            raise Problem([(None, "We cannot find that case.")], 404) from None
+        raise Problem([(None, UNAVAILABLE)], 503) from None
     return list(found.events)
 
 

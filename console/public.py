@@ -9,8 +9,8 @@ from fastapi.responses import HTMLResponse, Response
 
 from api.deps import Services, services
 from api.idempotency import public_scope
-from api.intake import client_address
-from api.ratelimit import WINDOW_SECONDS, Limiter, limiter_for
+from api.intake import client_address, within_limit
+from api.ratelimit import WINDOW_SECONDS
 from console import backend
 from console.backend import Problem
 from console.officer import report_body
@@ -75,10 +75,7 @@ async def form(request: Request, landlord: str, svc: Services = Depends(services
 
 async def _limited(request: Request, svc: Services) -> bool:
     # The same per-address limiter as POST /public/reports (api.intake), shared with it.
-    limiter: Limiter | None = getattr(request.app.state, "intake_limiter", None)
-    if limiter is None:
-        limiter = request.app.state.intake_limiter = limiter_for(svc.settings, svc.sessions)
-    return not await limiter.allow(client_address(request))
+    return not await within_limit(request, svc)
 
 
 @router.post("/{landlord}", response_class=HTMLResponse)
@@ -104,7 +101,9 @@ async def submit(request: Request, landlord: str, svc: Services = Depends(servic
     body["channel"] = "web"
     try:
         scope = public_scope(client_address(request))
-        opened = await backend.open_report(svc, body, scope, values.get("idempotency_key"))
+        taken = await backend.take_public_report(
+            request.app, svc, body, scope, values.get("idempotency_key")
+        )
     except Problem as problem:
         return render(
             request, "public_report.html", None, problem.status,
@@ -114,13 +113,15 @@ async def submit(request: Request, landlord: str, svc: Services = Depends(servic
             **context,
         )  # fmt: skip
     profile = _policy(landlord)
+    # Kept in the outbox (an outage): no case yet, so no times to promise (docs/outages.md).
     next_steps = [
         (RESIDENT_STEPS[d.clock], d.due_at)
-        for d in opened.deadlines
+        for d in (taken.case.deadlines if taken.case else [])
         if d.clock in RESIDENT_STEPS and d.met_at is None and not d.stopped
     ]
     return render(
-        request, "public_done.html", None, 201, title="Report received", view=opened,
+        request, "public_done.html", None, 201 if taken.case else 202, title="Report received",
+        reference=taken.reference, kept=taken.case is None,
         steps=next_steps, anonymous=body["parties"][0]["anonymous"], policy=profile,
         channel=body["parties"][0]["preferred_channel"],
         landlord_name=profile.name, service_name="Report anti-social behaviour",

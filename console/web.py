@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from api.deps import Services, services
+from api.errors import RETRY_AFTER_SECONDS, set_outage_page
 from console import backend, labels
 from console.backend import Problem
 from console.session import Session, csrf_ok, read_session
@@ -104,6 +105,20 @@ def see_other(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
 
+# The paths whose outages are answered as a page (the rest of the API answers JSON).
+CONSOLE_PATHS = ("/console", "/report")
+
+
+def _unavailable(request: Request, message: str = backend.UNAVAILABLE) -> Response:
+    """503 in plain English, with Retry-After; no session is read (the database may be down)."""
+    response = render(
+        request, "error.html", None, 503, title="Sorry, the service is unavailable",
+        message=message,
+    )  # fmt: skip
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 def install_handlers(app: Any) -> None:
     async def sign_in_required(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, SignInRequired)
@@ -116,11 +131,20 @@ def install_handlers(app: Any) -> None:
 
     async def problem(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, Problem)
+        if exc.status == 503:  # an outage; the access log's own refusal keeps its words
+            said = [m for _, m in exc.messages if m == backend.NOT_RECORDED]
+            return _unavailable(request, said[0] if said else backend.UNAVAILABLE)
         s = read_session(request, request.app.state.services.settings)
         title = "Page not found" if exc.status == 404 else "Sorry, there is a problem"
         message = "; ".join(m for _, m in exc.messages)
         return render(request, "error.html", s, exc.status, title=title, message=message)
 
+    def outage_page(request: Request, _detail: str) -> Response | None:
+        if not request.url.path.startswith(CONSOLE_PATHS):
+            return None  # the API's own paths answer JSON
+        return _unavailable(request)
+
+    set_outage_page(app, outage_page)
     app.add_exception_handler(SignInRequired, sign_in_required)
     app.add_exception_handler(Forbidden, forbidden)
     app.add_exception_handler(Problem, problem)

@@ -125,8 +125,9 @@ async def whatif_form(request: Request, s: Session = Depends(supervisor)) -> Res
 async def whatif_run(
     request: Request, s: Session = Depends(supervisor), svc: Services = Depends(services)
 ) -> Response:
-    values, text = await _form(request, s)
+    values: dict[str, str] = {}
     try:
+        values, text = await _form(request, s)
         result = await _compare(svc, s, values, text)
     except PolicyFileError as invalid:
         return _page(request, s, values, errors=[("policy_file", str(invalid))])
@@ -139,7 +140,10 @@ async def whatif_run(
 async def whatif_download(
     request: Request, s: Session = Depends(supervisor), svc: Services = Depends(services)
 ) -> Response:
-    values, text = await _form(request, s)
+    try:
+        values, text = await _form(request, s)
+    except InvalidInput as invalid:
+        return Response(invalid.message, status_code=422, media_type="text/plain")
     kind = values.get("format", "")
     if kind not in ("csv", "pdf"):
         return Response("format: must be csv or pdf", status_code=422, media_type="text/plain")

@@ -11,16 +11,31 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async
 
 from db.party_keys import SQLITE_FUNCTION, party_key
 
+# How long a statement waits for a lock another connection holds (a SQLite writer, a
+# PostgreSQL table lock) before it fails: the API answers 503 within seconds, not after 31 s,
+# and a worker's activity is retried by Temporal.
+BUSY_SECONDS = 5
+
 
 def create_engine(url: str) -> AsyncEngine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, connect_args={"timeout": 30})
+        engine = create_async_engine(url, connect_args={"timeout": BUSY_SECONDS})
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    return create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    # A table locked by another session, or a statement stuck behind one, fails after
+    # BUSY_SECONDS (SQLSTATE 55P03 / 57014, answered 503) rather than holding the request.
+    timeouts = {"lock_timeout": str(BUSY_SECONDS * 1000), "statement_timeout": "60000"}
+    return create_async_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=10,
+        pool_timeout=BUSY_SECONDS,
+        connect_args={"server_settings": timeouts, "timeout": BUSY_SECONDS},
+    )
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -29,7 +44,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_SECONDS * 1000}")
     cursor.close()
     # NM01 groups reports by party (db/party_keys.py); PostgreSQL computes the key in SQL.
     dbapi_connection.create_function(SQLITE_FUNCTION, 2, party_key, deterministic=True)
@@ -43,3 +58,20 @@ async def ping(engine: AsyncEngine) -> None:
     """One round trip to the database (readiness)."""
     async with engine.connect() as connection:
         await connection.execute(text("SELECT 1"))
+
+
+async def ping_write(engine: AsyncEngine, seconds: float = 1) -> None:
+    """Readiness of writes: take the write lock and let it go, failing within ``seconds``
+    when another connection holds it (SQLite) or the database is read-only (PostgreSQL)."""
+    async with engine.connect() as connection:
+        if engine.dialect.name == "sqlite":
+            await connection.exec_driver_sql(f"PRAGMA busy_timeout={int(seconds * 1000)}")
+            try:
+                await connection.exec_driver_sql("BEGIN IMMEDIATE")
+                await connection.exec_driver_sql("ROLLBACK")
+            finally:
+                await connection.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_SECONDS * 1000}")
+            return
+        read_only = await connection.scalar(text("SHOW transaction_read_only"))
+        if read_only != "off":
+            raise OSError("the database accepts no writes (read-only)")

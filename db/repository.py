@@ -94,6 +94,17 @@ async def get_case(session: AsyncSession, reference: str) -> Case | None:
     return await session.get(Case, reference)
 
 
+async def recorded_report(
+    session: AsyncSession, reference: str
+) -> tuple[str, list[str | None]] | None:
+    """The narrative and party names recorded under ``reference``, if a report is."""
+    details = await session.get(ReportDetails, reference)
+    if details is None:
+        return None
+    names = await session.scalars(select(Party.name).where(Party.reference == reference))
+    return details.description, list(names)
+
+
 async def case_landlord(session: AsyncSession, reference: str) -> str | None:
     return await session.scalar(select(Case.landlord).where(Case.reference == reference))
 

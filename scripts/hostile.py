@@ -9,6 +9,13 @@ token: examples, boundary values, random fuzzing and, last, stateful sequences t
 OpenAPI links (``api/links.py``) from a case-opening answer into that case's actions. Passes only
 if no response is a 5xx and the stateful phase reached real case actions (it prints how many
 were recorded, from the audit table).
+
+Issue 22 added hostile generators: schemathesis hooks (``scripts/hostile_hooks.py``) put lone
+surrogates and deep nesting into generated bodies and the ends of the calendar into date
+queries; and a last pass (``raw_hostile_requests``) sends what a schema cannot describe: JSON
+that is not UTF-8 or is nested 100,000 deep, surrogates percent-encoded into queries, paths and
+form posts, and what-if uploads (deep TOML, non-UTF-8 files, periods to 9999-12-31 or past the
+bank-holiday data) through a supervisor's console session.
 """
 
 from __future__ import annotations
@@ -16,12 +23,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import re
 import subprocess
 import sys
 import tempfile
 from collections import Counter
 from pathlib import Path
 
+import httpx
 from sqlalchemy import select
 
 from api.auth import mint_token
@@ -98,7 +107,12 @@ def run(folder: Path, examples: int, scenarios: int, phases: str, extra: list[st
             "--suppress-health-check", "all",
             *extra,
         ]  # fmt: skip
-        code = subprocess.run(command, check=False).returncode
+        hooks = {**os.environ, "SCHEMATHESIS_HOOKS": "scripts.hostile_hooks"}
+        code = subprocess.run(command, check=False, env=hooks).returncode
+        server_errors = raw_hostile_requests(f"http://127.0.0.1:{port}", token)
+        for line in server_errors:
+            print(f"5xx on a hostile request: {line}", flush=True)
+        code = code or (1 if server_errors else 0)
         reached = asyncio.run(case_actions(stack.settings.resolved_database_url))
     finally:
         stack.stop()
@@ -108,6 +122,108 @@ def run(folder: Path, examples: int, scenarios: int, phases: str, extra: list[st
         print("the stateful phase reached no case action", flush=True)
         return code or 1
     return code
+
+
+SURROGATE = "%ED%A0%80"  # the UTF-8-style bytes of U+D800, which no decoder accepts
+DEEP_TOML = "a = " + "[" * 20_000 + "]" * 20_000 + "\n"
+
+
+def raw_hostile_requests(base: str, token: str) -> list[str]:
+    """Requests no OpenAPI schema generates; returns each that got a 5xx."""
+    failures: list[str] = []
+    statuses: Counter[int] = Counter()
+    bearer = {"Authorization": f"Bearer {token}"}
+    json_type = {"Content-Type": "application/json"}
+
+    def check(response: httpx.Response) -> None:
+        statuses[response.status_code] += 1
+        if response.status_code >= 500:
+            failures.append(
+                f"{response.request.method} {response.request.url} -> "
+                f"{response.status_code} {response.text[:200]}"
+            )
+
+    with httpx.Client(base_url=base, timeout=60) as client:
+        public = (
+            '{"landlord": "X", "categories": ["noise"], "description": "%s", '
+            '"parties": [{"role": "complainant", "anonymous": true}]}'
+        )
+        for description in ("\\ud800", "a\\udfffb", "\\udbff\\ud800"):
+            check(client.post("/public/reports", content=public % description, headers=json_type))
+            check(
+                client.post(
+                    "/cases",
+                    content=public.replace('"X",', '"X", "channel": "phone",') % description,
+                    headers={**json_type, **bearer},
+                )
+            )
+        check(
+            client.post(
+                "/public/reports", content=b'{"description": "\xff\xfe"}', headers=json_type
+            )
+        )
+        deep = "[" * 100_000 + "]" * 100_000
+        check(client.post("/public/reports", content=deep, headers=json_type))
+        for url in (
+            f"/cases?q={SURROGATE}",
+            f"/cases/ASB-{SURROGATE}",
+            f"/cases?cursor={SURROGATE}",
+            "/reports/caseload?from=9999-12-31",
+            "/reports/caseload?from=0001-01-01&to=9999-12-31",
+        ):
+            check(client.get(url, headers=bearer))
+        form = client.get("/report/X")
+        csrf = _csrf(form.text)
+        check(
+            client.post(
+                "/report/X",
+                content=f"csrf_token={csrf}&categories=noise&description=x{SURROGATE}&anonymous=on",
+                headers={"Content-Type": "application/x-www-form-urlencoded"},
+            )
+        )
+        failures += _what_if_uploads(client, statuses)
+    answers = ", ".join(f"{code} x{n}" for code, n in sorted(statuses.items()))
+    print(f"hostile requests outside the schema: {sum(statuses.values())} ({answers})", flush=True)
+    return failures
+
+
+def _csrf(html: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    return found.group(1) if found else ""
+
+
+def _what_if_uploads(client: httpx.Client, statuses: Counter[int]) -> list[str]:
+    """The console's what-if page, as a supervisor: every file and period is a 4xx."""
+    page = client.get("/console/sign-in")
+    client.post(
+        "/console/sign-in",
+        data={
+            "user_id": "supervisor.khan",
+            "role": "supervisor",
+            "landlord": "X",
+            "csrf_token": _csrf(page.text),
+        },
+    )
+    csrf = _csrf(client.get("/console/what-if").text)
+    failures: list[str] = []
+    uploads: list[tuple[dict[str, str], bytes | None]] = [
+        ({"from": "2025-01-01", "to": "2025-12-31"}, DEEP_TOML.encode()),
+        ({"from": "2025-01-01", "to": "2025-12-31"}, b"code = '\xff\xfe'\n"),
+        ({"from": "2025-01-01", "to": "9999-12-31", "version": "X-2021-12.1"}, None),
+        ({"from": "2025-01-01", "to": "2040-12-31", "version": "X-2021-12.1"}, None),
+        ({"from": "0001-01-01", "to": "0001-01-02", "version": "X-2021-12.1"}, None),
+    ]
+    for fields, upload in uploads:
+        files = {"policy_file": ("draft.toml", upload, "application/toml")} if upload else None
+        for url, extra in (
+            ("/console/what-if", {}),
+            ("/console/what-if/download", {"format": "csv"}),
+        ):
+            response = client.post(url, data={"csrf_token": csrf, **fields, **extra}, files=files)
+            statuses[response.status_code] += 1
+            if response.status_code >= 500:
+                failures.append(f"POST {url} {fields} -> {response.status_code}")
+    return failures
 
 
 async def case_actions(database_url: str) -> Counter[str]:

@@ -26,7 +26,7 @@ from contracts.view import CaseView, build_view
 from core.case_setup import case_setup
 from core.policies import load_policy, load_profile
 from db.models import Case, Party, ReportDetails
-from db.repository import get_case, insert_new
+from db.repository import get_case, insert_new, recorded_report
 from domain import machine
 from domain.case import CaseSetup, CaseState, OpenCase, PartyRef
 from domain.errors import DomainError, UnknownValueError
@@ -120,12 +120,16 @@ async def open_case(
     reference: str | None = None,
     fresh: bool = False,
     on_new_reference: Callable[[str], Awaitable[None]] | None = None,
+    resume_own: bool = False,
 ) -> CaseView:
     """Record the personal part, then open the workflow by update-with-start (never twice).
 
     ``reference`` is the one the caller holds for this request; otherwise a new one is drawn.
     With ``fresh``, a reference another report already holds is drawn again (and passed to
     ``on_new_reference``); without it, as for a resumed request, that report is this one's.
+    With ``resume_own`` (a report kept in the outbox, services/outbox.py), a reference whose
+    recorded report is this one's is resumed even when ``fresh``: a drain that stopped after
+    recording the report starts its case, rather than opening it again under a new reference.
     Raises :class:`InvalidInput` for a report that cannot
     open a case and :class:`CaseFinished` when the reference's case has finished.
     """
@@ -133,7 +137,11 @@ async def open_case(
     if reference is None:
         reference, fresh = new_reference(now), True
     opened, setup, state = _opening(report, reference, now)
-    while not await _save_report(deps, reference, report) and fresh:
+    while (
+        not await _save_report(deps, reference, report)
+        and fresh
+        and not (resume_own and await _is_own_report(deps, reference, report))
+    ):
         # A new reference another case already holds (one chance in four billion per case):
         # draw again, so a new report never joins, or is dropped in favour of, another case.
         reference = new_reference(now)
@@ -181,6 +189,14 @@ def _start_options(
         "id_reuse_policy": WorkflowIDReusePolicy.REJECT_DUPLICATE,
         "search_attributes": search_attributes.typed(build_view(state, now)),
     }
+
+
+def check_opening(report: NewReport, now: datetime) -> None:
+    """Raises :class:`InvalidInput` for a report that could never open a case (the policy's
+    and the domain's own rules), without touching the record or Temporal: a report is kept
+    for later (services/outbox.py) only when it can open."""
+    check_policy(report)
+    _opening(report, new_reference(now), now)
 
 
 def _opening(
@@ -246,6 +262,15 @@ async def _save_report(deps: CaseServices, reference: str, report: NewReport) ->
             return False
         await insert_new(session, Party, parties)
     return True
+
+
+async def _is_own_report(deps: CaseServices, reference: str, report: NewReport) -> bool:
+    """The report recorded under ``reference`` is ``report`` (by its narrative and parties)."""
+    async with deps.sessions() as session:
+        recorded = await recorded_report(session, reference)
+    if recorded is None or recorded[0] != report.description:
+        return False
+    return sorted(map(str, recorded[1])) == sorted(str(party.name) for party in report.parties)
 
 
 async def find_case(sessions: async_sessionmaker[Any], reference: str) -> Case | None:

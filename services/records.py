@@ -9,7 +9,7 @@ this module, so that only services and activities touch the database.
 from __future__ import annotations
 
 from db import console_queries, letters, queries, reports
-from db.engine import create_engine, ping, session_factory
+from db.engine import create_engine, ping, ping_write, session_factory
 from db.letters import case_letters, status_sentence
 from db.metrics import CaseFigures, case_figures
 from db.models import Case as CaseRow
@@ -41,6 +41,7 @@ __all__ = [
     "letters",
     "list_staff",
     "ping",
+    "ping_write",
     "put_staff",
     "queries",
     "record_referral_response",

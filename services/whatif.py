@@ -23,7 +23,7 @@ from core.policies import known_landlords, load_policy
 from db.whatif import RecordedRows, recorded_cases, unrecorded_cases
 from domain.actions import Action
 from domain.case import CaseSetup, OpenCase
-from domain.errors import DomainError, PolicyFileError
+from domain.errors import CalendarRangeError, DomainError, PolicyFileError
 from domain.policy import PolicyProfile, load_policy_text
 from domain.simulation import (
     CaseRun,
@@ -78,6 +78,8 @@ def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
     """[start 00:00 UTC, the day after end 00:00 UTC): cases received on those days."""
     if end < start:
         raise InvalidInput("to", f"must not be before from ({start.isoformat()})")
+    if end >= date.max:  # the day after is past the calendar (issue 22)
+        raise InvalidInput("to", f"to: enter a date before {date.max.isoformat()}")
     return datetime.combine(start, time(), UTC), datetime.combine(end + timedelta(1), time(), UTC)
 
 
@@ -167,7 +169,14 @@ async def run_whatif(
     """Load the period's recorded cases and compare them under the proposed policy."""
     cases, missing = await recorded(sessions, check_landlord(landlord), start, end)
     # CPU-bound: in a thread, so a server keeps answering other requests meanwhile.
-    return await asyncio.to_thread(what_if, landlord, start, end, cases, proposed, missing)
+    try:
+        return await asyncio.to_thread(what_if, landlord, start, end, cases, proposed, missing)
+    except CalendarRangeError:
+        # The cases' deadlines are counted in working days up to the period's end, and bank
+        # holidays are known only so far ahead: a period past them cannot be replayed.
+        raise InvalidInput(
+            "to", "to: the bank holidays are not known that far ahead; choose an earlier date"
+        ) from None
 
 
 def proposal_for(landlord: str, version: str | None, text: str | None, name: str) -> PolicyProfile:

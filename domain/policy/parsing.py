@@ -49,6 +49,8 @@ def read_toml(text: str, file: str) -> dict[str, object]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise PolicyFileError(file, "<toml>", f"not valid TOML: {exc}") from None
+    except RecursionError:  # tables or arrays nested thousands deep (issue 22)
+        raise PolicyFileError(file, "<toml>", "is nested too deeply to be a policy") from None
 
 
 def load_policy_text(text: str, file: str) -> PolicyProfile:
