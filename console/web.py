@@ -34,7 +34,7 @@ class Forbidden(Exception):
 
 
 async def session(request: Request, svc: Services = Depends(services)) -> Session:
-    found = read_session(request, svc.settings)
+    found = await read_session(request, svc)
     if found is None:
         raise SignInRequired(str(request.url.path))
     # Pages name staff by their directory display name (header, officer columns, case summary).
@@ -111,12 +111,12 @@ def install_handlers(app: Any) -> None:
 
     async def forbidden(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, Forbidden)
-        s = read_session(request, request.app.state.services.settings)
+        s = await read_session(request, request.app.state.services)
         return render(request, "error.html", s, 403, title="You cannot do this", message=exc.reason)
 
     async def problem(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, Problem)
-        s = read_session(request, request.app.state.services.settings)
+        s = await read_session(request, request.app.state.services)
         title = "Page not found" if exc.status == 404 else "Sorry, there is a problem"
         message = "; ".join(m for _, m in exc.messages)
         return render(request, "error.html", s, exc.status, title=title, message=message)
