@@ -50,14 +50,16 @@ def install(app: FastAPI, settings: Settings) -> None:
 
     @app.get("/redoc", include_in_schema=False)
     async def redoc() -> HTMLResponse:
-        # ReDoc writes its styles into <style> elements (styled-components): this one page
-        # allows inline styles, never inline script.
+        # ReDoc writes its styles into <style> elements (styled-components) and runs its search
+        # in a worker it builds from a blob: this one page allows inline styles and blob:
+        # workers, never inline script.
         page = HTMLResponse(
             _REDOC.format(title=escape(f"{app.title} - API"),
                           openapi=escape(app.openapi_url or "/openapi.json"))
         )  # fmt: skip
-        page.headers["Content-Security-Policy"] = CSP.replace(
-            "style-src 'self'", "style-src 'self' 'unsafe-inline'"
+        page.headers["Content-Security-Policy"] = (
+            CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+            + "; worker-src 'self' blob:"
         )
         return page
 
