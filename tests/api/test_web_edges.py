@@ -22,8 +22,10 @@ from api.app import create_app
 from api.auth import ALGORITHM, ISSUER, mint_token
 from api.deps import Services
 from api.observability import metrics_app
+from contracts.search_attributes import CASE_OFFICER
 from core.settings import Settings
 from db.console_sessions import ConsoleSession
+from services.records import put_staff
 from tests.api.conftest import Headers, report
 from tests.api.test_console_http import _csrf, _sign_in
 
@@ -229,3 +231,28 @@ async def test_the_development_sign_in_takes_only_a_staff_id(api: httpx.AsyncCli
     assert answer.status_code == 422
     assert "Enter a staff id" in answer.text
     assert "asb_session" not in answer.headers.get("set-cookie", "")
+
+
+async def test_an_email_address_never_becomes_the_case_officer(
+    api: httpx.AsyncClient,
+    auth: Headers,
+    sessions: async_sessionmaker[Any],
+    dev_env: WorkflowEnvironment,
+) -> None:
+    """Even a directory entry made before the rule (keyed by an email address) cannot be given a
+    case: the CaseOfficer search attribute would hold the address in plaintext."""
+    address = f"sam.{uuid.uuid4().hex[:6]}@landlord.example"
+    async with sessions() as session, session.begin():
+        await put_staff(session, "X", address, {
+            "display_name": "Sam Jones", "job_title": "ASB Officer", "phone": "01632 960 111",
+            "email": address,
+        })  # fmt: skip
+    supervisor = auth("supervisor")
+    ref = (await api.post("/cases", json=report(), headers=supervisor)).json()["reference"]
+    refused = await api.post(
+        f"/cases/{ref}/actions/reassign", json={"officer_id": address}, headers=supervisor
+    )
+    assert refused.status_code == 422, refused.text
+    assert "not a staff id" in refused.text
+    described = await dev_env.client.get_workflow_handle(f"case-{ref}").describe()
+    assert described.typed_search_attributes.get(CASE_OFFICER) is None
