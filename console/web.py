@@ -104,6 +104,15 @@ def see_other(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
 
+async def _session_if_readable(request: Request) -> Session | None:
+    """Who is signed in, for the header of an error page; an error page still shows (signed
+    out) when the session store cannot be read."""
+    try:
+        return await read_session(request, request.app.state.services)
+    except Exception:
+        return None
+
+
 def install_handlers(app: Any) -> None:
     async def sign_in_required(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, SignInRequired)
@@ -111,12 +120,12 @@ def install_handlers(app: Any) -> None:
 
     async def forbidden(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, Forbidden)
-        s = await read_session(request, request.app.state.services)
+        s = await _session_if_readable(request)
         return render(request, "error.html", s, 403, title="You cannot do this", message=exc.reason)
 
     async def problem(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, Problem)
-        s = await read_session(request, request.app.state.services)
+        s = await _session_if_readable(request)
         title = "Page not found" if exc.status == 404 else "Sorry, there is a problem"
         message = "; ".join(m for _, m in exc.messages)
         return render(request, "error.html", s, exc.status, title=title, message=message)
