@@ -142,3 +142,13 @@ def test_the_key_set_is_kept_as_the_provider_says_within_bounds(
     cache_control: str | None, seconds: int
 ) -> None:
     assert cache_seconds(cache_control, floor=60, ceiling=3600) == seconds
+
+
+async def test_a_provider_token_whose_subject_is_an_email_address_is_refused(
+    api: httpx.AsyncClient, provider: Provider
+) -> None:
+    """Before: any `sub` was taken as the user id, and became the CaseOfficer attribute."""
+    provider.sign_in_as(person("olu.okafor@landlord-x.example", "asb-officers", "landlord-x"))
+    refused = await api.get("/staff", headers=bearer(provider.token()))
+    assert refused.status_code == 403, refused.text
+    assert "not a staff id" in refused.json()["detail"]
