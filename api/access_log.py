@@ -14,12 +14,12 @@ from api.access import case_for, not_found, reader
 from api.auth import STAFF, SUPERVISORS, Principal, require_roles
 from api.deps import Services, services
 from api.errors import forbidden, unprocessable
+from domain.vocabulary import STAFF_ID_PATTERN
 from services import access, restrictions
 from services.errors import InvalidInput
 
 router = APIRouter(tags=["access records"])
 ADMIN = require_roles("admin")
-STAFF_ID = r"^[A-Za-z0-9._-]{1,100}$"
 
 
 class AccessRecordOut(BaseModel):
@@ -96,7 +96,7 @@ async def by_case(
     summary="Which cases a user read (admins)",
 )
 async def by_user(
-    user_id: str = Path(pattern=STAFF_ID),
+    user_id: str = Path(pattern=STAFF_ID_PATTERN),
     limit: int = LIMIT,
     cursor: str | None = CURSOR,
     principal: Principal = Depends(ADMIN),

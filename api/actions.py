@@ -23,6 +23,7 @@ from api.idempotency import Attempt, KeyHeader, fingerprint, once, staff_scope
 from api.schemas import CaseOut, case_out
 from contracts.view import CaseView
 from domain.actions import ACTIONS, ActionBase, ActionRules, Actor
+from domain.vocabulary import is_staff_id
 from services.access import may_be_given
 from services.errors import InvalidInput
 from services.records import is_active_staff
@@ -120,6 +121,12 @@ async def _check_officer(
         officer_id = principal.user_id
     else:
         return
+    if not is_staff_id(officer_id):  # a directory entry made before the rule (domain/vocabulary)
+        raise unprocessable(
+            "officer_id",
+            f"{officer_id!r} is not a staff id (letters, digits, '.', '-' and '_'): a case's "
+            "officer is never an email address or free text",
+        )
     async with svc.sessions() as session:
         known = await is_active_staff(session, principal.landlord, officer_id)
     if not known:

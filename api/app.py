@@ -24,6 +24,7 @@ from api import (
     tasks,
 )
 from api.deps import Services
+from api.headers import SecurityHeaders
 from api.limits import BodySizeLimit
 from api.oidc import OidcProvider
 from console import mount as mount_console
@@ -58,6 +59,7 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.add_middleware(BodySizeLimit)
+    app.add_middleware(SecurityHeaders)
     observability.install(app)
     errors.install(app)
     if services is not None:

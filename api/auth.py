@@ -19,10 +19,11 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import ValidationError
 
 from api.deps import Services, services
-from api.identity import NotMapped, principal_from_claims, staff_values
+from api.identity import SUBJECT_RULE, NotMapped, principal_from_claims, staff_values
 from api.oidc import InvalidToken, OidcProvider, ProviderUnavailable
 from api.principal import ROLES, STAFF, SUPERVISORS, Principal, Role
 from core.settings import Settings
+from domain.vocabulary import is_staff_id
 from services.records import sync_staff
 
 __all__ = ["ROLES", "STAFF", "SUPERVISORS", "Principal", "Role"]
@@ -42,6 +43,8 @@ def mint_token(
     landlord: str,
     lifetime: timedelta = timedelta(hours=8),
 ) -> str:
+    if not is_staff_id(user_id):
+        raise ValueError(SUBJECT_RULE)
     if lifetime > max_lifetime(settings):
         raise ValueError(
             f"a token may live at most {settings.token_max_lifetime_hours} hours "
@@ -82,6 +85,8 @@ def decode_token(token: str, settings: Settings) -> Principal:
             raise _unauthorised(
                 f"invalid token: it lives longer than {settings.token_max_lifetime_hours} hours"
             )
+        if not isinstance(claims["sub"], str) or not is_staff_id(claims["sub"]):
+            raise _unauthorised(f"invalid token: {SUBJECT_RULE}")
         return Principal(
             user_id=claims["sub"], roles=claims.get("roles", []), landlord=claims["landlord"]
         )

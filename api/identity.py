@@ -15,6 +15,14 @@ from typing import Any
 from api.principal import ROLES, Principal, Role
 from core.policies import known_landlords
 from core.settings import Settings
+from domain.vocabulary import is_staff_id
+
+# Shown when a token's subject is outside the staff-id vocabulary (domain/vocabulary.py).
+SUBJECT_RULE = (
+    "the token's subject ('sub') is not a staff id of this service (letters, digits, '.', '-' "
+    "and '_', up to 100): ask your administrator to issue staff ids, not email addresses, as "
+    "the subject"
+)
 
 
 class NotMapped(Exception):
@@ -74,6 +82,8 @@ def principal_from_claims(claims: Mapping[str, Any], settings: Settings) -> Prin
     subject = str(claims.get("sub") or "")
     if not subject:
         raise NotMapped("the token names no subject ('sub')")
+    if not is_staff_id(subject):
+        raise NotMapped(SUBJECT_RULE)
     groups = _groups(claims, settings.oidc_groups_claim)
     role_map = parse_map(settings.oidc_role_map, "ASB_OIDC_ROLE_MAP", ROLES)
     roles: list[Role] = [

@@ -7,20 +7,29 @@
   in a label would make one time series per case);
 - logs one line when the response is sent.
 
+Labels are bounded: the route is the template, and a method outside the standard ones is
+``other`` (a made-up method string per request would otherwise add a time series each).
+
 ``/metrics`` (Prometheus text format, not in the OpenAPI description) serves those and the case
-figures counted from the record (``db/metrics.py``). It carries no personal data; the reverse
-proxy does not publish it (deploy/caddy/Caddyfile): Prometheus scrapes the API directly.
+figures counted from the record (``db/metrics.py``). It carries no personal data, yet it is not
+public. With ``ASB_API_METRICS_ADDRESS`` set it is served on that address alone, as the worker's
+are (Prometheus scrapes it inside the network; ``api.main`` runs the second listener), and the API
+port answers 404. Otherwise, on the API port, ``ASB_METRICS_TOKEN`` makes it answer only
+``Authorization: Bearer <token>`` (Prometheus' ``authorization.credentials_file``); with neither
+it answers nobody in production and anybody in development. The reverse proxy does not publish
+it either (deploy/caddy/Caddyfile).
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import secrets
 import time
 import uuid
 from typing import Any
 
-from fastapi import APIRouter, Depends, FastAPI
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request, status
 from fastapi.responses import Response
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -49,6 +58,8 @@ DURATION = Histogram(
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 _CASE_PATH = re.compile(r"^/cases/([^/]+)")
 UNMATCHED = "unmatched"
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+OTHER_METHOD = "other"
 
 router = APIRouter(include_in_schema=False)
 
@@ -87,6 +98,8 @@ class Observe:
     def _record(scope: Scope, status: int, seconds: float) -> None:
         route = getattr(scope.get("route"), "path", UNMATCHED)
         method = scope.get("method", "")
+        if method not in METHODS:
+            method = OTHER_METHOD
         REQUESTS.labels(method, route, str(status)).inc()
         DURATION.labels(method, route).observe(seconds)
         log.info(
@@ -112,8 +125,46 @@ def _request_id(scope: Scope) -> str:
     return uuid.uuid4().hex
 
 
-@router.get("/metrics")
+def _scraper_only(request: Request, svc: Services = Depends(services)) -> None:
+    if svc.settings.api_metrics_address:
+        raise HTTPException(
+            status.HTTP_404_NOT_FOUND, "metrics are served on ASB_API_METRICS_ADDRESS"
+        )
+    expected = svc.settings.metrics_token.get_secret_value()
+    if not expected:
+        if svc.settings.environment == "production":
+            raise HTTPException(
+                status.HTTP_404_NOT_FOUND,
+                "metrics are not published: set ASB_METRICS_TOKEN and give Prometheus the token",
+            )
+        return
+    given = request.headers.get("authorization", "")
+    if not secrets.compare_digest(given.encode(), f"Bearer {expected}".encode()):
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED,
+            "metrics need the scraper's bearer token (ASB_METRICS_TOKEN)",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+
+
+@router.get("/metrics", dependencies=[Depends(_scraper_only)])
 async def metrics(svc: Services = Depends(services)) -> Response:
+    return await metrics_response(svc)
+
+
+def metrics_app(main: FastAPI) -> FastAPI:
+    """The /metrics listener of ``ASB_API_METRICS_ADDRESS``: the main app's metrics, and
+    nothing else, on a port only Prometheus reaches."""
+    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+
+    @app.get("/metrics")
+    async def scrape() -> Response:
+        return await metrics_response(main.state.services)
+
+    return app
+
+
+async def metrics_response(svc: Services) -> Response:
     registry = CollectorRegistry(auto_describe=False)
     registry.register(_CaseCollector(await _figures(svc)))
     body = generate_latest(REGISTRY) + generate_latest(registry)

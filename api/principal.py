@@ -11,6 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from domain.vocabulary import StaffId
+
 Role = Literal["officer", "supervisor", "admin"]
 ROLES: tuple[Role, ...] = ("officer", "supervisor", "admin")
 STAFF: tuple[Role, ...] = ("officer", "supervisor", "admin")
@@ -18,7 +20,7 @@ SUPERVISORS: tuple[Role, ...] = ("supervisor", "admin")
 
 
 class Principal(BaseModel):
-    user_id: str
+    user_id: StaffId  # the one staff-id vocabulary: never an email address (no PII in Temporal)
     roles: list[Role]
     landlord: str
 

@@ -7,11 +7,17 @@ Two stores, one behaviour (``ASB_INTAKE_LIMITER``):
 - ``database``: a fixed one-minute window per address, counted in the database every API
   replica shares (one upsert per report), so N replicas still allow the limit once, not N times.
   Only a digest of the address is stored.
+- ``auto`` (the default): ``database`` in production, where several API replicas may run, and
+  ``memory`` elsewhere.
+
+A client is an IPv4 address or an IPv6 /64: one household or phone gets a whole /64 and picks
+any address in it at will, so counting exact IPv6 addresses would let it rotate past the limit.
 """
 
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import time
 from collections import OrderedDict, deque
 from typing import Any, Protocol
@@ -22,6 +28,20 @@ from core.settings import Settings
 from services.intake import count_hit
 
 WINDOW_SECONDS = 60
+IPV6_CLIENT_PREFIX = 64
+
+
+def client_key(address: str) -> str:
+    """The client an address belongs to: an IPv4 address itself, an IPv6 address its /64."""
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address  # not an address (a test client's name): counted as it is
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.IPv6Network((parsed, IPV6_CLIENT_PREFIX), strict=False))
+    return str(parsed)
 
 
 class Limiter(Protocol):
@@ -44,6 +64,7 @@ class MemoryLimiter:
         return self.allow_at(client, time.monotonic())
 
     def allow_at(self, client: str, now: float) -> bool:
+        client = client_key(client)
         seen = self._seen.pop(client, None) or deque()
         while seen and seen[0] <= now - self._window:
             seen.popleft()
@@ -71,12 +92,14 @@ class DatabaseLimiter:
 
     async def allow_at(self, client: str, now: float) -> bool:
         window = int(now // self._window)
-        client_hash = hashlib.sha256(client.encode()).hexdigest()
+        client_hash = hashlib.sha256(client_key(client).encode()).hexdigest()
         hits = await count_hit(self._sessions, client_hash, window)
         return hits <= self._per_window
 
 
 def limiter_for(settings: Settings, sessions: async_sessionmaker[Any]) -> Limiter:
-    if settings.intake_limiter == "database":
+    if settings.intake_limiter == "database" or (
+        settings.intake_limiter == "auto" and settings.environment == "production"
+    ):
         return DatabaseLimiter(sessions, settings.intake_per_minute)
     return MemoryLimiter(settings.intake_per_minute, settings.intake_max_clients)

@@ -16,11 +16,12 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 from api.auth import STAFF, SUPERVISORS, Principal, require_roles
 from api.deps import Services, services
 from core.policies import load_policy, load_profile
+from domain.vocabulary import STAFF_ID_PATTERN
 from services.records import find_staff, list_staff, put_staff
 
 router = APIRouter(tags=["staff directory"])
 Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-StaffId = Annotated[str, Path(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9._@-]+$")]
+StaffId = Annotated[str, Path(pattern=STAFF_ID_PATTERN)]
 
 
 class StaffIn(BaseModel):

@@ -16,11 +16,11 @@ from console import access_backend, backend
 from console.backend import Problem
 from console.session import Session
 from console.web import admin, render, see_other
+from domain.vocabulary import is_staff_id
 
 router = APIRouter(prefix="/console/access", include_in_schema=False)
 PAGE = 50
 REFERENCE = re.compile(r"^[A-Za-z0-9-]{1,40}$")
-STAFF_ID = re.compile(r"^[A-Za-z0-9._-]{1,100}$")
 CURSOR = Query("", max_length=100)
 
 
@@ -38,7 +38,7 @@ async def find(
             return see_other(f"/console/access/cases/{case.strip()}")
         errors.append(("case", "Enter a case reference, like ASB-2026-0000ABCD"))
     elif user.strip():
-        if STAFF_ID.match(user.strip()):
+        if is_staff_id(user.strip()):
             return see_other(f"/console/access/users/{user.strip()}")
         errors.append(("user", "Enter a user id: letters, digits, dots, hyphens or underscores"))
     return render(
@@ -72,7 +72,7 @@ async def by_user(
     s: Session = Depends(admin),
     svc: Services = Depends(services),
 ) -> Response:
-    if not STAFF_ID.match(user_id):
+    if not is_staff_id(user_id):
         raise Problem([(None, "There is no such user id.")], 404)
     found = await access_backend.reads_by_user(svc, s.principal, user_id, PAGE, cursor)
     return render(

@@ -141,5 +141,5 @@ async def finish(
         raise Forbidden(f"You cannot sign in here: {refused.detail}") from None
     response = see_other(pending["next"])
     response.delete_cookie(COOKIE, path=PATH)
-    start_session(response, settings, principal)
+    await start_session(response, svc, principal)
     return response

@@ -1,16 +1,21 @@
-"""The console's session: a signed cookie holding who is signed in, and the CSRF secret.
+"""The console's session: a signed cookie naming a server-side session, and the CSRF secret.
 
 The cookie carries a short JWT of its own (audience ``asb-console``), signed with the same secret
-as bearer tokens but never accepted as one, nor a bearer token as a session. Sign-in methods only
-differ in how they arrive at a :class:`~api.auth.Principal`: the development page picks one, a
-landlord's identity provider (OIDC, a later issue) will verify one, and both end in
-:func:`start_session`.
+as bearer tokens but never accepted as one, nor a bearer token as a session. It names a random
+session id whose digest the database holds (``console_sessions``, shared by every API replica):
+signing out deletes that row, so the cookie is dead at once everywhere, even if someone kept a
+copy; a session unused for ``ASB_CONSOLE_IDLE_MINUTES`` expires, and none outlives
+:data:`LIFETIME`. Sign-in methods only differ in how they arrive at a
+:class:`~api.auth.Principal`: the development page picks one, the landlord's identity provider
+verifies one, and both end in :func:`start_session`.
 """
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import secrets
+import time
 from datetime import UTC, datetime, timedelta
 
 import jwt
@@ -18,11 +23,13 @@ from fastapi import Request, Response
 from pydantic import ValidationError
 
 from api.auth import ALGORITHM, Principal
+from api.deps import Services
 from core.settings import Settings
+from services.console_sessions import close_session, open_session, use_session
 
 COOKIE = "asb_session"
 AUDIENCE = "asb-console"
-LIFETIME = timedelta(hours=8)  # one working day
+LIFETIME = timedelta(hours=8)  # one working day, however active
 
 
 class Session:
@@ -31,12 +38,28 @@ class Session:
         self.csrf = csrf
 
 
-def start_session(response: Response, settings: Settings, principal: Principal) -> None:
+def _digest(session_id: str) -> str:
+    return hashlib.sha256(session_id.encode()).hexdigest()
+
+
+def _idle_seconds(settings: Settings) -> int:
+    return settings.console_idle_minutes * 60
+
+
+async def start_session(response: Response, svc: Services, principal: Principal) -> None:
+    settings = svc.settings
     now = datetime.now(UTC)
+    session_id = secrets.token_urlsafe(32)
+    seconds = int(now.timestamp())
+    await open_session(
+        svc.sessions, _digest(session_id), principal.landlord, principal.user_id, seconds,
+        forget_before=seconds - max(_idle_seconds(settings), int(LIFETIME.total_seconds())),
+    )  # fmt: skip
     claims = {
         "sub": principal.user_id,
         "roles": principal.roles,
         "landlord": principal.landlord,
+        "sid": session_id,
         "csrf": secrets.token_urlsafe(24),
         "aud": AUDIENCE,
         "iat": now,
@@ -54,31 +77,52 @@ def start_session(response: Response, settings: Settings, principal: Principal) 
     )
 
 
-def end_session(response: Response, settings: Settings) -> None:
-    response.delete_cookie(
-        COOKIE, path="/", httponly=True, samesite="lax",
-        secure=settings.environment != "development",
-    )  # fmt: skip
-
-
-def read_session(request: Request, settings: Settings) -> Session | None:
+def _claims(request: Request, settings: Settings) -> dict[str, object] | None:
     token = request.cookies.get(COOKIE)
     if not token:
         return None
     try:
-        claims = jwt.decode(
+        claims: dict[str, object] = jwt.decode(
             token,
             settings.token_secret.get_secret_value(),
             algorithms=[ALGORITHM],
             audience=AUDIENCE,
-            options={"require": ["sub", "exp", "aud", "csrf"]},
+            options={"require": ["sub", "exp", "aud", "csrf", "sid"]},
         )
+    except jwt.PyJWTError:
+        return None
+    return claims
+
+
+async def end_session(request: Request, response: Response, svc: Services) -> None:
+    """Sign out: the server forgets the session (every replica refuses the cookie from now on)
+    and the browser drops the cookie."""
+    claims = _claims(request, svc.settings)
+    if claims is not None:
+        await close_session(svc.sessions, _digest(str(claims["sid"])))
+    response.delete_cookie(
+        COOKIE, path="/", httponly=True, samesite="lax",
+        secure=svc.settings.environment != "development",
+    )  # fmt: skip
+
+
+async def read_session(request: Request, svc: Services) -> Session | None:
+    """The live session the request's cookie names; None when there is none, it was signed out,
+    or it has been idle too long."""
+    claims = _claims(request, svc.settings)
+    if claims is None:
+        return None
+    try:
         principal = Principal(
             user_id=claims["sub"], roles=claims.get("roles", []), landlord=claims["landlord"]
         )
-    except (jwt.PyJWTError, KeyError, ValidationError):
+    except (KeyError, ValidationError):
         return None
-    return Session(principal, str(claims["csrf"]))
+    now = int(time.time())
+    live = await use_session(
+        svc.sessions, _digest(str(claims["sid"])), now, idle_since=now - _idle_seconds(svc.settings)
+    )
+    return Session(principal, str(claims["csrf"])) if live else None
 
 
 def csrf_ok(session: Session, submitted: str | None) -> bool:

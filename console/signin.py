@@ -23,6 +23,7 @@ from console.session import (
 )
 from console.web import Forbidden, checked_form, render, see_other
 from core.policies import known_landlords, load_policy
+from domain.vocabulary import is_staff_id
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 ROLES: tuple[str, ...] = get_args(Role)
@@ -54,7 +55,7 @@ async def sign_in_page(
         raise Forbidden("Sign in through your landlord's account.")
     token = anonymous_csrf(request)
     response = render(
-        request, "sign_in.html", read_session(request, svc.settings),
+        request, "sign_in.html", await read_session(request, svc),
         landlords=_landlords(), roles=ROLES, next=_safe_next(next), errors=[], form_csrf=token,
     )  # fmt: skip
     keep_anonymous_csrf(response, token, svc.settings)
@@ -77,8 +78,11 @@ async def sign_in(
         raise Forbidden("This form has expired. Go back, reload the page and try again.")
     errors: list[tuple[str, str]] = []
     user_id = user_id.strip()
-    if not user_id or len(user_id) > 100:
-        errors.append(("user_id", "Enter a user name of up to 100 characters"))
+    if not is_staff_id(user_id):
+        errors.append(
+            ("user_id", "Enter a staff id of up to 100 letters, digits, full stops, hyphens or "
+             "underscores, like sam.jones")
+        )  # fmt: skip
     if role not in ROLES:
         errors.append(("role", f"Choose a role: {', '.join(ROLES)}"))
     if landlord not in known_landlords():
@@ -90,9 +94,7 @@ async def sign_in(
             values={"user_id": user_id, "role": role, "landlord": landlord}, form_csrf=csrf_token,
         )  # fmt: skip
     response = see_other(_safe_next(next))
-    start_session(
-        response, svc.settings, Principal(user_id=user_id, roles=[role], landlord=landlord)
-    )
+    await start_session(response, svc, Principal(user_id=user_id, roles=[role], landlord=landlord))
     return response
 
 
@@ -110,8 +112,10 @@ async def oidc_callback(
 
 @router.post("/sign-out")
 async def sign_out(
-    _form: dict[str, str] = Depends(checked_form), svc: Services = Depends(services)
+    request: Request,
+    _form: dict[str, str] = Depends(checked_form),
+    svc: Services = Depends(services),
 ) -> Response:
     response = see_other("/console/sign-in")
-    end_session(response, svc.settings)
+    await end_session(request, response, svc)
     return response

@@ -35,7 +35,7 @@ class Forbidden(Exception):
 
 
 async def session(request: Request, svc: Services = Depends(services)) -> Session:
-    found = read_session(request, svc.settings)
+    found = await read_session(request, svc)
     if found is None:
         raise SignInRequired(str(request.url.path))
     # Pages name staff by their directory display name (header, officer columns, case summary).
@@ -119,6 +119,15 @@ def _unavailable(request: Request, message: str = backend.UNAVAILABLE) -> Respon
     return response
 
 
+async def _session_if_readable(request: Request) -> Session | None:
+    """Who is signed in, for the header of an error page; an error page still shows (signed
+    out) when the session store cannot be read."""
+    try:
+        return await read_session(request, request.app.state.services)
+    except Exception:
+        return None
+
+
 def install_handlers(app: Any) -> None:
     async def sign_in_required(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, SignInRequired)
@@ -126,7 +135,7 @@ def install_handlers(app: Any) -> None:
 
     async def forbidden(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, Forbidden)
-        s = read_session(request, request.app.state.services.settings)
+        s = await _session_if_readable(request)
         return render(request, "error.html", s, 403, title="You cannot do this", message=exc.reason)
 
     async def problem(request: Request, exc: Exception) -> Response:
@@ -134,7 +143,7 @@ def install_handlers(app: Any) -> None:
         if exc.status == 503:  # an outage; the access log's own refusal keeps its words
             said = [m for _, m in exc.messages if m == backend.NOT_RECORDED]
             return _unavailable(request, said[0] if said else backend.UNAVAILABLE)
-        s = read_session(request, request.app.state.services.settings)
+        s = await _session_if_readable(request)
         title = "Page not found" if exc.status == 404 else "Sorry, there is a problem"
         message = "; ".join(m for _, m in exc.messages)
         return render(request, "error.html", s, exc.status, title=title, message=message)

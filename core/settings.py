@@ -78,6 +78,23 @@ class Settings(BaseSettings):
         description="host:port where the worker answers GET /healthz: 200 only while it runs "
         "and Temporal saw it poll in the last 90 s (the Kubernetes probes); empty means none",
     )
+    api_metrics_address: str = Field(
+        "",
+        description="host:port where the API serves its Prometheus metrics at /metrics, apart "
+        "from the API port (which then answers 404); empty means /metrics on the API port",
+    )
+    metrics_token: SecretStr = Field(
+        SecretStr(""),
+        description="Bearer token Prometheus sends to the API's /metrics; empty means /metrics "
+        "answers nobody in production (anybody in development)",
+    )
+    console_idle_minutes: int = Field(
+        30,
+        ge=1,
+        le=8 * 60,
+        description="A console session unused for this many minutes ends; the person signs in "
+        "again",
+    )
     token_secret: SecretStr = Field(
         SecretStr(DEV_TOKEN_SECRET), description="HMAC secret that signs bearer tokens"
     )
@@ -128,15 +145,29 @@ class Settings(BaseSettings):
         "", description="Claim holding the job title letters print (e.g. jobTitle); empty: none"
     )
     oidc_jwks_refresh_seconds: int = Field(
+        10,
+        ge=0,
+        le=300,
+        description="Least time between two JWKS downloads caused by an unknown key id (a "
+        "forged kid cannot hammer the provider); a token with a new key id waits at most this "
+        "long for the download that finds it",
+    )
+    oidc_jwks_cache_min_seconds: int = Field(
         60,
         ge=0,
-        description="Least time between two JWKS downloads caused by an unknown key id (a "
-        "forged kid cannot hammer the provider)",
+        description="Shortest time the provider's keys are kept, whatever its Cache-Control says",
+    )
+    oidc_jwks_cache_max_seconds: int = Field(
+        3600,
+        ge=1,
+        description="Longest time the provider's keys are kept (also when it sends no "
+        "Cache-Control max-age): a withdrawn key is trusted at most this long",
     )
     intake_per_minute: int = Field(10, description="Public reports allowed per client per minute")
     intake_limiter: str = Field(
-        "memory",
-        description="memory (this API process only) | database (shared by every API replica)",
+        "auto",
+        description="memory (this API process only) | database (shared by every API replica) | "
+        "auto (database in production, memory elsewhere)",
     )
     intake_max_clients: int = Field(
         10_000,
@@ -215,8 +246,8 @@ class Settings(BaseSettings):
     @field_validator("intake_limiter")
     @classmethod
     def _known_limiter(cls, value: str) -> str:
-        if value not in ("memory", "database"):
-            raise ValueError(f"intake_limiter must be memory or database, not {value!r}")
+        if value not in ("auto", "memory", "database"):
+            raise ValueError(f"intake_limiter must be auto, memory or database, not {value!r}")
         return value
 
     @field_validator("trusted_proxies")

@@ -5,6 +5,7 @@ remedy and legal step. A module of its own so that the action declarations
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from typing import Annotated
 
@@ -12,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
     "ENFORCEMENT_REMEDIES",
+    "STAFF_ID_PATTERN",
     "SUPPORT_REMEDIES",
     "SYSTEM",
     "Actor",
@@ -28,10 +30,12 @@ __all__ = [
     "ReferralStatus",
     "RemedyKind",
     "SharingBasis",
+    "StaffId",
     "TaskKind",
     "Text",
     "Wording",
     "WordingList",
+    "is_staff_id",
 ]
 
 
@@ -87,6 +91,16 @@ Ref = Annotated[str, Field(min_length=1, max_length=200)]  # id of a document in
 # What an officer decided, in words a letter can quote: never a name or an address.
 Wording = Annotated[str, Field(min_length=1, max_length=500, pattern=r"\S")]
 WordingList = Annotated[list[Wording], Field(max_length=20)]
+# The one staff-id vocabulary: the identity provider's ``sub``, the directory's key, a case's
+# officer and the CaseOfficer search attribute. Letters, digits, '.', '-' and '_' only: never an
+# email address, a space or markup, so no personal data reaches Temporal (docs/design.md, Search
+# attributes) and an id is safe in a URL path.
+STAFF_ID_PATTERN = r"^[A-Za-z0-9._-]{1,100}$"
+StaffId = Annotated[str, Field(pattern=STAFF_ID_PATTERN)]
+
+
+def is_staff_id(value: str) -> bool:
+    return re.fullmatch(STAFF_ID_PATTERN, value) is not None
 
 
 class Actor(BaseModel):

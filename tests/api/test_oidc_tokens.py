@@ -5,6 +5,7 @@ whose groups map to no role are refused with the reason."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import socket
@@ -116,21 +117,29 @@ async def test_the_api_follows_the_providers_key_rotation(
 
 
 async def test_forged_key_ids_cannot_hammer_the_provider(provider: Provider) -> None:
-    """An unknown kid downloads the key set again at most once per refresh interval."""
+    """Unknown kids download the key set again at most once per refresh interval: tokens
+    arriving meanwhile wait for, and share, the next download."""
     now = [1000.0]
+
+    async def sleep(seconds: float) -> None:
+        now[0] += seconds
+        await asyncio.sleep(0)
+
     settings = Settings(**oidc_settings(provider.issuer), oidc_jwks_refresh_seconds=60)
-    verifier = OidcProvider(settings, clock=lambda: now[0])
+    verifier = OidcProvider(settings, clock=lambda: now[0], sleep=sleep)
     await verifier.key(header(provider.token())["kid"])
     assert verifier.jwks_downloads == 1
     forged = ".".join([_segment({"alg": "RS256", "kid": "forged"}), _segment({"sub": "x"}), "c2ln"])
-    for _ in range(5):
+
+    async def refused() -> None:
         with pytest.raises(InvalidToken, match="does not list"):
             await verifier.verify(forged)
-    assert verifier.jwks_downloads == 2  # one download for the first forged kid, no more
-    now[0] += 60
-    with pytest.raises(InvalidToken, match="does not list"):
-        await verifier.verify(forged)
-    assert verifier.jwks_downloads == 3
+
+    await asyncio.gather(*(refused() for _ in range(5)))
+    assert verifier.jwks_downloads == 2  # five forged kids at once: one download, shared
+    assert now[0] == 1060.0  # and not before the interval had passed
+    await refused()
+    assert verifier.jwks_downloads == 3 and now[0] == 1120.0
 
 
 def _segment(value: dict[str, str]) -> str:

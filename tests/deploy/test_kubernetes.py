@@ -62,7 +62,7 @@ def test_every_deployment_migrates_first_and_probes_what_it_serves(
     for probe in ("startupProbe", "livenessProbe", "readinessProbe"):
         assert probes[probe]["httpGet"] == {"path": "/healthz", "port": "health"}, probe
     settings = next(d for (kind, _), d in manifests.items() if kind == "ConfigMap")["data"]
-    assert settings["ASB_WORKER_HEALTH_ADDRESS"].endswith(":9465")
+    assert settings["ASB_WORKER_HEALTH_ADDRESS"].endswith(":9466")
 
 
 def test_a_client_certificate_for_temporal_is_mounted_when_its_secret_exists(

@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from api.ratelimit import DatabaseLimiter
+from api.ratelimit import DatabaseLimiter, MemoryLimiter, limiter_for
+from core.settings import Settings
 from db.intake_windows import IntakeWindow
 
 
@@ -34,3 +35,35 @@ async def test_past_windows_are_dropped_and_addresses_are_not_stored(
     mine = [row for row in rows if row.window >= 2_000_000]
     assert [row.window for row in mine] == [2_000_003, 2_000_004]
     assert all("198.51" not in row.client_hash for row in mine)
+
+
+async def test_an_ipv6_client_cannot_rotate_through_its_64(
+    sessions: async_sessionmaker[Any],
+) -> None:
+    """Before: each exact address was a client, so one household's /64 had 2**64 allowances."""
+    replicas = [DatabaseLimiter(sessions, per_window=3) for _ in range(2)]
+    prefix = f"2001:db8:{uuid.uuid4().int % 0xFFFF:x}:1"
+    now = 3_000_000 * 60.0
+    answers = [await replicas[n % 2].allow_at(f"{prefix}::{n + 1:x}", now + n) for n in range(6)]
+    assert answers == [True] * 3 + [False] * 3
+    # Another /64 is another client; an IPv4-mapped address is its IPv4 client.
+    assert await replicas[0].allow_at(f"{prefix[:-1]}2::1", now)
+    four = f"198.51.100.{uuid.uuid4().int % 250}"
+    assert await replicas[0].allow_at(four, now)
+    assert await replicas[1].allow_at(f"::ffff:{four}", now)
+    assert await replicas[0].allow_at(four, now)
+    assert not await replicas[1].allow_at(f"::ffff:{four}", now)
+
+
+def test_the_memory_limiter_counts_a_64_as_one_client() -> None:
+    limiter = MemoryLimiter(per_window=2, max_clients=100)
+    assert limiter.allow_at("2001:db8:0:7::1", 0.0)
+    assert limiter.allow_at("2001:db8:0:7:ffff:ffff:ffff:ffff", 1.0)
+    assert not limiter.allow_at("2001:db8:0:7::abcd", 2.0)
+    assert limiter.allow_at("2001:db8:0:8::1", 2.0)
+    assert len(limiter) == 2
+
+
+def test_production_counts_the_limit_in_the_shared_database() -> None:
+    assert isinstance(limiter_for(Settings(environment="production"), None), DatabaseLimiter)  # type: ignore[arg-type]
+    assert isinstance(limiter_for(Settings(), None), MemoryLimiter)  # type: ignore[arg-type]

@@ -6,6 +6,8 @@
 //                       published, as providers do while tokens signed with it are alive
 //   POST /_test/token   an access token for the current person, with claims or lifetime changed
 //   GET  /_test/stats   how often the JWKS was downloaded
+//   POST /_test/withdraw  the key with this kid is no longer published (its tokens must fail)
+//   POST /_test/jwks-cache  the Cache-Control max-age the JWKS is served with (null: none)
 // Usage: node provider.mjs <audience>; prints the issuer URL on its first line of output.
 import http from "node:http";
 import { OAuth2Server } from "oauth2-mock-server";
@@ -18,6 +20,8 @@ const choose = keys.get.bind(keys);
 keys.get = (kid) => choose(kid ?? signingKid); // round-robin no more: the current key signs
 let person = { sub: "nobody", groups: [] };
 let jwksDownloads = 0;
+const withdrawn = new Set();
+let jwksMaxAge = null;
 
 // Access tokens carry no "aud" from the library: give them the API's, and the person's claims
 // (ID tokens already name the client as their audience).
@@ -55,6 +59,14 @@ const controls = {
     return { access_token: token };
   },
   "GET /_test/stats": async () => ({ jwks_downloads: jwksDownloads }),
+  "POST /_test/withdraw": async ({ kid }) => {
+    withdrawn.add(kid);
+    return { withdrawn: [...withdrawn] };
+  },
+  "POST /_test/jwks-cache": async ({ maxAge }) => {
+    jwksMaxAge = maxAge ?? null;
+    return { maxAge: jwksMaxAge };
+  },
 };
 
 const listener = http.createServer(async (request, response) => {
@@ -64,7 +76,15 @@ const listener = http.createServer(async (request, response) => {
     reply(response, await control(await body(request)));
     return;
   }
-  if (path === "/jwks") jwksDownloads += 1;
+  if (path === "/jwks") {
+    jwksDownloads += 1;
+    const published = keys.toJSON().filter((key) => !withdrawn.has(key.kid));
+    const headers = { "Content-Type": "application/json" };
+    if (jwksMaxAge !== null) headers["Cache-Control"] = `public, max-age=${jwksMaxAge}`;
+    response.writeHead(200, headers);
+    response.end(JSON.stringify({ keys: published }));
+    return;
+  }
   server.service.requestHandler(request, response);
 });
 listener.listen(0, "127.0.0.1", () => {

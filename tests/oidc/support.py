@@ -62,11 +62,21 @@ class Provider:
         token: str = answer.json()["access_token"]
         return token
 
+    def withdraw(self, kid: str) -> None:
+        """The provider stops publishing a key (compromised, or rotated out)."""
+        self.http.post("/_test/withdraw", json={"kid": kid}).raise_for_status()
+
+    def serve_jwks_for(self, max_age: int | None) -> None:
+        """The Cache-Control max-age the provider's JWKS is served with (None: no header)."""
+        self.http.post("/_test/jwks-cache", json={"maxAge": max_age}).raise_for_status()
+
     def jwks_downloads(self) -> int:
         count: int = self.http.get("/_test/stats").json()["jwks_downloads"]
         return count
 
-    async def code_flow_tokens(self, redirect_uri: str = "http://client.test/callback") -> dict:
+    async def code_flow_tokens(
+        self, redirect_uri: str = "http://client.test/callback", nonce: str | None = None
+    ) -> dict:
         """The authorization code flow with PKCE as a client runs it (Authlib), for the current
         person: what the provider's token endpoint answers."""
         metadata = self.http.get("/.well-known/openid-configuration").json()
@@ -75,8 +85,9 @@ class Provider:
             CLIENT_ID, CLIENT_SECRET, scope="openid profile email", redirect_uri=redirect_uri,
             code_challenge_method="S256",
         ) as client:  # fmt: skip
+            extra = {"nonce": nonce} if nonce else {}
             url, _state = client.create_authorization_url(
-                metadata["authorization_endpoint"], code_verifier=verifier
+                metadata["authorization_endpoint"], code_verifier=verifier, **extra
             )
             async with httpx.AsyncClient() as browser:  # the provider asks no password
                 location = (await browser.get(url)).headers["location"]
