@@ -227,20 +227,7 @@ class CaseDriver:
         return view
 
     async def settle(self, handle: WorkflowHandle[Any, Any]) -> None:
-        """Wait until the case has sent what its decisions recorded: letters, referrals and
-        supervisors' emails go out in the background once the action has answered (polled
-        with a deadline; the worker sends them in real time, while simulated time stands)."""
-        deadline = asyncio.get_running_loop().time() + SETTLE_WAIT.total_seconds()
-        while True:
-            try:
-                sending: int = await handle.query(SENDING_QUERY, result_type=int)
-            except (RPCError, WorkflowQueryFailedError):
-                return  # a run that ended (e.g. terminated) sends nothing more
-            if not sending:
-                return
-            if asyncio.get_running_loop().time() > deadline:
-                raise AssertionError(f"{handle.id} still sending {sending} after {SETTLE_WAIT}")
-            await asyncio.sleep(0.05)
+        await settle(handle)
 
     async def settle_all(self) -> None:
         for case in self.opened:
@@ -377,6 +364,23 @@ class CaseDriver:
         for workflow in ids:
             if await self.status(workflow) is WorkflowExecutionStatus.RUNNING:
                 await self.client.get_workflow_handle(workflow).terminate("test finished")
+
+
+async def settle(handle: WorkflowHandle[Any, Any]) -> None:
+    """Wait until the case has sent what its decisions recorded: letters, referrals and
+    supervisors' emails go out in the background once the action has answered (polled with a
+    deadline; the worker sends them in real time, while simulated time stands still)."""
+    deadline = asyncio.get_running_loop().time() + SETTLE_WAIT.total_seconds()
+    while True:
+        try:
+            sending: int = await handle.query(SENDING_QUERY, result_type=int)
+        except (RPCError, WorkflowQueryFailedError):
+            return  # a run that ended (e.g. terminated) sends nothing more
+        if not sending:
+            return
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"{handle.id} still sending {sending} after {SETTLE_WAIT}")
+        await asyncio.sleep(0.05)
 
 
 def case_worker(
