@@ -69,11 +69,21 @@ class CaseStart(BaseModel):
     # server's activity queue (a storm of deadlines, issue 15). Older runs keep the activity
     # their histories recorded.
     local_escalations: bool = False
+    # Runs started by this code answer an officer once the decision is recorded and send its
+    # letters and referrals in the background (DELIVER, issue 22). Older runs decide by the
+    # workflow's "deliver-letters-in-background" marker, as upserts_changes_only does.
+    delivers_in_background: bool = False
 
 
 def new_case(opened: OpenCase, setup: CaseSetup | None = None) -> CaseStart:
     """The input of a new case's workflow, as this version of the code runs it."""
-    return CaseStart(opened=opened, setup=setup, upserts_changes_only=True, local_escalations=True)
+    return CaseStart(
+        opened=opened,
+        setup=setup,
+        upserts_changes_only=True,
+        local_escalations=True,
+        delivers_in_background=True,
+    )
 
 
 class PrepareCase(BaseModel):

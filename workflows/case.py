@@ -57,9 +57,10 @@ ACTIVITY_TIMEOUT = timedelta(minutes=2)
 # What an escalation does (domain.machine.tick): rows in the record and the supervisor told.
 LOCAL_COMMANDS = (RecordEvent, UpdateReadModel, NotifySupervisor)
 RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=5))
-# workflow.patched marker: runs past it record a decision (letters and referrals as pending
-# rows) and answer the officer at once; the mail goes out from DELIVER activities in the
-# background. Earlier histories sent it inside carry_out, before the update returned.
+# workflow.patched marker for runs started before CaseStart.delivers_in_background: past it,
+# they record a decision (letters and referrals as pending rows) and answer the officer at
+# once; the mail goes out from DELIVER activities in the background. Earlier histories sent it
+# inside carry_out, before the update returned.
 DELIVERS_IN_BACKGROUND = "deliver-letters-in-background"
 # One attempt: rendering, the PDF and an SMTP conversation the mailer bounds (core/mailer.py).
 DELIVERY_TIMEOUT = timedelta(minutes=2)
@@ -81,6 +82,7 @@ class CaseWorkflow:
         self._processed: list[str] = list(start.processed_update_ids)
         self._changes_only = start.upserts_changes_only
         self._local_escalations = start.local_escalations
+        self._in_background = start.delivers_in_background
         self._lock = asyncio.Lock()
         self._changed = False
         # Background deliveries of this run, oldest last; each waits for the one before, so
@@ -103,6 +105,7 @@ class CaseWorkflow:
                         processed_update_ids=self._processed,
                         upserts_changes_only=self._changes_only,
                         local_escalations=self._local_escalations,
+                        delivers_in_background=self._in_background,
                     )
                 )
         # A closed case's last letters still go out before the run ends.
@@ -175,7 +178,9 @@ class CaseWorkflow:
         runs as a local activity (CaseStart.local_escalations); letters, referrals and linked
         cases always go through the activity queue."""
         if commands:
-            later = workflow.patched(DELIVERS_IN_BACKGROUND)
+            # New runs carry the flag (no marker to write); older ones decide by the marker.
+            later = self._in_background or workflow.patched(DELIVERS_IN_BACKGROUND)
+            self._in_background = later
             batch = CommandBatch(reference=state.reference, commands=commands, deliver_later=later)
             # names the letters for the Temporal UI (every batch updates the read model)
             summary = batch_summary([c for c in commands if not isinstance(c, UpdateReadModel)])
