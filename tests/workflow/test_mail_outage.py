@@ -30,10 +30,16 @@ from contracts.view import CaseView
 from core.mailer import SmtpMailer
 from core.settings import Settings
 from db.models import Letter, OfficerTask
-from domain.actions import Acknowledge
+from domain.actions import Acknowledge, AgreeActionPlan, RecordContact, RecordRiskAssessment
 from domain.policy import load_policy
 from tests.integration.record_support import CountingHandler
-from tests.workflow.support import OFFICER, CaseDriver, OpenedCase, case_worker
+from tests.workflow.support import (
+    OFFICER,
+    PLAN_ACTIONS,
+    CaseDriver,
+    OpenedCase,
+    case_worker,
+)
 
 T = TypeVar("T")
 SENDER = "asb-team@landlord.example"
@@ -187,6 +193,17 @@ async def test_an_action_answers_while_the_relay_is_down_and_its_letter_goes_onc
                 "an attempt to fail while the relay is down",
             )
             assert_waiting(letters)
+            # More actions answer meanwhile; the action plan's letter queues behind the first.
+            for action in (
+                RecordContact(actor=OFFICER, outcome="made", channel="phone"),
+                RecordRiskAssessment(actor=OFFICER, tier=case.view.tier),
+                AgreeActionPlan(actor=OFFICER, agreed_contact_interval_days=7,
+                                summary_ref="plan-1", actions=PLAN_ACTIONS),
+            ):  # fmt: skip
+                await case.handle.execute_update(action.type, action, result_type=CaseView)
+            letters = await case_letters(sessions, case.reference)
+            assert [x.kind for x in letters] == ["acknowledgement", "action_plan"]
+            assert_waiting(letters)
             assert relay.handler.received == []
         order.append("the relay started")
         await relay.restore()
@@ -195,6 +212,8 @@ async def test_an_action_answers_while_the_relay_is_down_and_its_letter_goes_onc
 
         await cases.settle(case.handle)
         await assert_delivered_once(sessions, case, relay)
+        sent = await case_letters(sessions, case.reference)
+        assert len(sent) == 2 and sent[0].sent_at <= sent[1].sent_at  # in decision order
         await cases.terminate_open_cases()
 
 
