@@ -39,7 +39,17 @@ from core.mailer import (
 )
 from core.policies import load_policy, load_profile
 from db import repository as repo
-from db.models import Case, Letter, LetterDocument, LetterStatus, OfficerTask, Party, TaskKind
+from db.letters import close_unsent_task, unsent_task_key
+from db.models import (
+    Case,
+    Letter,
+    LetterDocument,
+    LetterStatus,
+    OfficerTask,
+    Party,
+    ReferralStatus,
+    TaskKind,
+)
 from db.repository import insert_once
 from db.staff import find_staff
 from domain.commands import MakeReferral, NotifySupervisor, SendLetter
@@ -107,11 +117,12 @@ class LetterDispatcher:
             await self._settle(key, _back_to_rendered)
             raise
 
-        async def sent(_: AsyncSession, letter: Letter) -> None:
+        async def sent(session: AsyncSession, letter: Letter) -> None:
             letter.message_id = message_id
             letter.channel = "email"
             letter.status = LetterStatus.SENT
             letter.sent_at = datetime.now(UTC)
+            await close_unsent_task(session, letter.key)
 
         await self._settle(key, sent)
 
@@ -192,6 +203,30 @@ class LetterDispatcher:
     async def refer(self, command: MakeReferral) -> None:
         """Email a recorded referral to its agency, exactly once (R38; activities/referrals.py)."""
         await self.referrals.refer(command)
+
+    async def report_unsent(self, command: SendLetter | MakeReferral, hours: int) -> None:
+        """A letter or referral still waiting for the mail server after ``hours`` (the case's
+        policy, PolicyProfile.unsent_letter_task_hours) becomes an officer task, once."""
+        async with self._sessions() as session, session.begin():
+            if isinstance(command, SendLetter):
+                letter = await repo.letter(session, key=command.key)
+                if letter is None or letter.status not in _UNFINISHED:
+                    return  # sent, posted or already with the officer for another reason
+                what, kind = f"{letter.kind.replace('_', ' ')} letter", TaskKind.LETTER
+            else:
+                referral = await repo.lock_referral(session, command.key)
+                if referral is None or referral.status is not ReferralStatus.PENDING:
+                    return
+                what, kind = f"referral to {referral.agency}", TaskKind.REFERRAL
+            summary = (
+                f"The {what} could not be sent yet: the mail server has not accepted it in "
+                f"{hours} hour{'s' if hours != 1 else ''}. It will keep trying and send it "
+                "once. If the letter cannot wait, contact the recipient another way and close "
+                "this task saying how."
+            )
+            await insert_once(
+                session, _task(unsent_task_key(command.key), command.reference, summary, kind)
+            )
 
     async def notify_supervisor(self, command: NotifySupervisor) -> None:
         """An escalation email; its Message-ID comes from the key, so a resend is recognisable."""

@@ -17,7 +17,15 @@ from temporalio import activity
 
 from activities.dispatch import LetterDispatcher
 from contracts import search_attributes
-from contracts.case import CARRY_OUT, PREPARE_CASE, CommandBatch, PrepareCase
+from contracts.case import (
+    CARRY_OUT,
+    DELIVER,
+    PREPARE_CASE,
+    REPORT_UNSENT,
+    CommandBatch,
+    Delivery,
+    PrepareCase,
+)
 from contracts.view import CaseView, UpdateReadModel, WireCommand
 from core.case_setup import case_setup
 from db.models import (
@@ -69,9 +77,17 @@ class CaseEffects:
         return case_setup(request.landlord, request.received_at, datetime.now(UTC))
 
     @activity.defn(name=CARRY_OUT)
-    async def carry_out(self, batch: CommandBatch) -> None:
+    async def carry_out(self, batch: CommandBatch) -> list[str]:
+        """Record the decision in one transaction. ``deliver_later``: return the keys of the
+        letters, referrals and supervisor's emails to send, which the workflow then delivers
+        in the background (no officer waits for the mail server); otherwise send them here."""
         async with self._sessions() as session, session.begin():
             await _record(session, batch.commands, self._digest_to)
+        if batch.deliver_later:
+            for command in batch.commands:
+                if isinstance(command, OpenLinkedCase):
+                    await self._open_linked_case(command)
+            return [c.key for c in batch.commands if self._delivers(c)]
         letters = [c for c in batch.commands if isinstance(c, SendLetter)]
         for letter in letters:
             await self._dispatcher.dispatch(letter)
@@ -82,6 +98,31 @@ class CaseEffects:
                 await self._open_linked_case(command)
             if isinstance(command, NotifySupervisor) and not _waits(command, self._digest_to):
                 await self._dispatcher.notify_supervisor(command)
+        return []
+
+    def _delivers(self, command: WireCommand) -> bool:
+        if isinstance(command, NotifySupervisor):
+            return not _waits(command, self._digest_to)  # else the digest tells them
+        return isinstance(command, SendLetter | MakeReferral)
+
+    @activity.defn(name=DELIVER)
+    async def deliver(self, delivery: Delivery) -> None:
+        """Send one recorded letter, referral or supervisor's email. The row's status is the
+        guard, so a retry (the mail server down: TransientMailError) never sends twice."""
+        match delivery.command:
+            case SendLetter() as letter:
+                await self._dispatcher.dispatch(letter)
+            case MakeReferral() as referral:
+                await self._dispatcher.refer(referral)  # R38: consent and basis on the row
+            case NotifySupervisor() as note:
+                await self._dispatcher.notify_supervisor(note)
+
+    @activity.defn(name=REPORT_UNSENT)
+    async def report_unsent(self, delivery: Delivery) -> None:
+        """Still not taken by the mail server after the policy's hours: an officer task, once."""
+        command = delivery.command
+        if isinstance(command, SendLetter | MakeReferral):
+            await self._dispatcher.report_unsent(command, delivery.waited_hours)
 
     async def _open_linked_case(self, command: OpenLinkedCase) -> None:
         """R31: a counter-allegation is a case of its own; its id makes a retry harmless."""

@@ -43,6 +43,7 @@ from core.agencies import Agency, AgencyCatalogue
 from core.mailer import Attachment, Mailer, OutgoingEmail, PermanentMailError
 from core.policies import load_policy, load_profile
 from db import repository as repo
+from db.letters import close_unsent_task
 from db.models import (
     Case,
     CaseEvent,
@@ -135,6 +136,7 @@ class Referrals:
             return
         referral.status = ReferralStatus.SENT
         referral.chase_due_at = datetime.now(UTC) + self._chase_after
+        await close_unsent_task(session, referral.key)
         await insert_once(session, _disclosure_event(referral, agency, letter))
 
     # ---- chasing ----------------------------------------------------------------------------

@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Final
+from typing import Annotated, Final
 
 from pydantic import BaseModel, Field
 
 from contracts.view import WireCommand
 from domain.case import CaseSetup, CaseState, OpenCase
+from domain.commands import MakeReferral, NotifySupervisor, SendLetter
 
 __all__ = [
     "CARRY_OUT",
     "CASE_WORKFLOW",
+    "DELIVER",
     "OPEN_UPDATE",
     "PREPARE_CASE",
+    "REPORT_UNSENT",
+    "SENDING_QUERY",
     "VIEW_QUERY",
     "CaseStart",
     "CommandBatch",
+    "Deliverable",
+    "Delivery",
     "PrepareCase",
     "new_case",
     "workflow_id",
@@ -26,7 +32,14 @@ __all__ = [
 CASE_WORKFLOW: Final = "CaseWorkflow"
 OPEN_UPDATE: Final = "open"  # update-with-start: returns once the case is open
 VIEW_QUERY: Final = "view"  # the supervisor's view (CaseView)
+# How many letters, referrals and supervisors' emails the case is still sending (int).
+SENDING_QUERY: Final = "sending"
 CARRY_OUT: Final = "carry_out"  # the activity that carries out one decision's commands
+# Sending one letter, referral or supervisor's email recorded by carry_out, in the background
+# of the case (an officer's action never waits for the mail server), and telling the officer
+# when one has waited longer than the policy allows (PolicyProfile.unsent_letter_task_hours).
+DELIVER: Final = "deliver"
+REPORT_UNSENT: Final = "report_unsent"
 # The activity that computed a case's policy and holidays inside older histories; new cases
 # carry their setup in CaseStart (services.cases.open_case), so it runs only on replay.
 PREPARE_CASE: Final = "prepare_case"
@@ -56,12 +69,22 @@ class CaseStart(BaseModel):
     # server's activity queue (a storm of deadlines, issue 15). Older runs keep the activity
     # their histories recorded.
     local_escalations: bool = False
+    # Runs started by this code answer an officer once the decision is recorded and send its
+    # letters and referrals in the background (DELIVER, issue 22). Older runs decide by the
+    # workflow's "deliver-letters-in-background" marker, as upserts_changes_only does.
+    delivers_in_background: bool = False
 
 
 def new_case(opened: OpenCase, setup: CaseSetup) -> CaseStart:
     """The input of a new case's workflow, as this version of the code runs it: with its setup
     (``CaseStart.setup`` stays optional only so that older histories decode)."""
-    return CaseStart(opened=opened, setup=setup, upserts_changes_only=True, local_escalations=True)
+    return CaseStart(
+        opened=opened,
+        setup=setup,
+        upserts_changes_only=True,
+        local_escalations=True,
+        delivers_in_background=True,
+    )
 
 
 class PrepareCase(BaseModel):
@@ -74,3 +97,20 @@ class CommandBatch(BaseModel):
 
     reference: str
     commands: list[WireCommand]
+    # Set by runs past the workflow's "deliver-in-background" marker: carry_out only records
+    # (letters and referrals as pending rows) and returns the keys the workflow then delivers
+    # with DELIVER. Unset (older histories, an activity retried from before the change): it
+    # also sends, as it always did.
+    deliver_later: bool = False
+
+
+# What DELIVER sends: the command recorded by carry_out, whose row's status is the guard.
+Deliverable = SendLetter | MakeReferral | NotifySupervisor
+
+
+class Delivery(BaseModel):
+    """One recorded letter, referral or supervisor's email to send (exactly once, by its key)."""
+
+    reference: str
+    command: Annotated[Deliverable, Field(discriminator="type")]
+    waited_hours: int = 0  # REPORT_UNSENT: how long it has waited, for the officer's task

@@ -132,6 +132,7 @@ class SmtpMailer:
         starttls: bool = False,
         timeout: float = 10,
         use_tls: bool = False,
+        deadline: float = 60,
     ) -> None:
         self.host = host
         self.port = port
@@ -140,29 +141,39 @@ class SmtpMailer:
         self._password = password
         self._starttls = starttls
         self._use_tls = use_tls
-        self._timeout = timeout
+        # ``timeout``: connecting and each SMTP reply (a port where nothing answers, a relay
+        # that accepts and never greets). ``deadline``: the whole conversation, so a relay that
+        # trickles replies cannot hold a send for long either. Both fail as transient: the
+        # delivery activity retries with backoff, and no officer waits for it.
+        self.timeout = timeout
+        self.deadline = deadline
 
     async def send(self, message: OutgoingEmail) -> str:
         email = build_message(message, self.sender)
         try:
-            refused, _ = await aiosmtplib.send(
-                email,
-                sender=self.sender,
-                recipients=[message.to],
-                hostname=self.host,
-                port=self.port,
-                username=self._username,
-                password=self._password,
-                start_tls=self._starttls,
-                use_tls=self._use_tls,
-                timeout=self._timeout,
-            )
+            refused, _ = await asyncio.wait_for(self._send(email, message.to), self.deadline)
         except (aiosmtplib.SMTPException, OSError, TimeoutError) as error:
             raise classify(error, message.key) from error
         if refused:  # only possible with several recipients; kept for safety
             code = min(response.code for response in refused.values())
             raise _by_code(code, f"{message.key}: recipient refused ({code})")
         return str(email["Message-ID"])
+
+    async def _send(
+        self, email: EmailMessage, to: str
+    ) -> tuple[dict[str, aiosmtplib.SMTPResponse], str]:
+        return await aiosmtplib.send(
+            email,
+            sender=self.sender,
+            recipients=[to],
+            hostname=self.host,
+            port=self.port,
+            username=self._username,
+            password=self._password,
+            start_tls=self._starttls,
+            use_tls=self._use_tls,
+            timeout=self.timeout,
+        )
 
 
 def classify(error: BaseException, key: str = "") -> MailError:

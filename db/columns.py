@@ -48,7 +48,7 @@ class LetterStatus(StrEnum):
     PENDING = "pending"  # recorded by the decision, not produced yet
     SENDING = "sending"  # an attempt is under way (a crash here leaves it unconfirmed)
     SENT = "sent"
-    RENDERED = "rendered"  # produced; no email address: for the officer to send
+    RENDERED = "rendered"  # produced; waiting to send: the mail server has not taken it yet
     QUEUED_FOR_POST = "queued_for_post"
     POSTED = "posted"  # marked posted from the day's print batch
     MISSING_FACTS = "missing_facts"  # the record lacks a fact the letter needs: an officer task

@@ -2,8 +2,8 @@
 
 Statuses of a letter (``letters.status``), as the timeline reports them:
 
-    pending          recorded with its decision; not produced yet
-    rendered         produced; about to be emailed
+    pending          waiting to send: recorded with its decision; not produced yet
+    rendered         waiting to send: produced; not yet taken by the mail server (retried)
     sending          the email is being handed to the mail server
     sent             emailed (``sent_at``, ``message_id``)
     unconfirmed      the system stopped while emailing it: it may not have left (a task)
@@ -41,8 +41,9 @@ SENT = frozenset({_S.SENT, _S.POSTED})
 NOT_SENT = frozenset({_S.MISSING_FACTS, _S.FAILED, _S.SUPPRESSED})
 
 _SAYS: dict[LetterStatus, str] = {
-    _S.PENDING: "not produced yet",
-    _S.RENDERED: "produced, not yet emailed",
+    # Waiting to send: recorded, not yet taken by the mail server (it is retried until it is).
+    _S.PENDING: "waiting to send (not produced yet)",
+    _S.RENDERED: "waiting to send (produced, not yet taken by the mail server)",
     _S.SENDING: "being emailed",
     _S.SENT: "sent by email",
     _S.UNCONFIRMED: "may not have been sent: the system stopped while emailing it (see tasks)",
@@ -191,3 +192,20 @@ async def close_task(session: AsyncSession, task: OfficerTask, by: str, reason: 
             data={"task": task.id},
         ),
     )
+
+
+def unsent_task_key(key: str) -> str:
+    """The task raised once for a letter or referral still waiting for the mail server."""
+    return f"{key}:unsent"
+
+
+async def close_unsent_task(session: AsyncSession, key: str) -> None:
+    """Sent at last: the "could not be sent yet" task, if it was raised, is done."""
+    task = await session.scalar(
+        select(OfficerTask).where(
+            OfficerTask.key == unsent_task_key(key), OfficerTask.done_at.is_(None)
+        )
+    )
+    if task is not None:
+        task.done_at = datetime.now(UTC)
+        task.close_reason = "Sent: the mail server accepted it."

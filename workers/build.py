@@ -88,6 +88,8 @@ def build_worker(
         activities=[
             effects.prepare_case,
             effects.carry_out,
+            effects.deliver,  # letters, referrals, supervisors' emails: in the background
+            effects.report_unsent,
             # Housekeeping (workflows/housekeeping.py, scheduled daily): chase unanswered
             # referrals (R38), anonymise cases past retention, forget old Idempotency-Keys.
             dispatcher.referrals.chase_overdue_referrals,

@@ -14,17 +14,22 @@ from typing import Any
 
 from temporalio import workflow
 from temporalio.common import RawValue, RetryPolicy, SearchAttributeUpdate
-from temporalio.exceptions import ApplicationError
+from temporalio.exceptions import ActivityError, ApplicationError
 
 from contracts import search_attributes as sa
 from contracts.case import (
     CARRY_OUT,
     CASE_WORKFLOW,
+    DELIVER,
     OPEN_UPDATE,
     PREPARE_CASE,
+    REPORT_UNSENT,
+    SENDING_QUERY,
     VIEW_QUERY,
     CaseStart,
     CommandBatch,
+    Deliverable,
+    Delivery,
     PrepareCase,
 )
 from contracts.view import (
@@ -37,7 +42,7 @@ from contracts.view import (
 from domain import machine
 from domain.actions import ACTION_TYPES, Action
 from domain.case import CaseSetup, CaseState
-from domain.commands import NotifySupervisor, RecordEvent
+from domain.commands import MakeReferral, NotifySupervisor, RecordEvent, SendLetter
 from domain.errors import DomainError
 from domain.summaries import batch_summary, due_summary
 
@@ -51,6 +56,19 @@ ACTIVITY_TIMEOUT = timedelta(minutes=2)
 # What an escalation does (domain.machine.tick): rows in the record and the supervisor told.
 LOCAL_COMMANDS = (RecordEvent, UpdateReadModel, NotifySupervisor)
 RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=5))
+# workflow.patched marker for runs started before CaseStart.delivers_in_background: past it,
+# they record a decision (letters and referrals as pending rows) and answer the officer at
+# once; the mail goes out from DELIVER activities in the background. Earlier histories sent it
+# inside carry_out, before the update returned.
+DELIVERS_IN_BACKGROUND = "deliver-letters-in-background"
+# One attempt: rendering, the PDF and an SMTP conversation the mailer bounds (core/mailer.py).
+DELIVERY_TIMEOUT = timedelta(minutes=2)
+# Retried until the mail server takes it (no attempt limit): the row's status is the guard.
+DELIVERY_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=5),
+    backoff_coefficient=2.0,
+    maximum_interval=timedelta(minutes=10),
+)
 
 
 @workflow.defn(name=CASE_WORKFLOW)
@@ -63,8 +81,12 @@ class CaseWorkflow:
         self._processed: list[str] = list(start.processed_update_ids)
         self._changes_only = start.upserts_changes_only
         self._local_escalations = start.local_escalations
+        self._in_background = start.delivers_in_background
         self._lock = asyncio.Lock()
         self._changed = False
+        # Background deliveries of this run, oldest last; each waits for the one before, so
+        # a case's letters go out in the order its decisions made them.
+        self._deliveries: list[asyncio.Task[None]] = []
 
     @workflow.run
     async def run(self, start: CaseStart) -> None:
@@ -74,15 +96,21 @@ class CaseWorkflow:
             await self._wait_for_next_deadline()
             if workflow.info().is_continue_as_new_suggested():
                 await workflow.wait_condition(workflow.all_handlers_finished)
+                if self._delivering:
+                    continue  # a new run would abandon them; deadlines keep ticking meanwhile
                 workflow.continue_as_new(
                     CaseStart(
                         state=self.state,
                         processed_update_ids=self._processed,
                         upserts_changes_only=self._changes_only,
                         local_escalations=self._local_escalations,
+                        delivers_in_background=self._in_background,
                     )
                 )
-        await workflow.wait_condition(workflow.all_handlers_finished)
+        # A closed case's last letters still go out before the run ends.
+        await workflow.wait_condition(
+            lambda: workflow.all_handlers_finished() and not self._delivering
+        )
 
     @property
     def state(self) -> CaseState:
@@ -133,7 +161,12 @@ class CaseWorkflow:
                 )
 
     def _should_wake(self) -> bool:
-        return self._changed or workflow.info().is_continue_as_new_suggested()
+        can = workflow.info().is_continue_as_new_suggested() and not self._delivering
+        return self._changed or can
+
+    @property
+    def _delivering(self) -> bool:
+        return any(not task.done() for task in self._deliveries)
 
     async def _carry_out(
         self, state: CaseState, commands: list[WireCommand], local: bool = False
@@ -144,22 +177,75 @@ class CaseWorkflow:
         runs as a local activity (CaseStart.local_escalations); letters, referrals and linked
         cases always go through the activity queue."""
         if commands:
-            batch = CommandBatch(reference=state.reference, commands=commands)
+            # New runs carry the flag (no marker to write); older ones decide by the marker.
+            later = self._in_background or workflow.patched(DELIVERS_IN_BACKGROUND)
+            self._in_background = later
+            batch = CommandBatch(reference=state.reference, commands=commands, deliver_later=later)
             # names the letters for the Temporal UI (every batch updates the read model)
             summary = batch_summary([c for c in commands if not isinstance(c, UpdateReadModel)])
+            deliver: list[str] | None
             if local and all(isinstance(c, LOCAL_COMMANDS) for c in commands):
-                await workflow.execute_local_activity(
-                    self.carry_out_activity, batch, summary=summary,
+                deliver = await workflow.execute_local_activity(
+                    self.carry_out_activity, batch, summary=summary, result_type=list[str],
                     start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=RETRY,
                 )  # fmt: skip
             else:
-                await workflow.execute_activity(
-                    self.carry_out_activity, batch, summary=summary,
+                deliver = await workflow.execute_activity(
+                    self.carry_out_activity, batch, summary=summary, result_type=list[str],
                     start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=RETRY,
                 )  # fmt: skip
+            if later and deliver:
+                self._deliver_in_background(state, commands, set(deliver))
         self._state = state
         self._changed = True
         self._upsert_search_attributes()
+
+    def _deliver_in_background(
+        self, state: CaseState, commands: list[WireCommand], keys: set[str]
+    ) -> None:
+        """Start sending what carry_out recorded, in command order, without waiting for it."""
+        wait = timedelta(hours=state.policy.unsent_letter_task_hours)
+        for command in commands:
+            if not isinstance(command, SendLetter | MakeReferral | NotifySupervisor):
+                continue
+            if command.key not in keys:
+                continue  # e.g. a missed deadline the supervisors' digest reports instead
+            after = self._deliveries[-1] if self._deliveries else None
+            self._deliveries = [t for t in self._deliveries if not t.done()]
+            delivery = Delivery(reference=state.reference, command=command)
+            self._deliveries.append(asyncio.create_task(self._deliver(delivery, after, wait)))
+
+    async def _deliver(
+        self, delivery: Delivery, after: asyncio.Task[None] | None, wait: timedelta
+    ) -> None:
+        """Send one, retried with backoff until the mail server takes it. If it is still
+        waiting after the policy's hours, the officer gets a task (once; the row decides)."""
+        command: Deliverable = delivery.command
+        sending = asyncio.create_task(self._send(delivery, after))
+        if isinstance(command, SendLetter | MakeReferral):
+            try:
+                await workflow.wait_condition(
+                    sending.done, timeout=wait, timeout_summary=f"unsent after {wait}"
+                )
+            except TimeoutError:
+                hours = int(wait.total_seconds() // 3600)
+                await workflow.execute_activity(
+                    REPORT_UNSENT, delivery.model_copy(update={"waited_hours": hours}),
+                    start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=RETRY,
+                    summary=f"not sent yet: {command.key}",
+                )  # fmt: skip
+        await sending
+
+    async def _send(self, delivery: Delivery, after: asyncio.Task[None] | None) -> None:
+        if after is not None:
+            await workflow.wait([after])  # the one before first (its outcome is its own)
+        try:
+            await workflow.execute_activity(
+                DELIVER, delivery, summary=f"send {delivery.command.key}",
+                start_to_close_timeout=DELIVERY_TIMEOUT, retry_policy=DELIVERY_RETRY,
+            )  # fmt: skip
+        except ActivityError as failed:  # only a non-retryable failure ends the retries
+            workflow.logger.error("delivery %s failed: %s", delivery.command.key, failed)
 
     def _upsert_search_attributes(self) -> None:
         wanted = sa.values_for(build_view(self.state, workflow.now()))
@@ -215,6 +301,10 @@ class CaseWorkflow:
     @workflow.query(name=VIEW_QUERY)
     def view(self) -> CaseView:
         return build_view(self.state, workflow.now())
+
+    @workflow.query(name=SENDING_QUERY)
+    def sending(self) -> int:
+        return sum(1 for task in self._deliveries if not task.done())
 
     def _remember(self, update_id: str) -> None:
         self._processed.append(update_id)

@@ -255,6 +255,10 @@ class PolicyProfile(_Frozen):
     counter_allegation: CounterAllegation = CounterAllegation.NOT_SPECIFIED  # R31
     missed_sla_explanation_required: bool = False  # R17 (P)
     case_review: CaseReviewThreshold
+    # A letter or referral the mail server has not taken this many hours after the decision
+    # that made it becomes a task for the officer, once (it keeps being retried; R13's letters
+    # are due within days, so hours leave time to act). Not in any landlord document.
+    unsent_letter_task_hours: PosInt = 4
 
     # ---- load-time consistency checks -------------------------------------------------------
 

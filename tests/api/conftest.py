@@ -14,9 +14,11 @@ from temporalio.testing import WorkflowEnvironment
 from api.app import create_app
 from api.auth import ROLES, Role, mint_token
 from api.deps import Services
+from contracts.case import workflow_id
 from core.policies import known_landlords
 from core.settings import Settings
 from db.staff import seed_staff
+from tests.workflow.support import settle
 from workers.build import build_worker
 
 Headers = Callable[..., dict[str, str]]
@@ -28,19 +30,42 @@ def settings(task_queue: str, tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
+def settles() -> bool:
+    """Whether each POST about a case waits until the case has sent its letters (a test of a
+    mail outage overrides it: they cannot go until the relay is back)."""
+    return True
+
+
+@pytest.fixture
 async def api(
     dev_env: WorkflowEnvironment,
     engine: AsyncEngine,
     sessions: async_sessionmaker[Any],
     settings: Settings,
+    settles: bool,
 ) -> AsyncIterator[httpx.AsyncClient]:
     # The development directory, plus the users the `auth` tokens act as (role.landlord).
     tokens = [token_user(f"{role}.{code.lower()}") for role in ROLES for code in known_landlords()]
     await seed_staff(sessions, known_landlords(), tokens)
     app = create_app(settings, Services(settings, dev_env.client, engine, sessions))
+
+    async def sent(response: httpx.Response) -> None:
+        """Letters go out in the background once an action has answered (issue 22): a test
+        reads them once the case has sent what the request recorded."""
+        path = response.request.url.path.split("/")
+        if settles and response.request.method == "POST" and path[1:2] == ["cases"]:
+            reference = path[2] if len(path) > 2 else None
+            if reference is None and response.status_code == 201:
+                await response.aread()
+                reference = response.json().get("reference")
+            if reference:
+                await settle(dev_env.client.get_workflow_handle(workflow_id(reference)))
+
     async with build_worker(dev_env.client, settings, sessions):
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://test", event_hooks={"response": [sent]}
+        ) as client:
             yield client
 
 

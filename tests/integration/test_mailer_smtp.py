@@ -35,6 +35,8 @@ from core.mailer import (
     encode_key,
     message_id_for,
 )
+from core.settings import Settings
+from workers.build import mailer_for
 
 SENDER = "asb-team@northgate.example"
 REFUSED = "gone@example.org"  # the server answers 550
@@ -211,6 +213,21 @@ async def test_connection_refused_is_transient(closed_port: int) -> None:
 async def test_a_server_that_never_answers_is_transient(silent_port: int) -> None:
     with pytest.raises(TransientMailError, match=r"(?i)time"):
         await mailer(silent_port, timeout=0.3).send(letter_email())
+
+
+async def test_a_relay_slower_than_the_whole_deadline_is_transient(silent_port: int) -> None:
+    """The per-reply timeout is generous here; the deadline for the whole conversation still
+    ends the attempt (issue 22: a relay that accepts and hangs must not hold a send)."""
+    slow = SmtpMailer("127.0.0.1", silent_port, SENDER, timeout=600, deadline=0.5)
+    with pytest.raises(TransientMailError, match=r"(?i)time"):
+        await slow.send(letter_email())
+
+
+def test_the_production_mailer_gives_up_on_a_silent_relay() -> None:
+    """Built from settings, the mailer bounds connecting, each reply and the whole send."""
+    built = mailer_for(Settings(environment="test", mail_mode="smtp", smtp_host="127.0.0.1"))
+    assert isinstance(built, SmtpMailer)
+    assert 0 < built.timeout <= 30 and built.timeout <= built.deadline <= 120
 
 
 @pytest.mark.parametrize("address", ["not-an-address", "a@b@c", "x@example.org\r\nBcc: y@z"])

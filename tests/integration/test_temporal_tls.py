@@ -24,6 +24,7 @@ from temporalio.service import TLSConfig
 from temporalio.testing import WorkflowEnvironment
 
 from contracts.case import new_case
+from core.case_setup import case_setup
 from core.settings import Settings
 from core.temporal import TemporalConnectError, connect, connect_options
 from domain.case import OpenCase, PartyRef
@@ -85,7 +86,10 @@ async def test_with_the_landlords_client_certificate_a_case_runs_over_mutual_tls
     )  # fmt: skip
     async with build_worker(client, settings, sessions):
         handle = await client.start_workflow(
-            "CaseWorkflow", new_case(opened), id=f"case-{reference}", task_queue=task_queue
+            "CaseWorkflow",
+            new_case(opened, case_setup("X", opened.received_at, datetime.now(UTC))),
+            id=f"case-{reference}",
+            task_queue=task_queue,
         )
         assert await until_effects_recorded(handle)  # the worker, over mTLS, ran its activities
         await handle.terminate("test over")

@@ -8,6 +8,7 @@ knows a business rule: the tests say what a user should see.
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import sys
 import uuid
@@ -27,6 +28,7 @@ from temporalio.client import (
     Client,
     WorkflowExecutionStatus,
     WorkflowHandle,
+    WorkflowQueryFailedError,
     WorkflowUpdateFailedError,
 )
 from temporalio.exceptions import ApplicationError
@@ -34,7 +36,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from contracts.case import workflow_id
+from contracts.case import SENDING_QUERY, workflow_id
 from contracts.search_attributes import ALL as SEARCH_ATTRIBUTES
 from contracts.view import CaseView, DeadlineView
 from core.mailer import Mailer
@@ -64,6 +66,7 @@ from services.cases import CaseServices, NewParty, NewReport, open_case
 from workers.build import build_worker
 
 TEST_BUILD_ID = "asb-workflow-tests"
+SETTLE_WAIT = timedelta(seconds=60)  # generous: a loaded 2-core machine
 LANDLORDS = ("C", "Y", "X", "B", "P")
 WORKFLOW_TASK_EVENTS = frozenset(
     {
@@ -183,6 +186,7 @@ class CaseDriver:
             ],
         )
         view = await self.submit(reference, report)
+        await self.settle(self.client.get_workflow_handle(workflow_id(reference)))
         # Like the API, address the case by workflow id: the latest run, across continue-as-new.
         handle = self.client.get_workflow_handle(workflow_id(reference))
         case = OpenedCase(reference, landlord, handle, view, report)
@@ -220,7 +224,16 @@ class CaseDriver:
     async def act_on(self, handle: WorkflowHandle[Any, Any], action: Action) -> CaseView:
         """An officer action: an update named after the action type, carrying the action."""
         view: CaseView = await handle.execute_update(action.type, action, result_type=CaseView)
+        await self.settle(handle)
         return view
+
+    async def settle(self, handle: WorkflowHandle[Any, Any]) -> None:
+        await settle(handle)
+
+    async def settle_all(self) -> None:
+        for case in self.opened:
+            if await self.status(case.handle.id) == WorkflowExecutionStatus.RUNNING:
+                await self.settle(case.handle)
 
     async def refuse(self, case: OpenedCase, action: Action) -> Refusal:
         """Assert the action is refused with a reason (``WorkflowUpdateFailedError`` whose cause
@@ -275,13 +288,17 @@ class CaseDriver:
 
     async def skip(self, **duration: float) -> None:
         """Let simulated time pass (the time-skipping server fires every timer on the way)."""
+        await self.settle_all()
         await self.env.sleep(timedelta(**duration))
+        await self.settle_all()
 
     async def skip_past(self, instant: datetime, margin: timedelta = timedelta(minutes=5)) -> None:
         """Skip to just after ``instant``."""
         gap = instant + margin - await self.now()
         if gap > timedelta(0):
+            await self.settle_all()
             await self.env.sleep(gap)
+            await self.settle_all()
 
     # ---- the record ------------------------------------------------------------------------
 
@@ -348,6 +365,23 @@ class CaseDriver:
         for workflow in ids:
             if await self.status(workflow) is WorkflowExecutionStatus.RUNNING:
                 await self.client.get_workflow_handle(workflow).terminate("test finished")
+
+
+async def settle(handle: WorkflowHandle[Any, Any]) -> None:
+    """Wait until the case has sent what its decisions recorded: letters, referrals and
+    supervisors' emails go out in the background once the action has answered (polled with a
+    deadline; the worker sends them in real time, while simulated time stands still)."""
+    deadline = asyncio.get_running_loop().time() + SETTLE_WAIT.total_seconds()
+    while True:
+        try:
+            sending: int = await handle.query(SENDING_QUERY, result_type=int)
+        except (RPCError, WorkflowQueryFailedError):
+            return  # a run that ended (e.g. terminated) sends nothing more
+        if not sending:
+            return
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"{handle.id} still sending {sending} after {SETTLE_WAIT}")
+        await asyncio.sleep(0.05)
 
 
 def case_worker(
