@@ -28,10 +28,10 @@ from api.letters import letter_out
 from console.labels import letter_status
 from contracts.view import CaseView
 from core.mailer import SmtpMailer
+from core.policies import load_policy
 from core.settings import Settings
 from db.models import Letter, OfficerTask
 from domain.actions import Acknowledge, AgreeActionPlan, RecordContact, RecordRiskAssessment
-from core.policies import load_policy
 from tests.integration.record_support import CountingHandler
 from tests.workflow.support import (
     OFFICER,
