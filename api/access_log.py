@@ -9,11 +9,11 @@ from datetime import datetime
 from fastapi import APIRouter, Depends, Path, Query, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from api import cursors
-from api.access import case_for, not_found, reader
-from api.auth import STAFF, SUPERVISORS, Principal, require_roles
-from api.deps import Services, services
-from api.errors import forbidden, unprocessable
+from edge import cursors
+from edge.access import case_for, not_found, reader
+from edge.auth import STAFF, SUPERVISORS, Principal, require_roles
+from edge.deps import Services, services
+from edge.errors import forbidden, unprocessable
 from services import access, restrictions
 from services.errors import InvalidInput
 

@@ -15,14 +15,14 @@ from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.service import RPCError, RPCStatusCode
 
-from api.access import case_for, case_handle
-from api.auth import Principal, authenticated
-from api.deps import Services, services
-from api.errors import forbidden, refused, unavailable, unprocessable
-from api.idempotency import Attempt, KeyHeader, fingerprint, once, staff_scope
-from api.schemas import CaseOut, case_out
 from contracts.view import CaseView
 from domain.actions import ACTIONS, ActionBase, ActionRules, Actor
+from edge.access import case_for, case_handle
+from edge.auth import Principal, authenticated
+from edge.deps import Services, services
+from edge.errors import forbidden, refused, unavailable, unprocessable
+from edge.idempotency import Attempt, KeyHeader, fingerprint, once, staff_scope
+from edge.schemas import CaseOut, case_out
 from services.access import may_be_given
 from services.errors import InvalidInput
 from services.records import is_active_staff

@@ -7,14 +7,14 @@ from datetime import UTC, datetime
 from fastapi import APIRouter, Depends, HTTPException, status
 from temporalio.service import RPCError
 
-from api.access import Route, case_handle, read_case_for
-from api.auth import STAFF, Principal, require_roles
-from api.deps import Services, services
-from api.errors import forbidden, unavailable, unprocessable
-from api.idempotency import Attempt, KeyHeader, fingerprint, once, staff_scope
-from api.schemas import CaseOut, OpenCaseIn, PartyIn, case_out
 from contracts.case import VIEW_QUERY
 from contracts.view import CaseView
+from edge.access import Route, case_handle, read_case_for
+from edge.auth import STAFF, Principal, require_roles
+from edge.deps import Services, services
+from edge.errors import forbidden, unavailable, unprocessable
+from edge.idempotency import Attempt, KeyHeader, fingerprint, once, staff_scope
+from edge.schemas import CaseOut, OpenCaseIn, PartyIn, case_out
 from services import cases, idempotency
 from services.errors import CaseFinished, InvalidInput
 
@@ -77,7 +77,7 @@ async def start_case(
     svc: Services, body: OpenCaseIn, scope: str, idempotency_key: str | None
 ) -> CaseOut:
     """Open the case through the one service that does it (services.cases.open_case), at most
-    once per caller and Idempotency-Key (api/idempotency.py)."""
+    once per caller and Idempotency-Key (edge/idempotency.py)."""
     report = new_report(body)
     now = datetime.now(UTC)
     try:

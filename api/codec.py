@@ -26,11 +26,11 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 from temporalio.api.common.v1 import Payload, Payloads
 
-from api.access import not_recorded, reader
-from api.auth import SUPERVISORS, Principal, require_roles
-from api.deps import Services, services
 from core.codec import ENCODING, CodecError, EncryptionCodec, MalformedPayload, workflow_of
 from core.settings import Settings
+from edge.access import not_recorded, reader
+from edge.auth import SUPERVISORS, Principal, require_roles
+from edge.deps import Services, services
 from services.access import AccessNotRecorded, Route, openable, record_reads
 
 log = logging.getLogger(__name__)

@@ -7,8 +7,8 @@ import asyncio
 from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 
-from api.deps import Services, services
-from api.errors import RETRY_AFTER_SECONDS
+from edge.deps import Services, services
+from edge.errors import RETRY_AFTER_SECONDS
 from services.records import ping
 
 router = APIRouter(tags=["health"])

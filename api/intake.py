@@ -7,10 +7,10 @@ from fastapi import APIRouter, Depends, HTTPException, Request, status
 from pydantic import BaseModel
 
 from api.cases import start_case
-from api.deps import Services, services
-from api.idempotency import KeyHeader, public_scope
-from api.ratelimit import WINDOW_SECONDS, Limiter, limiter_for
-from api.schemas import Channel, OpenCaseIn, ReportIn
+from edge.deps import Services, services
+from edge.idempotency import KeyHeader, public_scope
+from edge.ratelimit import WINDOW_SECONDS, Limiter, limiter_for
+from edge.schemas import Channel, OpenCaseIn, ReportIn
 
 router = APIRouter(tags=["public intake"])
 
@@ -25,7 +25,7 @@ class Receipt(BaseModel):
 
 def client_address(request: Request) -> str:
     """The peer's address; a trusted proxy's X-Forwarded-For has already replaced it
-    (``ASB_TRUSTED_PROXIES``, applied by the server in ``api.main``)."""
+    (``ASB_TRUSTED_PROXIES``, applied by the server in ``web.main``)."""
     return request.client.host if request.client else "unknown"
 
 

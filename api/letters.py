@@ -12,12 +12,12 @@ from typing import Any
 from fastapi import APIRouter, Depends, HTTPException, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.access import Route, not_recorded, read_case_for, reader
-from api.auth import STAFF, Principal, require_roles
-from api.deps import Services, services
-from api.errors import unprocessable
 from core.print_batch import merge_pdfs
 from domain.commands import LetterKind
+from edge.access import Route, not_recorded, read_case_for, reader
+from edge.auth import STAFF, Principal, require_roles
+from edge.deps import Services, services
+from edge.errors import unprocessable
 from services.access import AccessNotRecorded, record_reads
 from services.records import Letter, LetterStatus
 from services.records import letters as store

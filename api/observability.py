@@ -34,8 +34,8 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.deps import Services, services
 from core.logs import CASE_REFERENCE, REQUEST_ID
+from edge.deps import Services, services
 from services.records import CaseFigures, case_figures
 
 log = logging.getLogger("api.requests")

@@ -9,12 +9,12 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 from temporalio.service import RPCError
 
-from api import cursors
-from api.access import Route, case_handle, read_case_for, reader
-from api.auth import STAFF, SUPERVISORS, Principal, require_roles
-from api.deps import Services, services
-from api.errors import unavailable
 from domain.case import Stage
+from edge import cursors
+from edge.access import Route, case_handle, read_case_for, reader
+from edge.auth import STAFF, SUPERVISORS, Principal, require_roles
+from edge.deps import Services, services
+from edge.errors import unavailable
 from services.records import case_letters, queries, status_sentence
 
 router = APIRouter(tags=["oversight"])

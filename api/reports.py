@@ -7,9 +7,9 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Query
 
-from api.auth import Principal, require_roles
-from api.deps import Services, services
-from api.errors import unprocessable
+from edge.auth import Principal, require_roles
+from edge.deps import Services, services
+from edge.errors import unprocessable
 from services.records import reports
 
 router = APIRouter(tags=["reports"])

@@ -1,7 +1,7 @@
 """The staff directory: how letters name officers (display name, job title, phone, email).
 
 Supervisors and admins manage it; the identity provider keeps name, email and job title in step
-from its claims (api/auth.py).
+from its claims (edge/auth.py).
 A case can be given only to an active member of its landlord's directory (api/actions.py).
 """
 
@@ -13,10 +13,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Path, Response, status
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
-from api.auth import STAFF, SUPERVISORS, Principal, require_roles
-from api.deps import Services, services
 from domain.policy import load_policy
 from domain.profile import load_profile
+from edge.auth import STAFF, SUPERVISORS, Principal, require_roles
+from edge.deps import Services, services
 from services.records import find_staff, list_staff, put_staff
 
 router = APIRouter(tags=["staff directory"])

@@ -9,9 +9,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, status
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from api.access import Route, case_for, read_case_for, reader
-from api.auth import STAFF, Principal, require_roles
-from api.deps import Services, services
+from edge.access import Route, case_for, read_case_for, reader
+from edge.auth import STAFF, Principal, require_roles
+from edge.deps import Services, services
 from services.records import (
     OfficerTask,
     TaskKind,

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from fastapi import HTTPException
 
-from api import cursors
-from api.access import reader
-from api.auth import Principal
-from api.deps import Services
 from console.backend import Problem
+from edge import cursors
+from edge.access import reader
+from edge.auth import Principal
+from edge.deps import Services
 from services import restrictions
 from services.access import AccessPage, access_by_case, access_by_user
 from services.errors import InvalidInput

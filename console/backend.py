@@ -18,13 +18,8 @@ from pydantic import BaseModel, ValidationError
 from temporalio.service import RPCError
 
 from api import reports as api_reports
-from api.access import Route, case_for, case_handle, read_case_for, reader
 from api.actions import checked_action, perform
-from api.auth import Principal
 from api.cases import start_case
-from api.deps import Services
-from api.idempotency import KEY_HEADER
-from api.schemas import CaseOut, OpenCaseIn
 from api.tasks import CloseTaskIn
 from contracts.view import CaseView
 from core.agencies import agency_codes
@@ -34,6 +29,11 @@ from domain.calendar import WorkingCalendar
 from domain.errors import UnknownValueError
 from domain.policy import PolicyProfile, load_policy
 from domain.triage import TriageResult, VulnerabilityAnswers, triage
+from edge.access import Route, case_for, case_handle, read_case_for, reader
+from edge.auth import Principal
+from edge.deps import Services
+from edge.idempotency import KEY_HEADER
+from edge.schemas import CaseOut, OpenCaseIn
 from services import restrictions
 from services.access import AccessNotRecorded, record_reads
 from services.records import (

@@ -8,9 +8,6 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from api.deps import Services, services
-from api.idempotency import staff_scope
-from api.schemas import Channel, ContactChannel, PartyRole
 from console import backend
 from console.backend import Problem
 from console.forms import ActionForm, Choice, action_form, parse
@@ -20,6 +17,9 @@ from console.web import checked_form, render, see_other, session
 from domain.actions import ACTIONS
 from domain.case import Stage
 from domain.triage import VulnerabilityAnswers
+from edge.deps import Services, services
+from edge.idempotency import staff_scope
+from edge.schemas import Channel, ContactChannel, PartyRole
 from services.restrictions import Reason
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -241,7 +241,7 @@ async def new_report_page(request: Request, s: Session = Depends(session)) -> Re
 
 
 def report_body(landlord: str, form: dict[str, str], categories: list[str]) -> dict[str, Any]:
-    """The form's fields in the shape of the API's report body (api.schemas)."""
+    """The form's fields in the shape of the API's report body (edge.schemas)."""
     complainant: dict[str, Any] = {
         "role": "complainant",
         "anonymous": form.get("anonymous") == "on",

@@ -2,7 +2,7 @@
 
 The cookie carries a short JWT of its own (audience ``asb-console``), signed with the same secret
 as bearer tokens but never accepted as one, nor a bearer token as a session. Sign-in methods only
-differ in how they arrive at a :class:`~api.auth.Principal`: the development page picks one, a
+differ in how they arrive at a :class:`~edge.auth.Principal`: the development page picks one, a
 landlord's identity provider (OIDC, a later issue) will verify one, and both end in
 :func:`start_session`.
 """
@@ -17,8 +17,8 @@ import jwt
 from fastapi import Request, Response
 from pydantic import ValidationError
 
-from api.auth import ALGORITHM, Principal
 from core.settings import Settings
+from edge.auth import ALGORITHM, Principal
 
 COOKIE = "asb_session"
 AUDIENCE = "asb-console"

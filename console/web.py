@@ -10,11 +10,11 @@ from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from api.deps import Services, services
 from console import backend, labels
 from console.backend import Problem
 from console.session import Session, csrf_ok, read_session
 from domain.policy import load_policy
+from edge.deps import Services, services
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGES: tuple[str, ...] = (
     "domain", "contracts", "services", "workflows", "activities", "workers", "api", "db",
 )  # fmt: skip
-PACKAGES += ("core",)
+PACKAGES += ("core", "console", "edge", "web")
 # (file to add the import to, the import): every one must break a contract.
 PROBES = (
     ("workflows/case.py", "import sqlalchemy"),
@@ -27,7 +27,7 @@ PROBES = (
     ("workflows/housekeeping.py", "import db"),
     ("domain/machine.py", "import sqlalchemy"),
     ("domain/machine.py", "import db.repository"),
-    ("activities/effects.py", "import api.app"),
+    ("activities/effects.py", "import web.app"),
     ("activities/effects.py", "import workflows.case"),
 )
 

@@ -47,10 +47,6 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 from temporalio.client import Client
 
-from api.app import create_app
-from api.auth import Principal, mint_token
-from api.deps import Services
-from api.idempotency import staff_scope
 from contracts.case import workflow_id
 from core.devstack import dev_server_command, wait_for_temporal
 from core.temporal import connect
@@ -59,7 +55,11 @@ from db.idempotency import key_hash
 from db.migrate import upgrade_async
 from db.models import CaseEvent, Letter, ReportDetails
 from db.staff import seed_development_staff
+from edge.auth import Principal, mint_token
+from edge.deps import Services
+from edge.idempotency import staff_scope
 from scripts.benchmark import Stack, free_port
+from web.app import create_app
 
 ACTIONS: list[tuple[str, dict[str, Any]]] = [
     ("add_evidence", {"kind": "diary_sheet", "consent": True}),

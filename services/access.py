@@ -43,7 +43,7 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-SUPERVISING = ("supervisor", "admin")  # as api.auth.SUPERVISORS: admins have supervisors' powers
+SUPERVISING = ("supervisor", "admin")  # as edge.auth.SUPERVISORS: admins have supervisors' powers
 ADMIN = "admin"
 
 

@@ -76,7 +76,7 @@ class NewReport:
 
 def new_reference(now: datetime) -> str:
     """A fresh, unguessable reference; ``open_case`` makes sure no case holds it yet. A retried
-    request finds its reference through its Idempotency-Key (api/idempotency.py), never by
+    request finds its reference through its Idempotency-Key (edge/idempotency.py), never by
     deriving it from the key, so one caller's key can never name another's case."""
     return f"ASB-{now.year}-{secrets.token_hex(4).upper()}"
 

@@ -11,12 +11,12 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from temporalio.testing import WorkflowEnvironment
 
-from api.app import create_app
-from api.auth import ROLES, Role, mint_token
-from api.deps import Services
 from core.settings import Settings
 from db.staff import seed_staff
 from domain.policy import known_landlords
+from edge.auth import ROLES, Role, mint_token
+from edge.deps import Services
+from web.app import create_app
 from workers.build import build_worker
 
 Headers = Callable[..., dict[str, str]]

@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from api.ratelimit import DatabaseLimiter
 from db.intake_windows import IntakeWindow
+from edge.ratelimit import DatabaseLimiter
 
 
 async def test_two_replicas_share_one_limit(sessions: async_sessionmaker[Any]) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from types import ModuleType
 from typing import get_args
 
-from api.app import create_app
 from core.settings import Settings
 from domain.actions import (
     ACTION_TYPES,
@@ -21,6 +20,7 @@ from domain.actions import (
     supervision,
 )
 from domain.errors import UnknownValueError
+from web.app import create_app
 
 
 def test_every_input_model_has_exactly_one_declaration() -> None:

@@ -1,11 +1,11 @@
-"""Three model families meet at explicit conversions: the API's response (api/schemas.py), the
+"""Three model families meet at explicit conversions: the API's response (edge/schemas.py), the
 workflow's payload (the case view in its history) and the read-model row (db/models.py)."""
 
 from __future__ import annotations
 
-from api.schemas import CaseOut, case_out
 from contracts.view import build_view as view
 from domain.commands import SendLetter
+from edge.schemas import CaseOut, case_out
 from tests.unit.machine_support import T0, start
 
 

@@ -1,13 +1,13 @@
-"""Serve the API: ``python -m api.main``."""
+"""Serve the API: ``python -m web.main``."""
 
 from __future__ import annotations
 
 import uvicorn
 from fastapi import FastAPI
 
-from api.app import create_app
 from core import logs
 from core.settings import Settings, get_settings
+from web.app import create_app
 
 
 def server_config(settings: Settings, app: FastAPI | None = None) -> uvicorn.Config:

@@ -20,8 +20,8 @@ from typing import Any
 import httpx
 import jwt
 
-from api.identity import check_maps
 from core.settings import Settings
+from edge.identity import check_maps
 
 ALGORITHMS = ("RS256", "ES256")
 LEEWAY_SECONDS = 30  # clock skew between the provider and this host

@@ -10,9 +10,9 @@ from typing import Any
 from fastapi import HTTPException, status
 from temporalio.client import WorkflowHandle
 
-from api.auth import Principal
-from api.deps import Services
-from api.errors import RETRY_AFTER_SECONDS
+from edge.auth import Principal
+from edge.deps import Services
+from edge.errors import RETRY_AFTER_SECONDS
 from services.access import AccessNotRecorded, Reader, Route, read_case, visible_case
 from services.cases import case_handle as _case_handle
 from services.records import CaseRow

@@ -25,9 +25,9 @@ from typing import Any
 from fastapi import Header, HTTPException, status
 from sqlalchemy.exc import SQLAlchemyError
 
-from api.auth import Principal
-from api.deps import Services
 from contracts.view import CaseView
+from edge.auth import Principal
+from edge.deps import Services
 from services import idempotency
 
 KEY_HEADER = "Idempotency-Key"

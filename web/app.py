@@ -12,7 +12,6 @@ from api import (
     actions,
     cases,
     codec,
-    errors,
     health,
     intake,
     letters,
@@ -23,12 +22,13 @@ from api import (
     staff,
     tasks,
 )
-from api.deps import Services
 from api.limits import BodySizeLimit
-from api.oidc import OidcProvider
 from console import mount as mount_console
 from core.settings import Settings
 from core.temporal import connect
+from edge import errors
+from edge.deps import Services
+from edge.oidc import OidcProvider
 from services.records import create_engine, session_factory
 
 

@@ -1,4 +1,4 @@
-"""From a provider's verified claims to a :class:`~api.auth.Principal` and a staff entry.
+"""From a provider's verified claims to a :class:`~edge.auth.Principal` and a staff entry.
 
 Pure: no I/O. Roles and the landlord come from the landlord's identity provider, where its IT
 team manages them as groups (or app roles); the settings say which group means what
@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from api.principal import ROLES, Principal, Role
 from core.settings import Settings
 from domain.policy import known_landlords
+from edge.principal import ROLES, Principal, Role
 
 
 class NotMapped(Exception):
