@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 
 from edge.deps import Services, services
 from edge.errors import RETRY_AFTER_SECONDS
-from services.records import ping
+from services.health import database_answers
 
 router = APIRouter(tags=["health"])
 
@@ -36,7 +36,7 @@ def _word(ok: bool) -> str:
 async def _database_ok(svc: Services) -> bool:
     try:
         async with asyncio.timeout(3):
-            await ping(svc.engine)
+            await database_answers(svc)
     except Exception:
         return False
     return True

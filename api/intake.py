@@ -8,9 +8,10 @@ from pydantic import BaseModel
 
 from api.cases import start_case
 from edge.deps import Services, services
-from edge.idempotency import KeyHeader, public_scope
-from edge.ratelimit import WINDOW_SECONDS, Limiter, limiter_for
+from edge.idempotency import KeyHeader
+from edge.ratelimit import WINDOW_SECONDS, Limiter, client_address, limiter_for
 from edge.schemas import Channel, OpenCaseIn, ReportIn
+from services.idempotency import public_scope
 
 router = APIRouter(tags=["public intake"])
 
@@ -23,17 +24,11 @@ class Receipt(BaseModel):
     reference: str
 
 
-def client_address(request: Request) -> str:
-    """The peer's address; a trusted proxy's X-Forwarded-For has already replaced it
-    (``ASB_TRUSTED_PROXIES``, applied by the server in ``web.main``)."""
-    return request.client.host if request.client else "unknown"
-
-
 async def _limit(request: Request, svc: Services = Depends(services)) -> None:
     # async: on the event loop, so the memory limiter's check-then-record is never raced.
     limiter: Limiter | None = getattr(request.app.state, "intake_limiter", None)
     if limiter is None:
-        limiter = request.app.state.intake_limiter = limiter_for(svc.settings, svc.sessions)
+        limiter = request.app.state.intake_limiter = limiter_for(svc)
     if not await limiter.allow(client_address(request)):
         raise HTTPException(
             status.HTTP_429_TOO_MANY_REQUESTS,

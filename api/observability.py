@@ -36,7 +36,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from core.logs import CASE_REFERENCE, REQUEST_ID
 from edge.deps import Services, services
-from services.records import CaseFigures, case_figures
+from services.health import CaseFigures, figures
 
 log = logging.getLogger("api.requests")
 REQUESTS = Counter("asb_http_requests", "HTTP requests answered", ["method", "route", "status"])
@@ -122,8 +122,7 @@ async def metrics(svc: Services = Depends(services)) -> Response:
 
 async def _figures(svc: Services) -> CaseFigures | None:
     try:
-        async with svc.sessions() as session:
-            return await case_figures(session)
+        return await figures(svc)
     except Exception:  # the request metrics still answer while the database is down
         log.exception("case metrics unavailable")
         return None

@@ -17,7 +17,7 @@ from domain.policy import load_policy
 from domain.profile import load_profile
 from edge.auth import STAFF, SUPERVISORS, Principal, require_roles
 from edge.deps import Services, services
-from services.records import find_staff, list_staff, put_staff
+from services import staff
 
 router = APIRouter(tags=["staff directory"])
 Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -55,8 +55,7 @@ async def directory(
     principal: Principal = Depends(require_roles(*STAFF)),
     svc: Services = Depends(services),
 ) -> list[StaffOut]:
-    async with svc.sessions() as session:
-        found = await list_staff(session, principal.landlord)
+    found = await staff.directory(svc, principal.landlord)
     return [StaffOut.model_validate(m, from_attributes=True) for m in found]
 
 
@@ -66,8 +65,7 @@ async def entry(
     principal: Principal = Depends(require_roles(*STAFF)),
     svc: Services = Depends(services),
 ) -> StaffOut:
-    async with svc.sessions() as session:
-        member = await find_staff(session, principal.landlord, staff_id)
+    member = await staff.find(svc, principal.landlord, staff_id)
     if member is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no staff member {staff_id}")
     return StaffOut.model_validate(member, from_attributes=True)
@@ -87,10 +85,9 @@ async def put_entry(
     svc: Services = Depends(services),
 ) -> StaffOut:
     """``staff_id`` is the user's id in bearer tokens (the ``sub`` claim)."""
-    async with svc.sessions() as session, session.begin():
-        member, created = await put_staff(
-            session, principal.landlord, staff_id, body.model_dump(mode="json")
-        )
+    member, created = await staff.put(
+        svc, principal.landlord, staff_id, body.model_dump(mode="json")
+    )
     if created:
         response.status_code = status.HTTP_201_CREATED
     return StaffOut.model_validate(member, from_attributes=True)

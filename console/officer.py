@@ -17,9 +17,10 @@ from console.web import checked_form, render, see_other, session
 from domain.actions import ACTIONS
 from domain.case import Stage
 from domain.triage import VulnerabilityAnswers
+from edge.access import reader
 from edge.deps import Services, services
-from edge.idempotency import staff_scope
 from edge.schemas import Channel, ContactChannel, PartyRole
+from services.idempotency import staff_scope
 from services.restrictions import Reason
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -155,10 +156,9 @@ async def act(
     svc: Services = Depends(services),
 ) -> Response:
     model = backend.action_model(action_type)
-    row = await backend.case_row(svc, s.principal, reference)
     prefix = f"{action_type}--"  # each form's fields are named apart (ids are page-unique)
     own = {k.removeprefix(prefix): v for k, v in form.items() if k.startswith(prefix)}
-    fields = parse(action_form(model, _options(svc, row.landlord)), own)
+    fields = parse(action_form(model, _options(svc, s.principal.landlord)), own)  # its own cases'
     key = form.get("idempotency_key")
     try:
         await backend.act(svc, s.principal, reference, action_type, fields, key)
@@ -288,7 +288,7 @@ async def new_report(
         body["received_at"] = _local_datetime(form["received_at"].strip())
     try:
         opened = await backend.open_report(
-            svc, body, staff_scope(s.principal), form.get("idempotency_key")
+            svc, body, staff_scope(reader(s.principal)), form.get("idempotency_key")
         )
     except Problem as problem:
         again = backend.form_again(form, problem)

@@ -7,7 +7,6 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
-from api.intake import client_address
 from console import backend
 from console.backend import Problem
 from console.officer import report_body
@@ -17,8 +16,8 @@ from domain.case import Clock
 from domain.errors import UnknownValueError
 from domain.policy import known_landlords
 from edge.deps import Services, services
-from edge.idempotency import public_scope
-from edge.ratelimit import WINDOW_SECONDS, Limiter, limiter_for
+from edge.ratelimit import WINDOW_SECONDS, Limiter, client_address, limiter_for
+from services.idempotency import public_scope
 
 router = APIRouter(prefix="/report", include_in_schema=False)
 # The clocks a resident waits on, in their words; the others are the landlord's own work.
@@ -77,7 +76,7 @@ async def _limited(request: Request, svc: Services) -> bool:
     # The same per-address limiter as POST /public/reports (api.intake), shared with it.
     limiter: Limiter | None = getattr(request.app.state, "intake_limiter", None)
     if limiter is None:
-        limiter = request.app.state.intake_limiter = limiter_for(svc.settings, svc.sessions)
+        limiter = request.app.state.intake_limiter = limiter_for(svc)
     return not await limiter.allow(client_address(request))
 
 

@@ -23,7 +23,7 @@ from edge.deps import Services, services
 from edge.identity import NotMapped, principal_from_claims, staff_values
 from edge.oidc import InvalidToken, OidcProvider, ProviderUnavailable
 from edge.principal import ROLES, STAFF, SUPERVISORS, Principal, Role
-from services.records import sync_staff
+from services import staff
 
 __all__ = ["ROLES", "STAFF", "SUPERVISORS", "Principal", "Role"]
 log = logging.getLogger(__name__)
@@ -103,8 +103,7 @@ async def keep_staff_in_step(
     seen = (principal.landlord, principal.user_id)
     if provider.synced.get(seen) == claimed:
         return
-    async with svc.sessions() as session, session.begin():
-        await sync_staff(session, principal.landlord, principal.user_id, claimed)
+    await staff.keep_in_step(svc, principal.landlord, principal.user_id, claimed)
     provider.synced[seen] = claimed
 
 

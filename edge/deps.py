@@ -1,26 +1,13 @@
-"""What a request needs from the process: settings, the Temporal client, database sessions."""
+"""The request's way to the process's :class:`services.context.Services`, which the API and the
+console hand to the services unopened."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import timedelta
-from typing import Any
-
 from fastapi import Request
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
-from temporalio.client import Client
 
-from core.settings import Settings
+from services.context import Services
 
-
-@dataclass
-class Services:
-    settings: Settings
-    client: Client
-    engine: AsyncEngine
-    sessions: async_sessionmaker[Any]
-    # How long a request waits for the worker before answering 503.
-    wait: timedelta = field(default=timedelta(seconds=30))
+__all__ = ["Services", "services"]
 
 
 async def services(request: Request) -> Services:

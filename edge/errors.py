@@ -11,8 +11,6 @@ import logging
 import math
 from typing import Any
 
-import asyncpg
-import sqlalchemy.exc as sa  # its errors only: an outage is a 503
 from fastapi import FastAPI, HTTPException, Request, status
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
@@ -22,11 +20,10 @@ from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
 from domain.errors import UnknownValueError
+from services.errors import DATABASE_ERRORS, database_down
 
 log = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 5
-# SQLSTATE classes of a database that is down, restarting, full or refusing connections.
-_OUTAGE_SQLSTATES = ("08", "53", "57", "55000")
 _UNREACHABLE = {
     RPCStatusCode.UNAVAILABLE,
     RPCStatusCode.DEADLINE_EXCEEDED,
@@ -85,24 +82,8 @@ async def _invalid_request(_: Request, error: Exception) -> JSONResponse:
     return JSONResponse({"detail": errors}, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
 
 
-def _database_down(error: BaseException) -> bool:
-    if isinstance(error, OSError | sa.TimeoutError | sa.DisconnectionError):
-        return True
-    if isinstance(error, sa.DBAPIError):
-        if error.connection_invalidated or isinstance(error, sa.InterfaceError):
-            return True
-        error = error.orig or error
-        cause = getattr(error, "__cause__", None)
-        error = cause if isinstance(cause, asyncpg.PostgresError) else error
-    if isinstance(error, asyncpg.PostgresError):
-        return str(getattr(error, "sqlstate", "")).startswith(_OUTAGE_SQLSTATES)
-    if isinstance(error, asyncpg.InterfaceError):
-        return True
-    return isinstance(error, sa.OperationalError)  # SQLite: locked, unopenable file
-
-
 async def _database_outage(request: Request, error: Exception) -> JSONResponse:
-    if not _database_down(error):
+    if not database_down(error):
         raise error
     log.warning("database unreachable on %s %s: %s", request.method, request.url.path, error)
     return _answer(outage("The database"))
@@ -128,8 +109,7 @@ def _answer(error: HTTPException) -> JSONResponse:
 
 def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _invalid_request)
-    for database_error in (OSError, sa.SQLAlchemyError, asyncpg.PostgresError,
-                           asyncpg.InterfaceError):  # fmt: skip
+    for database_error in DATABASE_ERRORS:
         app.add_exception_handler(database_error, _database_outage)
     # RuntimeError: a lazily connected client that cannot reach the server; an update that
     # timed out waiting for a worker is the same answer: try again shortly.

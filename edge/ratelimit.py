@@ -11,15 +11,14 @@ Two stores, one behaviour (``ASB_INTAKE_LIMITER``):
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections import OrderedDict, deque
-from typing import Any, Protocol
+from typing import Protocol
 
-from sqlalchemy.ext.asyncio import async_sessionmaker
+from fastapi import Request
 
-from core.settings import Settings
-from services.intake import count_hit
+from services.context import Services
+from services.intake import shared_limiter
 
 WINDOW_SECONDS = 60
 
@@ -56,27 +55,14 @@ class MemoryLimiter:
         return True
 
 
-class DatabaseLimiter:
-    """A fixed window per client, counted in the shared database."""
-
-    def __init__(
-        self, sessions: async_sessionmaker[Any], per_window: int, window: int = WINDOW_SECONDS
-    ) -> None:
-        self._sessions = sessions
-        self._per_window = per_window
-        self._window = window
-
-    async def allow(self, client: str) -> bool:
-        return await self.allow_at(client, time.time())
-
-    async def allow_at(self, client: str, now: float) -> bool:
-        window = int(now // self._window)
-        client_hash = hashlib.sha256(client.encode()).hexdigest()
-        hits = await count_hit(self._sessions, client_hash, window)
-        return hits <= self._per_window
+def client_address(request: Request) -> str:
+    """The peer's address; a trusted proxy's X-Forwarded-For has already replaced it
+    (``ASB_TRUSTED_PROXIES``, applied by the server in ``web.main``)."""
+    return request.client.host if request.client else "unknown"
 
 
-def limiter_for(settings: Settings, sessions: async_sessionmaker[Any]) -> Limiter:
+def limiter_for(svc: Services) -> Limiter:
+    settings = svc.settings
     if settings.intake_limiter == "database":
-        return DatabaseLimiter(sessions, settings.intake_per_minute)
+        return shared_limiter(svc, settings.intake_per_minute, WINDOW_SECONDS)
     return MemoryLimiter(settings.intake_per_minute, settings.intake_max_clients)

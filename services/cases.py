@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -19,7 +19,7 @@ from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from contracts import search_attributes
-from contracts.case import CASE_WORKFLOW, OPEN_UPDATE, new_case, workflow_id
+from contracts.case import CASE_WORKFLOW, OPEN_UPDATE, VIEW_QUERY, new_case, workflow_id
 from contracts.view import CaseView, build_view
 from core.case_setup import case_setup
 from db.models import Case, Party, ReportDetails
@@ -31,9 +31,23 @@ from domain.policy import PolicyProfile, load_policy
 from domain.profile import load_profile
 from domain.triage import VulnerabilityAnswers
 from domain.vocabulary import PartyRole
+from services import idempotency
+from services.access import Reader, Route, read_case_row
+from services.context import Services
 from services.errors import CaseFinished, InvalidInput
 
-__all__ = ["CaseServices", "NewParty", "NewReport", "case_handle", "find_case", "open_case"]
+__all__ = [
+    "CaseServices",
+    "NewParty",
+    "NewReport",
+    "case_handle",
+    "case_services",
+    "case_view",
+    "find_case",
+    "open_case",
+    "read_case",
+    "start_case",
+]
 
 
 @dataclass(frozen=True)
@@ -224,3 +238,43 @@ async def find_case(sessions: async_sessionmaker[Any], reference: str) -> Case |
 def case_handle(client: Client, reference: str) -> WorkflowHandle[Any, Any]:
     """The case's workflow, by id: the latest run, across continue-as-new."""
     return client.get_workflow_handle(workflow_id(reference))
+
+
+def case_services(svc: Services) -> CaseServices:
+    return CaseServices(svc.client, svc.sessions, svc.settings.task_queue, svc.wait)
+
+
+async def start_case(
+    svc: Services, report: NewReport, scope: str, key: str | None, request: str
+) -> CaseView:
+    """Open a case from a report, at most once per caller (``scope``) and Idempotency-Key;
+    ``request`` is the request's fingerprint (services/idempotency.py). The API's ``POST /cases``
+    and ``POST /public/reports`` and the console's forms all open cases here."""
+    now = datetime.now(UTC)
+    check_policy(report)  # a report that cannot open a case claims no key
+
+    async def open_it(attempt: idempotency.Attempt) -> CaseView:
+        async def moved(reference: str) -> None:
+            if attempt.key_hash is not None:
+                await idempotency.set_reference(svc, attempt.key_hash, reference)
+
+        return await open_case(
+            case_services(svc), report, now,
+            reference=attempt.reference, fresh=attempt.fresh, on_new_reference=moved,
+        )  # fmt: skip
+
+    return await idempotency.once(svc, scope, key, request, new_reference(now), open_it, 201)
+
+
+async def case_view(svc: Services, reference: str) -> CaseView:
+    """The workflow's current view of the case (raises RPCError when it cannot answer)."""
+    view: CaseView = await case_handle(svc.client, reference).query(
+        VIEW_QUERY, result_type=CaseView, rpc_timeout=svc.wait
+    )
+    return view
+
+
+async def read_case(svc: Services, reader: Reader, reference: str, route: Route) -> CaseView:
+    """``GET /cases/{reference}``: the read recorded first (issue 16), then the workflow's view."""
+    await read_case_row(svc.sessions, reader, reference, route)
+    return await case_view(svc, reference)

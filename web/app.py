@@ -1,4 +1,8 @@
-"""The FastAPI application: translation between HTTP and the case workflows, nothing more."""
+"""The composition root: one FastAPI application with the HTTP API and the console side by side.
+
+Neither the API nor the console imports the other; both translate between the web and the
+services (services/), with the edge they share (edge/: the principal and its token, the
+mapping of the services' refusals to HTTP answers)."""
 
 from __future__ import annotations
 
@@ -26,10 +30,10 @@ from api.limits import BodySizeLimit
 from console import mount as mount_console
 from core.settings import Settings
 from core.temporal import connect
-from edge import errors
+from edge import answers, errors
 from edge.deps import Services
 from edge.oidc import OidcProvider
-from services.records import create_engine, session_factory
+from services import context
 
 
 def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
@@ -40,12 +44,11 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
         if services is not None:
             yield
             return
-        engine = create_engine(settings.resolved_database_url)
         # lazy: the API starts while Temporal is down, answering 503 until it is back
         client = await connect(settings, lazy=True)
-        app.state.services = Services(settings, client, engine, session_factory(engine))
+        app.state.services = started = context.start(settings, client)
         yield
-        await engine.dispose()
+        await context.stop(started)
 
     app = FastAPI(
         title="ASB case engine",
@@ -60,6 +63,7 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     app.add_middleware(BodySizeLimit)
     observability.install(app)
     errors.install(app)
+    answers.install(app)
     if services is not None:
         app.state.services = services
     # The landlord's identity provider, trusted by the API's bearer tokens and the console's

@@ -9,17 +9,17 @@ import signal
 from core import logs
 from core.settings import get_settings
 from core.temporal import connect, metrics_runtime
+from services import context
 from services.housekeeping import ensure_digest_schedule, ensure_schedule
-from services.records import create_engine, session_factory
 from workers.build import build_worker
 
 
 async def run() -> None:
     settings = get_settings()
-    engine = create_engine(settings.resolved_database_url)
     address = settings.worker_metrics_address
     client = await connect(settings, metrics_runtime(address) if address else None)
-    worker = build_worker(client, settings, session_factory(engine))
+    svc = context.start(settings, client)
+    worker = build_worker(client, settings, svc.sessions)
     await ensure_schedule(client, settings.task_queue)
     await ensure_digest_schedule(client, settings.task_queue, settings.escalation_digest_minutes)
     stop = asyncio.Event()
@@ -31,7 +31,7 @@ async def run() -> None:
             "worker polling task queue %s", settings.task_queue, extra={"metrics": address or None}
         )
         await stop.wait()
-    await engine.dispose()
+    await context.stop(svc)
 
 
 def main() -> None:

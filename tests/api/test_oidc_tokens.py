@@ -21,10 +21,10 @@ from temporalio.api.common.v1 import Payloads
 
 from api import codec
 from core.settings import Settings
+from db.staff import find_staff, put_staff
 from edge.auth import mint_token
 from edge.deps import Services
 from edge.oidc import InvalidToken, OidcProvider
-from services.records import find_staff, put_staff
 from tests.integration.record_support import seed_case
 from tests.integration.test_codec_endpoint import KEY, VALUE, Opened, encrypted_document
 from tests.oidc.support import Provider, header, oidc_settings, person, running_provider

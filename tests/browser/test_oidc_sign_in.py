@@ -17,8 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from temporalio.testing import WorkflowEnvironment
 
 from core.settings import Settings
+from db.staff import find_staff
 from edge.deps import Services
-from services.records import find_staff
 from tests.browser.conftest import _listening_socket
 from tests.browser.support import accessible
 from tests.oidc.support import Provider, oidc_settings, person, running_provider

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from db.intake_windows import IntakeWindow
-from edge.ratelimit import DatabaseLimiter
+from services.intake import DatabaseLimiter
 
 
 async def test_two_replicas_share_one_limit(sessions: async_sessionmaker[Any]) -> None:
