@@ -39,7 +39,7 @@ from services.casework import Case, CaseRecord, MyCasesPage, OfficerLoad
 from services.errors import ServiceError
 from services.idempotency import fingerprint
 from services.oversight import EscalationRow
-from services.tasks import TaskAlreadyClosed, TaskNotFound, close_task
+from services.tasks import TaskAlreadyClosed, TaskNotFound, close_case_task
 from services.whatif import WhatIf, proposal_for, what_if_for
 
 __all__ = ["Case", "CaseRecord", "OfficerLoad"]
@@ -223,9 +223,9 @@ async def close_task_of_case(
     except ValidationError as invalid:
         raise validation_problem(invalid) from None
     try:
-        await close_task(
-            svc, principal.landlord, task_id, principal.user_id, body.reason, reference=reference
-        )
+        await close_case_task(svc, reader(principal), reference, task_id, body.reason)
+    except ServiceError as error:
+        raise refusal(error) from None
     except TaskNotFound:
         raise Problem([(None, "There is no such task on this case.")], 404) from None
     except TaskAlreadyClosed:

@@ -16,6 +16,7 @@ __all__ = [
     "TaskKind",
     "TaskNotFound",
     "case_referrals",
+    "close_case_task",
     "close_task",
     "list_tasks",
     "record_referral_response",
@@ -57,6 +58,17 @@ async def close_task(
             raise TaskAlreadyClosed(task)
         await letters.close_task(session, task, by, reason)
     return task
+
+
+async def close_case_task(
+    svc: Services, reader: Reader, reference: str, task_id: int, reason: str
+) -> OfficerTask:
+    """As :func:`close_task`, for a task of a case the reader may open (the console's case page):
+    a case they may not open is unknown (:class:`CaseNotFound`), as everywhere."""
+    await visible_case_row(svc.sessions, reader, reference)
+    return await close_task(
+        svc, reader.landlord, task_id, reader.user_id, reason, reference=reference
+    )
 
 
 async def list_tasks(
