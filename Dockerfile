@@ -40,4 +40,4 @@ EXPOSE 8000 9464
 # The API's liveness; compose and Kubernetes set each role's own readiness check.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4)"]
-CMD ["python", "-m", "api.main"]
+CMD ["python", "-m", "web.main"]

@@ -1,4 +1,4 @@
-"""Forgetting old Idempotency-Keys (api/idempotency.py, db/idempotency.py), daily.
+"""Forgetting old Idempotency-Keys (edge/idempotency.py, db/idempotency.py), daily.
 
 The IETF draft lets a server expire keys; kept for ever, the store would grow by every request
 that carried one. A client retries within minutes, so ``ASB_IDEMPOTENCY_KEY_DAYS`` (default 30)

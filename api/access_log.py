@@ -9,12 +9,12 @@ from datetime import datetime
 from fastapi import APIRouter, Depends, Path, Query, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from api import cursors
-from api.access import case_for, not_found, reader
-from api.auth import STAFF, SUPERVISORS, Principal, require_roles
-from api.deps import Services, services
-from api.errors import forbidden, unprocessable
 from domain.vocabulary import STAFF_ID_PATTERN
+from edge import cursors
+from edge.access import not_found, reader
+from edge.auth import STAFF, SUPERVISORS, Principal, require_roles
+from edge.deps import Services, services
+from edge.errors import forbidden, unprocessable
 from services import access, restrictions
 from services.errors import InvalidInput
 
@@ -84,9 +84,8 @@ async def by_case(
     svc: Services = Depends(services),
 ) -> AccessPageOut:
     """Newest first. A case of another landlord is unknown (404), as everywhere."""
-    await case_for(svc, principal, reference)
     before = cursors.decode_before(cursor) if cursor else None
-    found = await access.access_by_case(svc.sessions, reader(principal), reference, limit, before)
+    found = await access.reads_of_case(svc, reader(principal), reference, limit, before)
     return _page(found, limit)
 
 
@@ -103,7 +102,7 @@ async def by_user(
     svc: Services = Depends(services),
 ) -> AccessPageOut:
     before = cursors.decode_before(cursor) if cursor else None
-    found = await access.access_by_user(svc.sessions, reader(principal), user_id, limit, before)
+    found = await access.reads_by_user(svc, reader(principal), user_id, limit, before)
     return _page(found, limit)
 
 
@@ -127,7 +126,7 @@ async def restriction(
     svc: Services = Depends(services),
 ) -> RestrictionOut:
     try:
-        found = await restrictions.shown(svc.sessions, reader(principal), reference)
+        found = await restrictions.shown(svc, reader(principal), reference)
     except restrictions.CaseUnknown:
         raise not_found(reference) from None
     return _restriction_out(reference, found)
@@ -149,7 +148,7 @@ async def restrict(
     users. Each change is audited on the case's timeline."""
     try:
         found = await restrictions.restrict(
-            svc.sessions, reader(principal), reference, body.reason, body.users
+            svc, reader(principal), reference, body.reason, body.users
         )
     except restrictions.CaseUnknown:
         raise not_found(reference) from None
@@ -172,7 +171,7 @@ async def lift(
     svc: Services = Depends(services),
 ) -> Response:
     try:
-        await restrictions.lift(svc.sessions, reader(principal), reference)
+        await restrictions.lift(svc, reader(principal), reference)
     except restrictions.CaseUnknown:
         raise not_found(reference) from None
     except restrictions.NotSupervisor as refused:

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 
-from fastapi import APIRouter, Depends, HTTPException, status
+from fastapi import APIRouter, Depends, status
 from temporalio.service import RPCError
 
-from api.access import Route, case_handle, read_case_for
-from api.auth import STAFF, Principal, require_roles
-from api.deps import Services, services
-from api.errors import forbidden, unavailable, unprocessable
-from api.idempotency import Attempt, KeyHeader, fingerprint, once, staff_scope
-from api.schemas import CaseOut, OpenCaseIn, PartyIn, case_out
-from contracts.case import VIEW_QUERY
-from contracts.view import CaseView
-from services import cases, idempotency
-from services.errors import CaseFinished, InvalidInput
+from edge.access import reader
+from edge.auth import STAFF, Principal, require_roles
+from edge.deps import Services, services
+from edge.errors import forbidden, unavailable
+from edge.idempotency import KeyHeader
+from edge.schemas import CaseOut, OpenCaseIn, case_out, new_report
+from services import cases
+from services.access import Route
+from services.idempotency import fingerprint, staff_scope
 
 router = APIRouter(tags=["cases"])
 
@@ -40,38 +38,7 @@ async def open_case(
 ) -> CaseOut:
     if body.landlord != principal.landlord:
         raise forbidden(f"you act for landlord {principal.landlord}, not {body.landlord}")
-    return await start_case(svc, body, staff_scope(principal), idempotency_key)
-
-
-def case_services(svc: Services) -> cases.CaseServices:
-    return cases.CaseServices(svc.client, svc.sessions, svc.settings.task_queue, svc.wait)
-
-
-def new_report(body: OpenCaseIn) -> cases.NewReport:
-    """The API's schema to the service's input, field by field."""
-    return cases.NewReport(
-        landlord=body.landlord,
-        categories=list(body.categories),
-        description=body.description,
-        channel=body.channel.value,
-        parties=[_new_party(party) for party in body.parties],
-        vulnerability=body.vulnerability,
-        received_at=body.received_at,
-        local_authority=body.local_authority,
-    )
-
-
-def _new_party(party: PartyIn) -> cases.NewParty:
-    return cases.NewParty(
-        role=party.role,
-        name=party.name,
-        address=party.address,
-        email=str(party.email) if party.email is not None else None,
-        phone=party.phone,
-        preferred_channel=party.preferred_channel.value,
-        confidential=party.confidential,
-        anonymous=party.anonymous,
-    )
+    return await start_case(svc, body, staff_scope(reader(principal)), idempotency_key)
 
 
 async def start_case(
@@ -82,44 +49,19 @@ async def start_case(
     *,
     kept: tuple[str, datetime] | None = None,
 ) -> CaseOut:
-    """Open the case through the one service that does it (services.cases.open_case), at most
-    once per caller and Idempotency-Key (api/idempotency.py).
+    """Open the case through the one service that does it (services.cases.start_case), at most
+    once per caller and Idempotency-Key (services/idempotency.py).
 
-    ``kept``: the reference and arrival of a report kept in the outbox (api/outbox.py): its
+    ``kept``: the reference and arrival of a report kept in the outbox (edge/outbox.py): its
     case opens under that reference, received when the resident sent it, once however often
     this is called."""
-    report = new_report(body)
-    now = datetime.now(UTC)
-    reference = cases.new_reference(now)
-    if kept is not None:
-        reference = kept[0]
-        if report.received_at is None:  # the fingerprint below is still of what was sent
-            report = replace(report, received_at=kept[1])
-    try:
-        cases.check_policy(report)  # a report that cannot open a case claims no key
-    except InvalidInput as invalid:
-        raise unprocessable(invalid.field, invalid.message) from None
     request = fingerprint("open_case", body.model_dump(mode="json"))
-
-    async def open_it(attempt: Attempt) -> CaseView:
-        async def moved(reference: str) -> None:
-            if attempt.key_hash is not None:
-                await idempotency.set_reference(svc.sessions, attempt.key_hash, reference)
-
-        try:
-            return await cases.open_case(
-                case_services(svc), report, now,
-                reference=attempt.reference, fresh=attempt.fresh, on_new_reference=moved,
-                resume_own=kept is not None,
-            )  # fmt: skip
-        except InvalidInput as invalid:
-            raise unprocessable(invalid.field, invalid.message) from None
-        except CaseFinished as finished:
-            raise HTTPException(status.HTTP_409_CONFLICT, {"reason": str(finished)}) from None
-        except RPCError as error:
-            raise unavailable(error) from None
-
-    view = await once(svc, scope, idempotency_key, request, reference, open_it, 201)
+    try:
+        view = await cases.start_case(
+            svc, new_report(body), scope, idempotency_key, request, kept=kept
+        )
+    except RPCError as error:
+        raise unavailable(error) from None
     return case_out(view)
 
 
@@ -130,11 +72,8 @@ async def read_case(
     svc: Services = Depends(services),
 ) -> CaseOut:
     """Stage, tier, officer, every deadline (due, met or breached), flags, approvals awaited."""
-    await read_case_for(svc, principal, reference, Route.API_CASE)
     try:
-        view: CaseView = await case_handle(svc, reference).query(
-            VIEW_QUERY, result_type=CaseView, rpc_timeout=svc.wait
-        )
+        view = await cases.read_case(svc, reader(principal), reference, Route.API_CASE)
     except RPCError as error:
         raise unavailable(error) from None
     return case_out(view)

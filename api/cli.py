@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from datetime import timedelta
 
-from api.auth import ROLES, mint_token
 from core.policies import known_landlords
 from core.settings import get_settings
+from edge.auth import ROLES, mint_token
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -26,12 +26,12 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 from temporalio.api.common.v1 import Payload, Payloads
 
-from api.access import not_recorded, reader
-from api.auth import SUPERVISORS, Principal, require_roles
-from api.deps import Services, services
 from core.codec import ENCODING, CodecError, EncryptionCodec, MalformedPayload, workflow_of
 from core.settings import Settings
-from services.access import AccessNotRecorded, Route, openable, record_reads
+from edge.access import not_recorded, reader
+from edge.auth import SUPERVISORS, Principal, require_roles
+from edge.deps import Services, services
+from services.access import AccessNotRecorded, decodable, record_decodes
 
 log = logging.getLogger(__name__)
 PREFIX = "/codec"
@@ -87,7 +87,7 @@ async def _openable(svc: Services, principal: Principal, payloads: list[Payload]
     }
     if not references:
         return set()
-    opened = await openable(svc.sessions, reader(principal), references)
+    opened = await decodable(svc, reader(principal), references)
     return {f"{CASE_PREFIX}{reference}" for reference in opened}
 
 
@@ -127,7 +127,7 @@ async def decode(
     # the workflow id, or nothing is decoded (503).
     opened = {workflow.removeprefix(CASE_PREFIX): workflow for workflow in workflows}
     try:
-        await record_reads(svc.sessions, reader(principal), opened, Route.CODEC_DECODE)
+        await record_decodes(svc, reader(principal), opened)
     except AccessNotRecorded:
         raise not_recorded() from None
     return _answer(_decode_each(_codec(svc), payloads, workflows))

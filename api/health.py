@@ -3,7 +3,7 @@
 - ``/readyz``: the whole API (staff and public), ready when the database answers a read and takes
   its write lock (a SQLite file locked by another writer is not ready) and Temporal answers.
 - ``/readyz/intake``: the public report form and ``POST /public/reports`` alone. They keep every
-  report through an outage of the database or Temporal (the outbox, api/outbox.py), so they are
+  report through an outage of the database or Temporal (the outbox, edge/outbox.py), so they are
   ready whenever the outbox folder can be written: the Kubernetes readiness probe and the compose
   healthcheck use this path, so an outage of the database or Temporal takes no replica out of
   service; residents can still report, and every other route answers 503 with Retry-After
@@ -17,10 +17,10 @@ import asyncio
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
-from api.deps import Services, services
-from api.errors import RETRY_AFTER_SECONDS
-from api.outbox import outbox_for
-from services.records import ping, ping_write
+from edge.deps import Services, services
+from edge.errors import RETRY_AFTER_SECONDS
+from edge.outbox import outbox_for
+from services.health import database_answers
 
 router = APIRouter(tags=["health"])
 
@@ -66,8 +66,7 @@ def _word(ok: bool) -> str:
 async def _database_ok(svc: Services) -> bool:
     try:
         async with asyncio.timeout(3):
-            await ping(svc.engine)
-            await ping_write(svc.engine)  # a write lock held elsewhere: not ready
+            await database_answers(svc)
     except Exception:
         return False
     return True

@@ -9,18 +9,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Response, status
+from fastapi import APIRouter, Depends, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.access import Route, not_recorded, read_case_for, reader
-from api.auth import STAFF, Principal, require_roles
-from api.deps import Services, services
-from api.errors import unprocessable
 from core.print_batch import merge_pdfs
 from domain.commands import LetterKind
-from services.access import AccessNotRecorded, record_reads
-from services.records import Letter, LetterStatus
-from services.records import letters as store
+from edge.access import reader
+from edge.auth import STAFF, Principal, require_roles
+from edge.deps import Services, services
+from services import letters as store
+from services.access import Route
+from services.letters import Letter, LetterStatus
 
 router = APIRouter(tags=["letters"])
 PDF: dict[int | str, dict[str, Any]] = {
@@ -66,7 +65,7 @@ def letter_out(letter: Letter, role: str | None) -> LetterOut:
         recipient_role=role,
         channel=letter.channel,
         status=letter.status,
-        says=store.status_sentence(letter, role),
+        says=store.says(letter, role),
         subject=letter.subject,
         created_at=letter.created_at,
         sent_at=letter.sent_at,
@@ -85,9 +84,7 @@ async def case_letters(
     svc: Services = Depends(services),
 ) -> list[LetterOut]:
     """Every letter of the case, oldest first, with its true status."""
-    await read_case_for(svc, principal, reference, Route.API_LETTERS)
-    async with svc.sessions() as session:
-        rows = await store.case_letters(session, reference)
+    rows = await store.case_letters(svc, reader(principal), reference, Route.API_LETTERS)
     return [letter_out(letter, role) for letter, role in rows]
 
 
@@ -103,11 +100,7 @@ async def letter_pdf(
     principal: Principal = Depends(require_roles(*STAFF)),
     svc: Services = Depends(services),
 ) -> Response:
-    await read_case_for(svc, principal, reference, Route.API_LETTER_PDF)
-    async with svc.sessions() as session:
-        pdf = await store.letter_pdf(session, reference, key)
-    if pdf is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no PDF for letter {key} of {reference}")
+    pdf = await store.letter_pdf(svc, reader(principal), reference, key, Route.API_LETTER_PDF)
     name = key.replace(":", "-")
     headers = {"Content-Disposition": f'inline; filename="{name}.pdf"'}
     return Response(pdf, media_type="application/pdf", headers=headers)
@@ -123,8 +116,7 @@ async def print_batch(
 ) -> PrintBatchOut:
     """Your landlord's letters queued for the post on ``day`` (UK date), and those of that day
     already marked posted."""
-    async with svc.sessions() as session:
-        batch = await store.print_batch(session, principal.landlord, day)
+    batch = await store.print_batch(svc, principal.landlord, day)
     letters = [letter_out(letter, None) for letter, _ in batch]
     return PrintBatchOut(
         day=day,
@@ -148,17 +140,7 @@ async def print_batch_pdf(
     """Every letter of the batch in order, each starting on a new sheet, its address in the
     window of a C5 envelope. The X-Letter-Keys header lists the letters it holds, to mark
     posted once printed and sent."""
-    async with svc.sessions() as session:
-        batch = await store.print_batch(session, principal.landlord, day)
-    if not batch:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no letters for the post on {day}")
-    # The batch prints each recipient's name and address: a read of every case in it. Restricted
-    # cases stay in it (their letters must still be posted), and are recorded like the others.
-    cases = dict.fromkeys(letter.reference for letter, _ in batch)
-    try:
-        await record_reads(svc.sessions, reader(principal), cases, Route.API_PRINT_BATCH)
-    except AccessNotRecorded:
-        raise not_recorded() from None
+    batch = await store.print_batch_documents(svc, reader(principal), day, Route.API_PRINT_BATCH)
     title = f"Print batch {principal.landlord} {day.isoformat()}"
     pdf, pages = merge_pdfs((document for _, document in batch), title)
     headers = {
@@ -182,12 +164,5 @@ async def mark_posted(
 ) -> list[LetterOut]:
     """Each named letter becomes ``posted`` (with who and when); marking again changes
     nothing. A key not in the batch is refused with 422 and nothing is marked."""
-    async with svc.sessions() as session, session.begin():
-        posted, unknown = await store.mark_posted(
-            session, principal.landlord, day, body.letters, principal.user_id
-        )
-        if unknown:
-            raise unprocessable(
-                "letters", f"not in the print batch of {day.isoformat()}: {', '.join(unknown)}"
-            )
+    posted = await store.mark_posted(svc, reader(principal), day, body.letters)
     return [letter_out(letter, None) for letter in posted]

@@ -13,7 +13,7 @@ Labels are bounded: the route is the template, and a method outside the standard
 ``/metrics`` (Prometheus text format, not in the OpenAPI description) serves those and the case
 figures counted from the record (``db/metrics.py``). It carries no personal data, yet it is not
 public. With ``ASB_API_METRICS_ADDRESS`` set it is served on that address alone, as the worker's
-are (Prometheus scrapes it inside the network; ``api.main`` runs the second listener), and the API
+are (Prometheus scrapes it inside the network; ``web.main`` runs the second listener), and the API
 port answers 404. Otherwise, on the API port, ``ASB_METRICS_TOKEN`` makes it answer only
 ``Authorization: Bearer <token>`` (Prometheus' ``authorization.credentials_file``); with neither
 it answers nobody in production and anybody in development. The reverse proxy does not publish
@@ -43,9 +43,9 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.deps import Services, services
 from core.logs import CASE_REFERENCE, REQUEST_ID
-from services.records import CaseFigures, case_figures
+from edge.deps import Services, services
+from services.health import CaseFigures, figures
 
 log = logging.getLogger("api.requests")
 REQUESTS = Counter("asb_http_requests", "HTTP requests answered", ["method", "route", "status"])
@@ -173,8 +173,7 @@ async def metrics_response(svc: Services) -> Response:
 
 async def _figures(svc: Services) -> CaseFigures | None:
     try:
-        async with svc.sessions() as session:
-            return await case_figures(session)
+        return await figures(svc)
     except Exception:  # the request metrics still answer while the database is down
         log.exception("case metrics unavailable")
         return None

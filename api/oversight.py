@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 from temporalio.service import RPCError
 
-from api import cursors
-from api.access import Route, case_handle, read_case_for, reader
-from api.auth import STAFF, SUPERVISORS, Principal, require_roles
-from api.deps import Services, services
-from api.errors import unavailable
 from domain.case import Stage
-from services.records import case_letters, queries, status_sentence
+from edge import cursors
+from edge.access import reader
+from edge.auth import STAFF, SUPERVISORS, Principal, require_roles
+from edge.deps import Services, services
+from edge.errors import unavailable
+from services import letters, oversight
+from services.access import Route
 
 router = APIRouter(tags=["oversight"])
 # Far beyond any landlord's caseload, and within every database's integer (2**63 was a 500).
@@ -84,8 +85,7 @@ async def list_cases(
     svc: Services = Depends(services),
 ) -> CasePage:
     due_within = timedelta(days=due_within_days) if due_within_days is not None else None
-    case_filter = queries.CaseFilter(
-        landlord=principal.landlord,
+    wanted = oversight.CaseQuery(
         stage=stage.value if stage else None,
         tier=tier,
         officer_id=officer,
@@ -93,13 +93,10 @@ async def list_cases(
         escalated=escalated,
         due_within=due_within,
         open_only=open_only,
-        viewer=reader(principal).restricted_to,
     )
     after = cursors.decode(cursor) if cursor is not None else None
-    now = datetime.now(UTC)
-    async with svc.sessions() as session:
-        rows, position = await queries.list_cases(session, case_filter, now, limit, after)
-        total = await queries.count_cases(session, case_filter, now) if count else None
+    found = await oversight.list_cases(svc, reader(principal), wanted, limit, after, count)
+    rows, position, total = found.rows, found.next_position, found.total
     return CasePage(
         total=total,
         limit=limit,
@@ -120,10 +117,7 @@ async def timeline(
 ) -> list[TimelineEntry]:
     """Each letter appears with what truly happened to it: sent, posted, queued for the post,
     not sent and why, or unconfirmed; never "sent" unless it was."""
-    await read_case_for(svc, principal, reference, Route.API_TIMELINE)
-    async with svc.sessions() as session:
-        events = await queries.timeline(session, reference)
-        sent = await case_letters(session, reference)
+    events, sent = await oversight.timeline(svc, reader(principal), reference, Route.API_TIMELINE)
     entries = [
         TimelineEntry(at=e.occurred_at, actor=e.actor, action=e.action, summary=e.summary)
         for e in events
@@ -134,7 +128,7 @@ async def timeline(
             at=letter.sent_at or letter.created_at,
             actor=letter.posted_by or "system",
             action=f"letter:{letter.status}",
-            summary=status_sentence(letter, role),
+            summary=letters.says(letter, role),
         )
         for letter, role in sent
     ]
@@ -148,9 +142,8 @@ async def history(
     svc: Services = Depends(services),
 ) -> dict[str, Any]:
     """Supervisors only. Payloads stay encrypted; decode them through the codec endpoint."""
-    await read_case_for(svc, principal, reference, Route.API_HISTORY)
     try:
-        found = await case_handle(svc, reference).fetch_history(rpc_timeout=svc.wait)
+        found = await oversight.history(svc, reader(principal), reference, Route.API_HISTORY)
     except RPCError as error:
         raise unavailable(error) from None
     exported: dict[str, Any] = found.to_json_dict()
@@ -164,8 +157,7 @@ async def escalations(
     principal: Principal = Depends(require_roles(*SUPERVISORS)),
     svc: Services = Depends(services),
 ) -> list[EscalationOut]:
-    async with svc.sessions() as session:
-        rows = await queries.open_escalations(session, principal.landlord)
+    rows = await oversight.open_escalations(svc, principal.landlord)
     return [
         EscalationOut(
             id=e.id,
@@ -191,6 +183,5 @@ async def approvals(
     svc: Services = Depends(services),
 ) -> list[CaseSummary]:
     """PEIA approval (R43) and closure approval or consultation (R46) awaited."""
-    async with svc.sessions() as session:
-        rows = await queries.awaiting_approval(session, principal.landlord)
+    rows = await oversight.awaiting_approval(svc, principal.landlord)
     return [CaseSummary.model_validate(row, from_attributes=True) for row in rows]

@@ -7,10 +7,10 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Query
 
-from api.auth import Principal, require_roles
-from api.deps import Services, services
-from api.errors import unprocessable
-from services.records import reports
+from edge.auth import Principal, require_roles
+from edge.deps import Services, services
+from edge.errors import unprocessable
+from services.reports import gather
 
 router = APIRouter(tags=["reports"])
 
@@ -35,34 +35,6 @@ async def summary(
         "period": {"from": start.isoformat(), "to": end.isoformat()},
         **await gather(svc, principal.landlord, begin, finish, homes),
     }
-
-
-async def gather(
-    svc: Services, landlord: str, begin: datetime, finish: datetime, homes: int
-) -> dict[str, Any]:
-    """Every report for the period, as the API and the console's report page show them."""
-    now = datetime.now(UTC)
-    async with svc.sessions() as session, session.begin():
-        await reports.without_jit(session)
-        return {
-            "first_contact_within_sla": await reports.first_contact_sla(
-                session, landlord, begin, finish, now
-            ),
-            "first_contact_within_sla_by_month_and_tier": (
-                await reports.first_contact_sla_by_month_and_tier(
-                    session, landlord, begin, finish, now
-                )
-            ),
-            "open_cases_by_stage_and_tier": await reports.open_by_stage_and_tier(session, landlord),
-            "escalations_by_deadline": await reports.escalations_by_clock(
-                session, landlord, begin, finish
-            ),
-            "time_to_resolution": await reports.time_to_resolution(
-                session, landlord, begin, finish
-            ),
-            "tsm_nm01": await reports.nm01(session, landlord, begin, finish, homes),
-            "closure_survey": await reports.closure_survey(session, landlord, begin, finish),
-        }
 
 
 __all__ = ["router", "timedelta"]

@@ -1,7 +1,7 @@
 """The staff directory: how letters name officers (display name, job title, phone, email).
 
 Supervisors and admins manage it; the identity provider keeps name, email and job title in step
-from its claims (api/auth.py).
+from its claims (edge/auth.py).
 A case can be given only to an active member of its landlord's directory (api/actions.py).
 """
 
@@ -13,11 +13,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Path, Response, status
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
-from api.auth import STAFF, SUPERVISORS, Principal, require_roles
-from api.deps import Services, services
 from core.policies import load_policy, load_profile
 from domain.vocabulary import STAFF_ID_PATTERN
-from services.records import find_staff, list_staff, put_staff
+from edge.auth import STAFF, SUPERVISORS, Principal, require_roles
+from edge.deps import Services, services
+from services import staff
 
 router = APIRouter(tags=["staff directory"])
 Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -55,8 +55,7 @@ async def directory(
     principal: Principal = Depends(require_roles(*STAFF)),
     svc: Services = Depends(services),
 ) -> list[StaffOut]:
-    async with svc.sessions() as session:
-        found = await list_staff(session, principal.landlord)
+    found = await staff.directory(svc, principal.landlord)
     return [StaffOut.model_validate(m, from_attributes=True) for m in found]
 
 
@@ -66,8 +65,7 @@ async def entry(
     principal: Principal = Depends(require_roles(*STAFF)),
     svc: Services = Depends(services),
 ) -> StaffOut:
-    async with svc.sessions() as session:
-        member = await find_staff(session, principal.landlord, staff_id)
+    member = await staff.find(svc, principal.landlord, staff_id)
     if member is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no staff member {staff_id}")
     return StaffOut.model_validate(member, from_attributes=True)
@@ -87,10 +85,9 @@ async def put_entry(
     svc: Services = Depends(services),
 ) -> StaffOut:
     """``staff_id`` is the user's id in bearer tokens (the ``sub`` claim)."""
-    async with svc.sessions() as session, session.begin():
-        member, created = await put_staff(
-            session, principal.landlord, staff_id, body.model_dump(mode="json")
-        )
+    member, created = await staff.put(
+        svc, principal.landlord, staff_id, body.model_dump(mode="json")
+    )
     if created:
         response.status_code = status.HTTP_201_CREATED
     return StaffOut.model_validate(member, from_attributes=True)

@@ -7,24 +7,17 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, status
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field
 
-from api.access import Route, case_for, read_case_for, reader
-from api.auth import STAFF, Principal, require_roles
-from api.deps import Services, services
-from services.records import (
-    OfficerTask,
-    TaskKind,
-    case_referrals,
-    record_referral_response,
-    referral_of_case,
-)
-from services.records import letters as store
-from services.tasks import TaskAlreadyClosed, TaskNotFound
-from services.tasks import close_task as close
+from edge.access import reader
+from edge.auth import STAFF, Principal, require_roles
+from edge.deps import Services, services
+from edge.schemas import CloseTaskIn, Reason
+from services import tasks
+from services.access import Route
+from services.tasks import OfficerTask, TaskAlreadyClosed, TaskKind, TaskNotFound
 
 router = APIRouter(tags=["tasks and referrals"])
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 
 
 class TaskOut(BaseModel):
@@ -36,12 +29,6 @@ class TaskOut(BaseModel):
     done_at: datetime | None
     closed_by: str | None
     close_reason: str | None
-
-
-class CloseTaskIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    reason: Reason = Field(description="What was done, e.g. 'posted by hand on 3 March'")
 
 
 class ReferralOut(BaseModel):
@@ -73,10 +60,7 @@ async def list_tasks(
     principal: Principal = Depends(require_roles(*STAFF)),
     svc: Services = Depends(services),
 ) -> list[TaskOut]:
-    async with svc.sessions() as session:
-        found = await store.tasks(
-            session, principal.landlord, reference, open_only, reader(principal).restricted_to
-        )
+    found = await tasks.list_tasks(svc, reader(principal), reference, open_only)
     return [_task_out(task) for task in found]
 
 
@@ -89,8 +73,8 @@ async def close_task(
 ) -> TaskOut:
     """The reason is kept on the task; the case's timeline records that it was closed."""
     try:
-        task = await close(
-            svc.sessions, principal.landlord, task_id, principal.user_id, body.reason
+        task = await tasks.close_task(
+            svc, principal.landlord, task_id, principal.user_id, body.reason
         )
     except TaskNotFound:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no task {task_id}") from None
@@ -107,9 +91,7 @@ async def list_referrals(
     principal: Principal = Depends(require_roles(*STAFF)),
     svc: Services = Depends(services),
 ) -> list[ReferralOut]:
-    await read_case_for(svc, principal, reference, Route.API_REFERRALS)
-    async with svc.sessions() as session:
-        rows = await case_referrals(session, reference)
+    rows = await tasks.case_referrals(svc, reader(principal), reference, Route.API_REFERRALS)
     return [ReferralOut.model_validate(r, from_attributes=True) for r in rows]
 
 
@@ -127,14 +109,7 @@ async def record_response(
 ) -> ReferralOut:
     """The referral is no longer chased. The same answer again changes nothing; a different one
     replaces it and is audited."""
-    await case_for(svc, principal, reference)
-    async with svc.sessions() as session, session.begin():
-        owned = await referral_of_case(session, reference, key)
-        referral = (
-            await record_referral_response(session, key, body.response, actor=principal.user_id)
-            if owned
-            else None
-        )
-        if referral is None:
-            raise HTTPException(status.HTTP_404_NOT_FOUND, f"no referral {key} on {reference}")
+    referral = await tasks.record_referral_response(
+        svc, reader(principal), reference, key, body.response
+    )
     return ReferralOut.model_validate(referral, from_attributes=True)

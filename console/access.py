@@ -11,12 +11,12 @@ import re
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from api.deps import Services, services
 from console import access_backend, backend
 from console.backend import Problem
 from console.session import Session
 from console.web import admin, render, see_other
 from domain.vocabulary import is_staff_id
+from edge.deps import Services, services
 
 router = APIRouter(prefix="/console/access", include_in_schema=False)
 PAGE = 50

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from fastapi import HTTPException
 
-from api import cursors
-from api.access import reader
-from api.auth import Principal
-from api.deps import Services
 from console.backend import Problem
-from services import restrictions
-from services.access import AccessPage, access_by_case, access_by_user
+from edge import cursors
+from edge.access import reader
+from edge.auth import Principal
+from edge.deps import Services
+from services import access, restrictions
+from services.access import AccessPage
 from services.errors import InvalidInput
 
 __all__ = ["AccessPage", "lift_restriction", "older", "reads_by_case", "reads_by_user", "restrict"]
@@ -34,13 +34,13 @@ def older(found: AccessPage) -> str | None:
 async def reads_by_case(
     svc: Services, principal: Principal, reference: str, limit: int, cursor: str
 ) -> AccessPage:
-    return await access_by_case(svc.sessions, reader(principal), reference, limit, _before(cursor))
+    return await access.reads_of_case(svc, reader(principal), reference, limit, _before(cursor))
 
 
 async def reads_by_user(
     svc: Services, principal: Principal, user_id: str, limit: int, cursor: str
 ) -> AccessPage:
-    return await access_by_user(svc.sessions, reader(principal), user_id, limit, _before(cursor))
+    return await access.reads_by_user(svc, reader(principal), user_id, limit, _before(cursor))
 
 
 async def restrict(
@@ -55,7 +55,7 @@ async def restrict(
         raise Problem([("reason", f"Choose a reason: {choices}")]) from None
     named = [user for user in users.replace(",", " ").split() if user]
     try:
-        await restrictions.restrict(svc.sessions, reader(principal), reference, code, named)
+        await restrictions.restrict(svc, reader(principal), reference, code, named)
     except restrictions.CaseUnknown:
         raise Problem([(None, f"There is no case {reference}.")], 404) from None
     except restrictions.NotSupervisor as refused:
@@ -67,7 +67,7 @@ async def restrict(
 async def lift_restriction(svc: Services, principal: Principal, reference: str) -> None:
     """As ``DELETE /cases/{reference}/restriction``."""
     try:
-        await restrictions.lift(svc.sessions, reader(principal), reference)
+        await restrictions.lift(svc, reader(principal), reference)
     except restrictions.CaseUnknown:
         raise Problem([(None, f"There is no case {reference}.")], 404) from None
     except restrictions.NotSupervisor as refused:

@@ -14,8 +14,8 @@ from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
-from api.headers import CSP
 from core.settings import Settings
+from edge.headers import CSP
 
 HERE = Path(__file__).parent
 DEFAULT_MODULES = HERE.parent / "node_modules"
@@ -42,7 +42,7 @@ def install(app: FastAPI, settings: Settings) -> None:
 
     @app.get("/docs", include_in_schema=False)
     async def swagger_ui() -> HTMLResponse:
-        # Swagger UI starts from a served script: the CSP allows no inline one (api/headers.py).
+        # Swagger UI starts from a served script: the CSP allows no inline one (edge/headers.py).
         return HTMLResponse(
             _SWAGGER.format(title=escape(f"{app.title} - API"),
                             openapi=escape(app.openapi_url or "/openapi.json"))

@@ -1,13 +1,13 @@
-"""The console's only door into the engine: the same services the HTTP API calls.
+"""The console's only door into the engine: the same services the HTTP API calls (services/).
 
-Every write goes through the API's own functions (validation, authorisation, the workflow update
-with the same idempotency), so the console adds no rule of its own. When the API's logic moves
-(a services layer, typed action declarations), this module is the one to change.
+Every write goes through the services' own use cases (validation, authorisation, the workflow
+update with the same idempotency), so the console adds no rule of its own; this module turns
+the services' refusals into :class:`Problem` pages, worded as the API words them
+(edge/answers.py).
 """
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -17,16 +17,6 @@ from fastapi import HTTPException
 from pydantic import BaseModel, ValidationError
 from temporalio.service import RPCError, RPCStatusCode
 
-from api import reports as api_reports
-from api.access import Route, case_for, case_handle, read_case_for, reader
-from api.actions import checked_action, perform
-from api.auth import Principal
-from api.cases import start_case
-from api.deps import Services
-from api.idempotency import KEY_HEADER
-from api.outbox import Taken, take_report
-from api.schemas import CaseOut, OpenCaseIn
-from api.tasks import CloseTaskIn
 from contracts.view import CaseView
 from core.agencies import agency_codes
 from core.bank_holidays import calendar_for
@@ -36,22 +26,25 @@ from domain.calendar import WorkingCalendar
 from domain.errors import UnknownValueError
 from domain.policy import PolicyProfile
 from domain.triage import TriageResult, VulnerabilityAnswers, triage
-from services import restrictions
-from services.access import AccessNotRecorded, record_reads
-from services.records import (
-    CaseEvent,
-    EscalationRow,
-    Letter,
-    OfficerTask,
-    Party,
-    Referral,
-    console_queries,
-    list_staff,
-    queries,
-)
-from services.records import CaseRow as Case
-from services.tasks import TaskAlreadyClosed, TaskNotFound, close_task
-from services.whatif import WhatIf, proposal_for, run_whatif
+from edge.access import reader
+from edge.answers import http_error
+from edge.auth import Principal
+from edge.deps import Services
+from edge.errors import unavailable
+from edge.idempotency import KEY_HEADER
+from edge.outbox import Taken, take_report
+from edge.schemas import CaseOut, CloseTaskIn, OpenCaseIn, case_out, new_report
+from services import actions, casework, oversight, reports, staff
+from services import cases as case_service
+from services.access import AccessNotRecorded, Route
+from services.casework import Case, CaseRecord, MyCasesPage, OfficerLoad
+from services.errors import ServiceError
+from services.idempotency import fingerprint
+from services.oversight import EscalationRow
+from services.tasks import TaskAlreadyClosed, TaskNotFound, close_case_task
+from services.whatif import WhatIf, proposal_for, what_if_for
+
+__all__ = ["Case", "CaseRecord", "OfficerLoad"]
 
 PAGE_SIZE = 25
 # An outage of the database or Temporal, in a person's words (docs/outages.md).
@@ -106,6 +99,13 @@ def _problem(error: HTTPException) -> Problem:
             error.status_code,
         )
     return Problem([(None, str(detail))], error.status_code)
+
+
+def refusal(error: ServiceError | AccessNotRecorded) -> Problem:
+    """A service's refusal as the API would answer it, for the page's error summary."""
+    if isinstance(error, AccessNotRecorded):
+        return Problem([(None, NOT_RECORDED)], 503)
+    return _problem(http_error(error))
 
 
 def validation_problem(error: ValidationError, prefix: str = "") -> Problem:
@@ -166,7 +166,7 @@ def deadline_status(due: datetime | None, b: Boundaries) -> str:
     return "on_track"
 
 
-CaseListing = console_queries.MyCasesPage
+CaseListing = MyCasesPage
 
 
 async def my_cases(
@@ -183,125 +183,56 @@ async def my_cases(
 ) -> tuple[CaseListing, Boundaries]:
     b = boundaries(principal.landlord, datetime.now(UTC))
     me = reader(principal)
-    wanted = console_queries.MyCasesFilter(
+    wanted = casework.MyCasesFilter(
         principal.landlord, principal.user_id, who, stage, tier, status, flag, q, me.restricted_to
     )
-    windows = console_queries.Windows(b.now, b.end_of_today, b.soon)
-    async with svc.sessions() as session:
-        listing = await console_queries.my_cases(session, wanted, windows, page, PAGE_SIZE)
-    # The list shows each case's complainant by name: under UK GDPR that is a read of personal
-    # data, so each case listed is recorded (and the page refused if it cannot be).
+    windows = casework.Windows(b.now, b.end_of_today, b.soon)
     try:
-        await record_reads(
-            svc.sessions,
-            me,
-            dict.fromkeys(r.reference for r in listing.rows),
-            Route.CONSOLE_CASE_LIST,
-        )
-    except AccessNotRecorded:
-        raise Problem([(None, NOT_RECORDED)], 503) from None
+        listing = await casework.my_cases(svc, me, wanted, windows, page, PAGE_SIZE)
+    except AccessNotRecorded as error:
+        raise refusal(error) from None
     return listing, b
 
 
 # ---- one case -------------------------------------------------------------------------------
 
 
-@dataclass
-class CaseRecord:
-    row: Case
-    view: CaseView | None  # None when the workflow cannot answer (finished long ago, outage)
-    parties: list[Party]
-    description: str | None
-    timeline: list[CaseEvent]
-    letters: list[Letter]
-    referrals: list[Referral]
-    tasks: list[OfficerTask]
-    restriction: restrictions.Restriction | None = None
-
-
 async def case_row(svc: Services, principal: Principal, reference: str) -> Case:
     """The read-model row; 404 (as the API) when unknown, another landlord's or restricted
     away from the user."""
     try:
-        return await case_for(svc, principal, reference)
-    except HTTPException as error:
-        raise _problem(error) from None
-
-
-async def read_case_row(svc: Services, principal: Principal, reference: str, route: Route) -> Case:
-    """As :func:`case_row` for a page showing personal data: the read is recorded first, and
-    refused (503) when it cannot be (services/access.py)."""
-    try:
-        return await read_case_for(svc, principal, reference, route)
-    except HTTPException as error:
-        raise _problem(error) from None
-
-
-async def view(svc: Services, reference: str) -> CaseView | None:
-    try:
-        found: CaseView = await case_handle(svc, reference).query(
-            "view", result_type=CaseView, rpc_timeout=svc.wait
-        )
-    except RPCError:
-        return None
-    return found
+        return await casework.visible(svc, reader(principal), reference)
+    except ServiceError as error:
+        raise refusal(error) from None
 
 
 async def case_record(svc: Services, principal: Principal, reference: str) -> CaseRecord:
-    row = await read_case_row(svc, principal, reference, Route.CONSOLE_CASE)  # 404 first
-    # The workflow's answer and the record's rows do not depend on each other: the record is read
-    # while the query travels to the worker and back, so the page waits for the slower one only.
-    current, rows, restricted = await asyncio.gather(
-        view(svc, reference),
-        _record_rows(svc, reference),
-        restrictions.shown(svc.sessions, reader(principal), reference),
-    )
-    return CaseRecord(row, current, *rows, restricted)
-
-
-_RecordRows = tuple[
-    list[Party], str | None, list[CaseEvent], list[Letter], list[Referral], list[OfficerTask]
-]
-
-
-async def _record_rows(svc: Services, reference: str) -> _RecordRows:
-    async with svc.sessions() as session:
-        return (
-            await console_queries.parties(session, reference),
-            await console_queries.description(session, reference),
-            await queries.timeline(session, reference),
-            await console_queries.letters(session, reference),
-            await console_queries.referrals(session, reference),
-            await console_queries.tasks(session, reference),
-        )
+    """The case page's record, the case's row read once (404 or 503 first)."""
+    try:
+        return await casework.case_record(svc, reader(principal), reference)
+    except (ServiceError, AccessNotRecorded) as error:
+        raise refusal(error) from None
 
 
 async def letter_pdf(svc: Services, principal: Principal, reference: str, letter_id: int) -> bytes:
-    await read_case_row(svc, principal, reference, Route.CONSOLE_LETTER_PDF)
-    async with svc.sessions() as session:
-        letter = await console_queries.letter_of_case(session, reference, letter_id)
-        if letter is None:
-            raise Problem([(None, "There is no such letter on this case.")], 404)
-        pdf = await console_queries.letter_document(session, letter)
-    if pdf is None:
-        raise Problem([(None, "This letter has no PDF.")], 404)
-    return pdf
+    try:
+        return await casework.letter_document(svc, reader(principal), reference, letter_id)
+    except (ServiceError, AccessNotRecorded) as error:
+        raise refusal(error) from None
 
 
 async def close_task_of_case(
     svc: Services, principal: Principal, reference: str, task_id: int, reason: str
 ) -> None:
     """As ``POST /tasks/{task_id}/close`` (the same input and service), for a task of this case."""
-    await case_row(svc, principal, reference)
     try:
         body = CloseTaskIn.model_validate({"reason": reason})
     except ValidationError as invalid:
         raise validation_problem(invalid) from None
     try:
-        await close_task(
-            svc.sessions, principal.landlord, task_id, principal.user_id, body.reason,
-            reference=reference,
-        )  # fmt: skip
+        await close_case_task(svc, reader(principal), reference, task_id, body.reason)
+    except ServiceError as error:
+        raise refusal(error) from None
     except TaskNotFound:
         raise Problem([(None, "There is no such task on this case.")], 404) from None
     except TaskAlreadyClosed:
@@ -329,18 +260,18 @@ async def act(
     action_type: str,
     fields: dict[str, Any],
     key: str | None,
-) -> CaseOut:
-    """As ``POST /cases/{reference}/actions/{action_type}`` with an Idempotency-Key."""
+) -> CaseView:
+    """As ``POST /cases/{reference}/actions/{action_type}`` with an Idempotency-Key: the same
+    use case (services/actions.py), which reads the case once."""
     rules = action_rules(action_type)
     try:
-        await case_row(svc, principal, reference)
-        try:
-            action = await checked_action(svc, principal, reference, rules, fields)
-        except ValidationError as invalid:
-            raise validation_problem(invalid) from None
-        return await perform(svc, principal, reference, (action_type, action), key)
-    except HTTPException as error:
-        raise _problem(error) from None
+        return await actions.take_action(svc, reader(principal), reference, rules, fields, key)
+    except ValidationError as invalid:
+        raise validation_problem(invalid) from None
+    except ServiceError as error:
+        raise refusal(error) from None
+    except RPCError as error:
+        raise _problem(unavailable(error)) from None
 
 
 async def open_report(svc: Services, body: dict[str, Any], scope: str, key: str | None) -> CaseOut:
@@ -350,25 +281,29 @@ async def open_report(svc: Services, body: dict[str, Any], scope: str, key: str 
         intake = OpenCaseIn.model_validate(body)
     except ValidationError as invalid:
         raise validation_problem(invalid) from None
+    request = fingerprint("open_case", intake.model_dump(mode="json"))
     try:
-        return await start_case(svc, intake, scope, key)
-    except HTTPException as error:
-        raise _problem(error) from None
+        view = await case_service.start_case(svc, new_report(intake), scope, key, request)
+    except ServiceError as error:
+        raise refusal(error) from None
+    except RPCError as error:
+        raise _problem(unavailable(error)) from None
+    return case_out(view)
 
 
 async def take_public_report(
     app: Any, svc: Services, body: dict[str, Any], scope: str, key: str | None
 ) -> Taken:
     """A resident's report from the form, as ``POST /public/reports``: kept in the outbox
-    first, so an outage delays its case but never loses it (api/outbox.py)."""
+    first, so an outage delays its case but never loses it (edge/outbox.py)."""
     try:
         intake = OpenCaseIn.model_validate(body)
     except ValidationError as invalid:
         raise validation_problem(invalid) from None
     try:
         return await take_report(app, svc, intake, scope, key)
-    except HTTPException as error:
-        raise _problem(error) from None
+    except ServiceError as error:
+        raise refusal(error) from None
 
 
 def triage_of(landlord: str, categories: list[str], answers: VulnerabilityAnswers) -> TriageResult:
@@ -379,33 +314,27 @@ def triage_of(landlord: str, categories: list[str], answers: VulnerabilityAnswer
 
 
 async def escalations(svc: Services, principal: Principal) -> list[EscalationRow]:
-    async with svc.sessions() as session:
-        return await queries.open_escalations(session, principal.landlord)
+    return await oversight.open_escalations(svc, principal.landlord)
 
 
 async def approvals(svc: Services, principal: Principal) -> list[Case]:
-    async with svc.sessions() as session:
-        return await queries.awaiting_approval(session, principal.landlord)
-
-
-OfficerLoad = console_queries.OfficerLoad
+    return await oversight.awaiting_approval(svc, principal.landlord)
 
 
 async def team(svc: Services, principal: Principal) -> list[OfficerLoad]:
-    async with svc.sessions() as session:
-        return await console_queries.team(session, principal.landlord, datetime.now(UTC))
+    return await casework.team(svc, principal.landlord)
 
 
 async def officer_cases(svc: Services, principal: Principal, officer: str | None) -> list[Case]:
-    async with svc.sessions() as session:
-        return await console_queries.officer_cases(session, principal.landlord, officer)
+    return await casework.officer_cases(svc, principal.landlord, officer)
 
 
 async def history(svc: Services, principal: Principal, reference: str) -> list[Any]:
     """The workflow's events, payloads decoded by the client's own converter (server side)."""
-    await read_case_row(svc, principal, reference, Route.CONSOLE_HISTORY)
     try:
-        found = await case_handle(svc, reference).fetch_history(rpc_timeout=svc.wait)
+        found = await oversight.history(svc, reader(principal), reference, Route.CONSOLE_HISTORY)
+    except (ServiceError, AccessNotRecorded) as error:
+        raise refusal(error) from None
     except RPCError as error:
         if error.status == RPCStatusCode.NOT_FOUND:
             raise Problem([(None, "We cannot find that case.")], 404) from None
@@ -418,14 +347,13 @@ async def report_tables(
 ) -> dict[str, Any]:
     begin = datetime.combine(start, time.min, UTC)
     finish = datetime.combine(end, time.max, UTC)
-    return await api_reports.gather(svc, principal.landlord, begin, finish, homes)
+    return await reports.gather(svc, principal.landlord, begin, finish, homes)
 
 
 async def staff_names(svc: Services, landlord: str) -> dict[str, str]:
     """Staff id -> display name, from the landlord's staff directory: the console names people
     as letters do, never by user name (an id missing from the directory is shown as it is)."""
-    async with svc.sessions() as session:
-        return {m.staff_id: m.display_name for m in await list_staff(session, landlord)}
+    return await staff.names(svc, landlord)
 
 
 async def what_if(
@@ -439,4 +367,4 @@ async def what_if(
     """The policy what-if of the supervisor's landlord (services/whatif.py): a packaged version
     or a policy file's text, checked as at start-up (PolicyFileError names the field)."""
     proposed = proposal_for(principal.landlord, version, text, name)
-    return await run_whatif(svc.sessions, principal.landlord, period[0], period[1], proposed)
+    return await what_if_for(svc, principal.landlord, period[0], period[1], proposed)

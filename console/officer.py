@@ -8,9 +8,6 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from api.deps import Services, services
-from api.idempotency import staff_scope
-from api.schemas import Channel, ContactChannel
 from console import backend
 from console.backend import Problem
 from console.forms import ActionForm, Choice, action_form, parse
@@ -21,6 +18,10 @@ from domain.actions import ACTIONS
 from domain.case import Stage
 from domain.triage import VulnerabilityAnswers
 from domain.vocabulary import PartyRole
+from edge.access import reader
+from edge.deps import Services, services
+from edge.schemas import Channel, ContactChannel
+from services.idempotency import staff_scope
 from services.restrictions import Reason
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -156,10 +157,9 @@ async def act(
     svc: Services = Depends(services),
 ) -> Response:
     model = backend.action_model(action_type)
-    row = await backend.case_row(svc, s.principal, reference)
     prefix = f"{action_type}--"  # each form's fields are named apart (ids are page-unique)
     own = {k.removeprefix(prefix): v for k, v in form.items() if k.startswith(prefix)}
-    fields = parse(action_form(model, _options(svc, row.landlord)), own)
+    fields = parse(action_form(model, _options(svc, s.principal.landlord)), own)  # its own cases'
     key = form.get("idempotency_key")
     try:
         await backend.act(svc, s.principal, reference, action_type, fields, key)
@@ -242,7 +242,7 @@ async def new_report_page(request: Request, s: Session = Depends(session)) -> Re
 
 
 def report_body(landlord: str, form: dict[str, str], categories: list[str]) -> dict[str, Any]:
-    """The form's fields in the shape of the API's report body (api.schemas)."""
+    """The form's fields in the shape of the API's report body (edge.schemas)."""
     complainant: dict[str, Any] = {
         "role": "complainant",
         "anonymous": form.get("anonymous") == "on",
@@ -289,7 +289,7 @@ async def new_report(
         body["received_at"] = _local_datetime(form["received_at"].strip())
     try:
         opened = await backend.open_report(
-            svc, body, staff_scope(s.principal), form.get("idempotency_key")
+            svc, body, staff_scope(reader(s.principal)), form.get("idempotency_key")
         )
     except Problem as problem:
         again = backend.form_again(form, problem)

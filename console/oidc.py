@@ -5,7 +5,7 @@ page sends the browser to the provider with a fresh ``state``, ``nonce`` and cod
 kept meanwhile in a short signed cookie of their own (audience ``asb-oidc``, never a session).
 The callback checks the state, exchanges the code with the verifier, verifies the ID token
 (signature from the provider's JWKS, issuer, audience = the client id, expiry, nonce), maps its
-claims to roles and a landlord (api/identity.py), keeps the staff directory in step, and ends in
+claims to roles and a landlord (edge/identity.py), keeps the staff directory in step, and ends in
 the same :func:`console.session.start_session` as the development sign-in.
 """
 
@@ -28,12 +28,12 @@ from fastapi import HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from httpx import HTTPError
 
-from api.auth import ALGORITHM, principal_of_provider_token, provider_of
-from api.deps import Services
-from api.oidc import OidcProvider, ProviderUnavailable
 from console.session import start_session
 from console.web import Forbidden, see_other
 from core.settings import Settings
+from edge.auth import ALGORITHM, principal_of_provider_token, provider_of
+from edge.deps import Services
+from edge.oidc import OidcProvider, ProviderUnavailable
 
 COOKIE = "asb_oidc"
 AUDIENCE = "asb-oidc"

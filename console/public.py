@@ -7,10 +7,6 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
-from api.deps import Services, services
-from api.idempotency import public_scope
-from api.intake import client_address, within_limit
-from api.ratelimit import WINDOW_SECONDS
 from console import backend
 from console.backend import Problem
 from console.officer import report_body
@@ -19,6 +15,9 @@ from console.web import Forbidden, render
 from core.policies import known_landlords
 from domain.case import Clock
 from domain.errors import UnknownValueError
+from edge.deps import Services, services
+from edge.ratelimit import WINDOW_SECONDS, client_address, within_limit
+from services.idempotency import public_scope
 
 router = APIRouter(prefix="/report", include_in_schema=False)
 # The clocks a resident waits on, in their words; the others are the landlord's own work.

@@ -11,12 +11,12 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from api.deps import Services, services
 from console import backend
 from console.charts import bar_chart
 from console.labels import clock, stage, words
 from console.session import Session
 from console.web import render, supervisor
+from edge.deps import Services, services
 
 router = APIRouter(prefix="/console/reports", include_in_schema=False)
 DEFAULT_HOMES = 10_000

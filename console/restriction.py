@@ -6,12 +6,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from api.deps import Services, services
 from console import access_backend
 from console.backend import Problem
 from console.officer import case_page_with
 from console.session import Session
 from console.web import checked_form, see_other, supervisor
+from edge.deps import Services, services
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 FORM = "restriction"  # the case page's error summary links to restriction-<field>

@@ -6,7 +6,7 @@ session id whose digest the database holds (``console_sessions``, shared by ever
 signing out deletes that row, so the cookie is dead at once everywhere, even if someone kept a
 copy; a session unused for ``ASB_CONSOLE_IDLE_MINUTES`` expires, and none outlives
 :data:`LIFETIME`. Sign-in methods only differ in how they arrive at a
-:class:`~api.auth.Principal`: the development page picks one, the landlord's identity provider
+:class:`~edge.auth.Principal`: the development page picks one, the landlord's identity provider
 verifies one, and both end in :func:`start_session`.
 """
 
@@ -22,9 +22,9 @@ import jwt
 from fastapi import Request, Response
 from pydantic import ValidationError
 
-from api.auth import ALGORITHM, Principal
-from api.deps import Services
 from core.settings import Settings
+from edge.auth import ALGORITHM, Principal
+from edge.deps import Services
 from services.console_sessions import close_session, open_session, use_session
 
 COOKIE = "asb_session"

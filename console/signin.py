@@ -10,8 +10,6 @@ from typing import get_args
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
-from api.auth import Principal, Role
-from api.deps import Services, services
 from console import oidc
 from console.session import (
     anonymous_csrf,
@@ -24,6 +22,8 @@ from console.session import (
 from console.web import Forbidden, checked_form, render, see_other
 from core.policies import known_landlords, load_policy
 from domain.vocabulary import is_staff_id
+from edge.auth import Principal, Role
+from edge.deps import Services, services
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 ROLES: tuple[str, ...] = get_args(Role)

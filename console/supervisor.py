@@ -5,11 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from api.deps import Services, services
 from console import backend
 from console.history import describe
 from console.session import Session
 from console.web import render, supervisor
+from edge.deps import Services, services
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 

@@ -10,12 +10,12 @@ from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from api.deps import Services, services
-from api.errors import RETRY_AFTER_SECONDS, set_outage_page
 from console import backend, labels
 from console.backend import Problem
 from console.session import Session, csrf_ok, read_session
 from core.policies import load_policy
+from edge.deps import Services, services
+from edge.errors import RETRY_AFTER_SECONDS, set_outage_page
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")

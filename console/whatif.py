@@ -14,7 +14,6 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import UploadFile
 
-from api.deps import Services, services
 from console import backend
 from console.charts import bar_chart
 from console.session import Session, csrf_ok
@@ -22,6 +21,7 @@ from console.web import Forbidden, render, supervisor
 from core.policies import known_versions
 from domain.errors import PolicyFileError
 from domain.simulation import Comparison
+from edge.deps import Services, services
 from services.errors import InvalidInput
 from services.whatif import WhatIf
 from services.whatif_output import as_csv, as_pdf, title

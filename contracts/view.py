@@ -2,7 +2,7 @@
 histories (update outcomes) and carried to the read model by ``UpdateReadModel``.
 
 One of three model families that are never merged (docs/design.md): the API's schemas
-(``api/schemas.py``, converted by ``case_out``), these workflow payloads, and the read-model
+(``edge/schemas.py``, converted by ``case_out``), these workflow payloads, and the read-model
 rows (``db/models.py``, converted by ``activities/effects.py``). The wire shape of every class
 here is fixed: histories recorded by earlier code hold it, and replay must decode it.
 """

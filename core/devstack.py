@@ -158,7 +158,7 @@ def main() -> None:
         [
             dev_server,
             Component("worker", [python, "-m", "workers.main"]),
-            Component("API", [python, "-m", "api.main"]),
+            Component("API", [python, "-m", "web.main"]),
         ],
         say=lambda line: print(f"[make run] {line}", flush=True),
     )

@@ -105,7 +105,7 @@ class Settings(BaseSettings):
         description="Longest lifetime a bearer token may have; a token issued for longer is "
         "refused",
     )
-    # Sign-in through the landlord's OpenID Connect provider (api/oidc.py, console/oidc.py).
+    # Sign-in through the landlord's OpenID Connect provider (edge/oidc.py, console/oidc.py).
     oidc_issuer: str = Field(
         "",
         description="Issuer URL of the OpenID Connect provider (its metadata is at "

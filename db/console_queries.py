@@ -1,5 +1,5 @@
 """What the web console reads: the My cases page and its counts, a case's record, the letter PDF
-and the team's caseload. The console reaches these through :mod:`services.records`."""
+and the team's caseload. The console reaches these through :mod:`services.console`."""
 
 from __future__ import annotations
 

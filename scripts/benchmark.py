@@ -45,9 +45,6 @@ import httpx
 from temporalio.client import Client, WithStartWorkflowOperation
 from temporalio.common import WorkflowIDConflictPolicy
 
-from api.app import create_app
-from api.auth import mint_token
-from api.deps import Services
 from core.devstack import dev_server_command, wait_for_temporal
 from core.policies import known_landlords
 from core.settings import Settings
@@ -55,8 +52,11 @@ from core.temporal import connect
 from db.engine import create_engine, session_factory
 from db.migrate import upgrade
 from db.staff import seed_development_staff
+from edge.auth import mint_token
+from edge.deps import Services
 from scripts import scale
 from scripts.bench_floor import FLOOR_QUEUE, FloorWorkflow
+from web.app import create_app
 
 OP_TIMEOUT = 60.0
 REPORT = {

@@ -33,12 +33,12 @@ from pathlib import Path
 import httpx
 from sqlalchemy import select
 
-from api.auth import mint_token
 from core.devstack import dev_server_command, wait_for_port, wait_for_temporal
 from db.engine import create_engine, session_factory
 from db.migrate import upgrade
 from db.models import CaseEvent
 from db.staff import seed_development_staff
+from edge.auth import mint_token
 from scripts.benchmark import Stack, free_port
 
 QUICK_SEED = 20261122
@@ -83,7 +83,7 @@ def run(folder: Path, examples: int, scenarios: int, phases: str, extra: list[st
         wait_for_temporal(stack.settings)
         stack.start("workers.main")
         stack.children.append(
-            subprocess.Popen([sys.executable, "-m", "api.main"], env=stack.env,
+            subprocess.Popen([sys.executable, "-m", "web.main"], env=stack.env,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         )  # fmt: skip
         wait_for_port(f"127.0.0.1:{port}")

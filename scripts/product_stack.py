@@ -15,8 +15,6 @@ from typing import Any
 import uvicorn
 from temporalio.testing import WorkflowEnvironment
 
-from api.app import create_app
-from api.deps import Services
 from contracts.search_attributes import ALL as SEARCH_ATTRIBUTES
 from core.devstack import temporal_cli
 from core.policies import known_landlords
@@ -25,6 +23,8 @@ from core.temporal import data_converter
 from db.engine import create_engine, session_factory
 from db.migrate import upgrade_async
 from db.staff import seed_development_staff
+from edge.deps import Services
+from web.app import create_app
 from workers.build import build_worker
 
 # Debian's chromium package (CI installs it with apt); elsewhere `playwright install chromium`
@@ -59,7 +59,7 @@ async def running_product(**overrides: Any) -> AsyncIterator[Product]:
         sessions = session_factory(engine)
         services = Services(settings, env.client, engine, sessions)
         app = create_app(settings, services)
-        # A TCP socket as ``api.main`` gets from uvicorn (host and port): asyncio sets
+        # A TCP socket as ``web.main`` gets from uvicorn (host and port): asyncio sets
         # TCP_NODELAY only on sockets whose protocol is TCP. A bare socket.socket() has protocol 0,
         # and every response then waits about 40 ms for the client's delayed ACK (Nagle), a
         # delay the product does not have.

@@ -31,16 +31,16 @@ import httpx
 from sqlalchemy import text
 from temporalio.client import Client
 
-from api import cursors
-from api.app import create_app
-from api.auth import mint_token
-from api.deps import Services
 from core.settings import Settings
 from db.engine import create_engine, session_factory
 from db.migrate import upgrade
 from db.queries import CaseFilter, Position, list_cases
 from domain import case as domain_case
+from edge import cursors
+from edge.auth import mint_token
+from edge.deps import Services
 from scripts.scale_console import console_figures
+from web.app import create_app
 
 LANDLORDS = ["B", "C", "P", "X", "Y"]
 MEASURED = "X"

@@ -47,10 +47,6 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 from temporalio.client import Client
 
-from api.app import create_app
-from api.auth import Principal, mint_token
-from api.deps import Services
-from api.idempotency import staff_scope
 from contracts.case import workflow_id
 from core.devstack import dev_server_command, wait_for_temporal
 from core.temporal import connect
@@ -59,7 +55,12 @@ from db.idempotency import key_hash
 from db.migrate import upgrade_async
 from db.models import CaseEvent, Letter, LetterStatus, ReportDetails
 from db.staff import seed_development_staff
+from edge.access import reader
+from edge.auth import Principal, mint_token
+from edge.deps import Services
 from scripts.benchmark import Stack, free_port
+from services.idempotency import staff_scope
+from web.app import create_app
 
 ACTIONS: list[tuple[str, dict[str, Any]]] = [
     ("add_evidence", {"kind": "diary_sheet", "consent": True}),
@@ -283,7 +284,7 @@ async def verify(soak: Soak, client: Client, services: Services, inbox: Inbox) -
 async def _histories(soak: Soak, client: Client) -> list[str]:
     """Each 2xx action's update id (the hashed key) is accepted exactly once in its history."""
     problems: list[str] = []
-    scope = staff_scope(OFFICER)
+    scope = staff_scope(reader(OFFICER))
     by_case: dict[str, list[str]] = collections.defaultdict(list)
     for reference, _, key in soak.tally.acted:
         by_case[reference].append(f"{reference}:{key_hash(scope, key)}")

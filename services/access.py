@@ -25,6 +25,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from db import access
 from db.models import AccessRecord, Case
 from db.repository import get_case
+from services.context import Services
+from services.errors import CaseNotFound
 
 __all__ = [
     "ADMIN",
@@ -35,15 +37,21 @@ __all__ = [
     "Route",
     "access_by_case",
     "access_by_user",
+    "decodable",
     "may_be_given",
     "openable",
     "read_case",
+    "read_case_row",
+    "reads_by_user",
+    "reads_of_case",
+    "record_decodes",
     "record_reads",
     "visible_case",
+    "visible_case_row",
 ]
 
 log = logging.getLogger(__name__)
-SUPERVISING = ("supervisor", "admin")  # as api.auth.SUPERVISORS: admins have supervisors' powers
+SUPERVISING = ("supervisor", "admin")  # as edge.auth.SUPERVISORS: admins have supervisors' powers
 ADMIN = "admin"
 
 
@@ -131,6 +139,26 @@ async def read_case(
     return case
 
 
+async def visible_case_row(
+    sessions: async_sessionmaker[Any], reader: Reader, reference: str
+) -> Case:
+    """As :func:`visible_case`, refusing with :class:`CaseNotFound` (404) instead of None."""
+    case = await visible_case(sessions, reader, reference)
+    if case is None:
+        raise CaseNotFound(reference)
+    return case
+
+
+async def read_case_row(
+    sessions: async_sessionmaker[Any], reader: Reader, reference: str, route: Route
+) -> Case:
+    """As :func:`read_case`, refusing with :class:`CaseNotFound` (404) instead of None."""
+    case = await read_case(sessions, reader, reference, route)
+    if case is None:
+        raise CaseNotFound(reference)
+    return case
+
+
 async def openable(
     sessions: async_sessionmaker[Any], reader: Reader, references: Iterable[str]
 ) -> set[str]:
@@ -211,3 +239,30 @@ async def access_by_user(
     async with sessions() as session:
         rows = await access.by_user(session, reader.landlord, user_id, limit, before)
     return _page(rows, limit)
+
+
+async def reads_of_case(
+    svc: Services, reader: Reader, reference: str, limit: int, before: int | None
+) -> AccessPage:
+    """Who read the case (admins of its landlord); a case the admin may not open is unknown."""
+    await visible_case_row(svc.sessions, reader, reference)
+    return await access_by_case(svc.sessions, reader, reference, limit, before)
+
+
+async def reads_by_user(
+    svc: Services, reader: Reader, user_id: str, limit: int, before: int | None
+) -> AccessPage:
+    """Which cases the user read (admins of the user's landlord)."""
+    return await access_by_user(svc.sessions, reader, user_id, limit, before)
+
+
+async def decodable(svc: Services, reader: Reader, references: Iterable[str]) -> set[str]:
+    """Which of ``references`` the reader may have decoded (the codec endpoint)."""
+    return await openable(svc.sessions, reader, references)
+
+
+async def record_decodes(
+    svc: Services, reader: Reader, workflows: Mapping[str, str | None]
+) -> None:
+    """One access record per case whose payloads the codec decoded (fail closed)."""
+    await record_reads(svc.sessions, reader, workflows, Route.CODEC_DECODE)

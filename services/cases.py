@@ -11,8 +11,8 @@ from __future__ import annotations
 import contextlib
 import secrets
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -21,7 +21,7 @@ from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from contracts import search_attributes
-from contracts.case import CASE_WORKFLOW, OPEN_UPDATE, new_case, workflow_id
+from contracts.case import CASE_WORKFLOW, OPEN_UPDATE, VIEW_QUERY, new_case, workflow_id
 from contracts.view import CaseView, build_view
 from core.case_setup import case_setup
 from core.policies import load_policy, load_profile
@@ -33,6 +33,9 @@ from domain.errors import DomainError, UnknownValueError
 from domain.policy import PolicyProfile
 from domain.triage import VulnerabilityAnswers
 from domain.vocabulary import PartyRole
+from services import idempotency
+from services.access import Reader, Route, read_case_row
+from services.context import Services
 from services.errors import CaseFinished, InvalidInput
 
 __all__ = [
@@ -40,9 +43,13 @@ __all__ = [
     "NewParty",
     "NewReport",
     "case_handle",
+    "case_services",
+    "case_view",
     "find_case",
     "open_case",
     "open_linked_case",
+    "read_case",
+    "start_case",
 ]
 
 
@@ -86,7 +93,7 @@ class NewReport:
 
 def new_reference(now: datetime) -> str:
     """A fresh, unguessable reference; ``open_case`` makes sure no case holds it yet. A retried
-    request finds its reference through its Idempotency-Key (api/idempotency.py), never by
+    request finds its reference through its Idempotency-Key (edge/idempotency.py), never by
     deriving it from the key, so one caller's key can never name another's case."""
     return f"ASB-{now.year}-{secrets.token_hex(4).upper()}"
 
@@ -282,3 +289,59 @@ async def find_case(sessions: async_sessionmaker[Any], reference: str) -> Case |
 def case_handle(client: Client, reference: str) -> WorkflowHandle[Any, Any]:
     """The case's workflow, by id: the latest run, across continue-as-new."""
     return client.get_workflow_handle(workflow_id(reference))
+
+
+def case_services(svc: Services) -> CaseServices:
+    return CaseServices(svc.client, svc.sessions, svc.settings.task_queue, svc.wait)
+
+
+async def start_case(
+    svc: Services,
+    report: NewReport,
+    scope: str,
+    key: str | None,
+    request: str,
+    *,
+    kept: tuple[str, datetime] | None = None,
+) -> CaseView:
+    """Open a case from a report, at most once per caller (``scope``) and Idempotency-Key;
+    ``request`` is the request's fingerprint (services/idempotency.py). The API's ``POST /cases``
+    and ``POST /public/reports`` and the console's forms all open cases here.
+
+    ``kept``: the reference and arrival of a report kept in the outbox (services/outbox.py): its
+    case opens under that reference, received when the resident sent it, once however often
+    this is called."""
+    now = datetime.now(UTC)
+    reference = new_reference(now)
+    if kept is not None:
+        reference = kept[0]
+        if report.received_at is None:  # the request's fingerprint is still of what was sent
+            report = replace(report, received_at=kept[1])
+    check_policy(report)  # a report that cannot open a case claims no key
+
+    async def open_it(attempt: idempotency.Attempt) -> CaseView:
+        async def moved(reference: str) -> None:
+            if attempt.key_hash is not None:
+                await idempotency.set_reference(svc, attempt.key_hash, reference)
+
+        return await open_case(
+            case_services(svc), report, now,
+            reference=attempt.reference, fresh=attempt.fresh, on_new_reference=moved,
+            resume_own=kept is not None,
+        )  # fmt: skip
+
+    return await idempotency.once(svc, scope, key, request, reference, open_it, 201)
+
+
+async def case_view(svc: Services, reference: str) -> CaseView:
+    """The workflow's current view of the case (raises RPCError when it cannot answer)."""
+    view: CaseView = await case_handle(svc.client, reference).query(
+        VIEW_QUERY, result_type=CaseView, rpc_timeout=svc.wait
+    )
+    return view
+
+
+async def read_case(svc: Services, reader: Reader, reference: str, route: Route) -> CaseView:
+    """``GET /cases/{reference}``: the read recorded first (issue 16), then the workflow's view."""
+    await read_case_row(svc.sessions, reader, reference, route)
+    return await case_view(svc, reference)

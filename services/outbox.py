@@ -3,7 +3,7 @@
 Every public report is written here first, one file per report, fsynced (the file and its
 folder) before the case is opened; the file is removed once the case is open. A report whose
 case could not be opened because the database or Temporal was down stays, and the API's
-drainer (api/outbox.py) opens its case when they are back. The outbox is a folder on the API's
+drainer (edge/outbox.py) opens its case when they are back. The outbox is a folder on the API's
 own disk, not a table, because it must hold reports while the database is the part that is
 down: ``<data_dir>/outbox/``, which must be a persistent volume (docs/outages.md).
 

@@ -25,9 +25,19 @@ from db.models import CaseEvent
 from db.repository import insert_once
 from db.staff import is_active_staff
 from services.access import Reader, visible_case
+from services.context import Services
 from services.errors import InvalidInput
 
-__all__ = ["CaseUnknown", "NotSupervisor", "Reason", "Restriction", "lift", "restrict", "shown"]
+__all__ = [
+    "CaseUnknown",
+    "NotSupervisor",
+    "Reason",
+    "Restriction",
+    "lift",
+    "of_visible_case",
+    "restrict",
+    "shown",
+]
 
 MAX_NAMED = 50
 
@@ -57,12 +67,15 @@ class Restriction:
     restricted_at: datetime
 
 
-async def shown(
-    sessions: async_sessionmaker[Any], reader: Reader, reference: str
-) -> Restriction | None:
+async def shown(svc: Services, reader: Reader, reference: str) -> Restriction | None:
     """The case's restriction (None when unrestricted), for whoever may open the case."""
-    if await visible_case(sessions, reader, reference) is None:
+    if await visible_case(svc.sessions, reader, reference) is None:
         raise CaseUnknown(reference)
+    return await of_visible_case(svc.sessions, reference)
+
+
+async def of_visible_case(sessions: async_sessionmaker[Any], reference: str) -> Restriction | None:
+    """As :func:`shown`, for a case its caller has just been allowed to open (one read of it)."""
     async with sessions() as session:
         found = await access.restriction(session, reference)
     if found is None:
@@ -72,13 +85,14 @@ async def shown(
 
 
 async def restrict(
-    sessions: async_sessionmaker[Any],
+    svc: Services,
     reader: Reader,
     reference: str,
     reason: Reason,
     users: list[str],
 ) -> Restriction:
     """Restrict the case to ``users`` (active staff of its landlord), or change who is named."""
+    sessions = svc.sessions
     await _check(sessions, reader, reference)
     named = sorted(set(users))
     if len(named) > MAX_NAMED:
@@ -100,8 +114,9 @@ async def restrict(
     return Restriction(reference, reason.value, named, reader.user_id, now)
 
 
-async def lift(sessions: async_sessionmaker[Any], reader: Reader, reference: str) -> bool:
+async def lift(svc: Services, reader: Reader, reference: str) -> bool:
     """Lift the restriction; False (and no audit entry) when the case was not restricted."""
+    sessions = svc.sessions
     await _check(sessions, reader, reference)
     now = datetime.now(UTC)
     async with sessions() as session, session.begin():

@@ -34,6 +34,7 @@ from domain.simulation import (
     replay,
     summarise,
 )
+from services.context import Services
 from services.errors import InvalidInput
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "recorded",
     "run_whatif",
     "what_if",
+    "what_if_for",
 ]
 
 _ACTION: TypeAdapter[Action] = TypeAdapter(Action)
@@ -190,3 +192,10 @@ def proposal_for(landlord: str, version: str | None, text: str | None, name: str
         except DomainError as unknown:
             raise InvalidInput("version", str(unknown)) from None
     raise InvalidInput("policy", "choose a policy version or upload a policy file")
+
+
+async def what_if_for(
+    svc: Services, landlord: str, start: date, end: date, proposed: PolicyProfile
+) -> WhatIf:
+    """:func:`run_whatif` for a request (the console's what-if page)."""
+    return await run_whatif(svc.sessions, landlord, start, end, proposed)

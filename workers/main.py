@@ -10,18 +10,18 @@ from contextlib import AsyncExitStack
 from core import logs
 from core.settings import get_settings
 from core.temporal import connect, metrics_runtime
+from services import context
 from services.housekeeping import ensure_digest_schedule, ensure_schedule
-from services.records import create_engine, session_factory
 from workers.build import build_worker
 from workers.health import serving_health
 
 
 async def run() -> None:
     settings = get_settings()
-    engine = create_engine(settings.resolved_database_url)
     address = settings.worker_metrics_address
     client = await connect(settings, metrics_runtime(address) if address else None)
-    worker = build_worker(client, settings, session_factory(engine))
+    svc = context.start(settings, client)
+    worker = build_worker(client, settings, svc.sessions)
     await ensure_schedule(client, settings.task_queue)
     await ensure_digest_schedule(client, settings.task_queue, settings.escalation_digest_minutes)
     stop = asyncio.Event()
@@ -43,7 +43,7 @@ async def run() -> None:
         # A worker whose run ended with an error (say, a fatal poll failure) ends the process
         # with that error, so its supervisor restarts it, rather than idling with no pollers.
         await running
-    await engine.dispose()
+    await context.stop(svc)
 
 
 def main() -> None:

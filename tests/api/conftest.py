@@ -11,14 +11,14 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from temporalio.testing import WorkflowEnvironment
 
-from api.app import create_app
-from api.auth import ROLES, Role, mint_token
-from api.deps import Services
 from contracts.case import workflow_id
 from core.policies import known_landlords
 from core.settings import Settings
 from db.staff import seed_staff
+from edge.auth import ROLES, Role, mint_token
+from edge.deps import Services
 from tests.workflow.support import settle
+from web.app import create_app
 from workers.build import build_worker
 
 Headers = Callable[..., dict[str, str]]

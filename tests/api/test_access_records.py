@@ -12,13 +12,13 @@ import pytest
 from sqlalchemy import text
 from temporalio.testing import WorkflowEnvironment
 
-from api.app import create_app
-from api.deps import Services
 from core.settings import Settings
 from db.engine import create_engine, session_factory
 from db.migrate import upgrade_async
+from edge.deps import Services
 from tests.api.conftest import Headers, report
 from tests.integration.record_support import seed_case
+from web.app import create_app
 
 NAMED = "officer.patel"  # in the development staff directory of every landlord
 

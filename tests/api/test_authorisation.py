@@ -11,9 +11,9 @@ from typing import Any
 import httpx
 import pytest
 
-from api.app import create_app
 from core.settings import Settings
 from tests.api.conftest import Headers, report
+from web.app import create_app
 
 PUBLIC = {"/healthz", "/readyz", "/readyz/intake", "/public/reports"}
 SUPERVISOR_ONLY = {

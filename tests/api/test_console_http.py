@@ -8,9 +8,9 @@ import uuid
 
 import httpx
 
-from api.app import create_app
-from api.deps import Services
 from core.settings import Settings
+from edge.deps import Services
+from web.app import create_app
 
 
 def _csrf(html: str) -> str:

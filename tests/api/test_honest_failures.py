@@ -16,12 +16,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
-from api.app import create_app
-from api.deps import Services
 from core.settings import Settings
 from core.temporal import connect
 from db.engine import create_engine, session_factory
+from edge.deps import Services
 from tests.api.conftest import Headers, report
+from web.app import create_app
 
 
 async def test_a_limit_past_any_integer_is_422_naming_it(

@@ -14,8 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from api.oidc import InvalidToken, OidcProvider, cache_seconds
 from core.settings import Settings
+from edge.oidc import InvalidToken, OidcProvider, cache_seconds
 from tests.oidc.support import CLIENT_ID, Provider, header, oidc_settings, person, running_provider
 
 OFFICER = person("olu.okafor", "asb-officers", "landlord-x", name="Olu Okafor")

@@ -21,15 +21,15 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from temporalio.api.common.v1 import Payloads
 
 from api import codec
-from api.app import create_app
-from api.auth import mint_token
-from api.deps import Services
-from api.oidc import InvalidToken, OidcProvider
 from core.settings import Settings
-from services.records import find_staff, put_staff
+from db.staff import find_staff, put_staff
+from edge.auth import mint_token
+from edge.deps import Services
+from edge.oidc import InvalidToken, OidcProvider
 from tests.integration.record_support import seed_case
 from tests.integration.test_codec_endpoint import KEY, VALUE, Opened, encrypted_document
 from tests.oidc.support import Provider, header, oidc_settings, person, running_provider
+from web.app import create_app
 
 OFFICER = person(
     "olu.okafor", "asb-officers", "landlord-x", "all-staff",

@@ -25,10 +25,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
-from api.app import create_app
-from api.auth import ROLES, mint_token
-from api.deps import Services
-from api.outbox import drain
 from contracts.case import workflow_id
 from contracts.search_attributes import ALL as SEARCH_ATTRIBUTES
 from core.policies import known_landlords
@@ -37,6 +33,9 @@ from db.engine import create_engine, session_factory
 from db.migrate import upgrade_async
 from db.models import ReportDetails
 from db.staff import seed_staff
+from edge.auth import ROLES, mint_token
+from edge.deps import Services
+from edge.outbox import drain
 from tests.api.conftest import report, token_user
 from tests.conftest import (
     CONVERTER,
@@ -45,6 +44,7 @@ from tests.conftest import (
     _drop_postgres_database,
     postgres_reachable,
 )
+from web.app import create_app
 from workers.build import build_worker
 
 WAIT = timedelta(seconds=10)

@@ -18,16 +18,16 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from temporalio.testing import WorkflowEnvironment
 
-from api.app import create_app
-from api.auth import ALGORITHM, ISSUER, mint_token
-from api.deps import Services
 from api.observability import metrics_app
 from contracts.search_attributes import CASE_OFFICER
 from core.settings import Settings
 from db.console_sessions import ConsoleSession
-from services.records import put_staff
+from db.staff import put_staff
+from edge.auth import ALGORITHM, ISSUER, mint_token
+from edge.deps import Services
 from tests.api.conftest import Headers, report
 from tests.api.test_console_http import _csrf, _sign_in
+from web.app import create_app
 
 
 def _session_cookie(set_cookie: str) -> str:

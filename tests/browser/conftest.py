@@ -15,18 +15,18 @@ from playwright.async_api import Browser, async_playwright
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from temporalio.testing import WorkflowEnvironment
 
-from api.app import create_app
-from api.deps import Services
 from core.policies import known_landlords
 from core.settings import Settings
 from db.engine import create_engine, session_factory
 from db.migrate import upgrade_async
 from db.staff import seed_staff
+from edge.deps import Services
 from scripts.product_stack import system_chromium
 from tests.browser.support import USERS, staff_entry
 from tests.conftest import _create_postgres_database, _drop_postgres_database, database_params
 from tests.integration.record_support import CountingHandler
 from tests.integration.test_mailer_smtp import serving
+from web.app import create_app
 from workers.build import build_worker
 
 

@@ -1,4 +1,4 @@
-"""The Content-Security-Policy (api/headers.py) in a real Chromium: console pages and /docs load
+"""The Content-Security-Policy (edge/headers.py) in a real Chromium: console pages and /docs load
 and work with no inline script allowed, and the browser reports no violation."""
 
 from __future__ import annotations

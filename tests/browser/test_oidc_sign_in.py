@@ -16,13 +16,13 @@ from playwright.async_api import Browser, expect
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from temporalio.testing import WorkflowEnvironment
 
-from api.app import create_app
-from api.deps import Services
 from core.settings import Settings
-from services.records import find_staff
+from db.staff import find_staff
+from edge.deps import Services
 from tests.browser.conftest import _listening_socket
 from tests.browser.support import accessible
 from tests.oidc.support import Provider, oidc_settings, person, running_provider
+from web.app import create_app
 
 
 @pytest.fixture(scope="module")

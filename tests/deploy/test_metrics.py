@@ -23,11 +23,11 @@ from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from temporalio.testing import WorkflowEnvironment
 
-from api.app import create_app
-from api.auth import mint_token
-from api.deps import Services
 from core.settings import Settings
+from edge.auth import mint_token
+from edge.deps import Services
 from tests.api.conftest import report
+from web.app import create_app
 
 ROOT = Path(__file__).resolve().parents[2]
 # The SDK creates these counters at the first failure; the dashboard shows them from then on.

@@ -18,18 +18,18 @@ from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.testing import WorkflowEnvironment
 
-from api.app import create_app
-from api.auth import ROLES, mint_token
-from api.deps import Services
 from core.policies import known_landlords
 from core.settings import Settings
 from db.engine import create_engine, session_factory
 from db.migrate import upgrade_async
 from db.models import Base
 from db.staff import seed_staff
+from edge.auth import ROLES, mint_token
+from edge.deps import Services
 from tests.api.conftest import report, token_user
 from tests.api.test_journeys import CLOSE_REASON, act
 from tests.conftest import _create_postgres_database, _drop_postgres_database, database_params
+from web.app import create_app
 from workers.build import build_worker
 
 pytestmark = pytest.mark.parametrize(

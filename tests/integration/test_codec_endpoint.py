@@ -19,14 +19,14 @@ from temporalio.api.common.v1 import Payloads
 from temporalio.converter import WorkflowSerializationContext
 
 from api import codec
-from api.auth import mint_token
-from api.deps import Services
 from core.codec import ENCODING, KEY_ID_METADATA, WORKFLOW_METADATA
 from core.settings import Settings
 from core.temporal import data_converter
 from db.engine import create_engine, session_factory
 from db.migrate import upgrade_async
 from db.models import AccessRecord
+from edge.auth import mint_token
+from edge.deps import Services
 from tests.integration.record_support import seed_case
 
 UI = "http://127.0.0.1:8233"

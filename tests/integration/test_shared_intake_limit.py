@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from api.ratelimit import DatabaseLimiter, MemoryLimiter, limiter_for
 from core.settings import Settings
 from db.intake_windows import IntakeWindow
+from edge.ratelimit import MemoryLimiter, limiter_for
+from services.intake import DatabaseLimiter
 
 
 async def test_two_replicas_share_one_limit(sessions: async_sessionmaker[Any]) -> None:
@@ -65,5 +67,7 @@ def test_the_memory_limiter_counts_a_64_as_one_client() -> None:
 
 
 def test_production_counts_the_limit_in_the_shared_database() -> None:
-    assert isinstance(limiter_for(Settings(environment="production"), None), DatabaseLimiter)  # type: ignore[arg-type]
-    assert isinstance(limiter_for(Settings(), None), MemoryLimiter)  # type: ignore[arg-type]
+    production = SimpleNamespace(settings=Settings(environment="production"), sessions=None)
+    development = SimpleNamespace(settings=Settings(), sessions=None)
+    assert isinstance(limiter_for(production), DatabaseLimiter)  # type: ignore[arg-type]
+    assert isinstance(limiter_for(development), MemoryLimiter)  # type: ignore[arg-type]

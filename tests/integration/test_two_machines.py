@@ -25,7 +25,6 @@ from sqlalchemy import func, select
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
-from api.auth import mint_token
 from contracts.housekeeping import SCHEDULE_ID
 from core.devstack import wait_for_port
 from core.settings import Settings
@@ -33,6 +32,7 @@ from db.engine import create_engine, session_factory
 from db.migrate import upgrade_async
 from db.models import Case, Escalation, Letter
 from db.staff import seed_development_staff
+from edge.auth import mint_token
 from tests.api.conftest import report
 from tests.conftest import (
     _create_postgres_database,
@@ -105,7 +105,7 @@ async def test_two_workers_and_two_api_replicas_do_nothing_twice(
             processes.append(spawn("workers.main", worker_env))
         for n, port in enumerate(ports):
             api_env = {**env, "ASB_DATA_DIR": str(tmp_path / f"api{n}"), "ASB_API_PORT": str(port)}
-            processes.append(spawn("api.main", api_env))
+            processes.append(spawn("web.main", api_env))
         for port in ports:
             await asyncio.to_thread(wait_for_port, f"127.0.0.1:{port}")
         await _exercise(ports, client, handler, url, queue)

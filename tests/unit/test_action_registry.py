@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import get_args
 
-from api.app import create_app
 from core.settings import Settings
 from domain.actions import ACTION_TYPES, ACTIONS, Action, ActionBase, rules_for
 from domain.actions.registry import CONCEPTS, declared_in
 from domain.errors import UnknownValueError
+from web.app import create_app
 
 
 def test_every_input_model_has_exactly_one_declaration() -> None:

@@ -1,4 +1,4 @@
-"""Three model families meet at explicit conversions: the API's response (api/schemas.py), the
+"""Three model families meet at explicit conversions: the API's response (edge/schemas.py), the
 workflow's payload (the case view in its history) and the read-model row (db/models.py). The
 API's schema is its own contract, in the domain's enums, which its OpenAPI document names."""
 
@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from api.app import create_app
-from api.schemas import CaseOut, case_out
 from contracts.view import build_view as view
 from core.policies import known_landlords, load_policy
 from core.settings import Settings
@@ -16,7 +14,9 @@ from domain.case import Awaited, Clock, Stage
 from domain.commands import SendLetter
 from domain.policy import ClosureReason
 from domain.vocabulary import PartyRole
+from edge.schemas import CaseOut, case_out
 from tests.unit.machine_support import T0, start
+from web.app import create_app
 
 
 def test_the_api_response_carries_the_case_in_the_domains_words() -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from api.identity import NotMapped, check_maps, principal_from_claims, staff_values
 from core.settings import Settings
+from edge.identity import NotMapped, check_maps, principal_from_claims, staff_values
 
 SETTINGS = Settings(
     oidc_issuer="https://login.example/v2.0",

@@ -10,6 +10,8 @@ ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = (
     "api",
     "console",
+    "edge",
+    "web",
     "services",
     "activities",
     "workflows",

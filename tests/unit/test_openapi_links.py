@@ -3,8 +3,8 @@ the stateful fuzz run can follow a real reference into real actions (issue 13)."
 
 from __future__ import annotations
 
-from api.app import create_app
 from core.settings import Settings
+from web.app import create_app
 
 
 def test_opening_a_case_links_its_reference_to_every_case_operation() -> None:

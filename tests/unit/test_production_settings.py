@@ -10,13 +10,13 @@ import jwt
 import pytest
 from fastapi import HTTPException
 
-from api.app import create_app
-from api.auth import ALGORITHM, ISSUER, decode_token, mint_token
-from api.deps import Services
-from api.main import server_config
-from api.ratelimit import MemoryLimiter
 from core.codec import new_key_entry
 from core.settings import Settings
+from edge.auth import ALGORITHM, ISSUER, decode_token, mint_token
+from edge.deps import Services
+from edge.ratelimit import MemoryLimiter
+from web.app import create_app
+from web.main import server_config
 
 PRODUCTION: dict[str, Any] = {
     "environment": "production",
@@ -65,7 +65,7 @@ def test_trusted_proxies_must_be_addresses() -> None:
 
 
 async def _reports_from(settings: Settings, forwarded_for: list[str]) -> list[int]:
-    """Public reports as served by ``api.main`` (uvicorn's own proxy handling included), sent
+    """Public reports as served by ``web.main`` (uvicorn's own proxy handling included), sent
     by a loopback peer that claims other addresses in X-Forwarded-For."""
     app = create_app(settings, Services(settings, None, None, None))  # type: ignore[arg-type]
     config = server_config(settings, app)

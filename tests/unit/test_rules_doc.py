@@ -8,7 +8,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ("domain", "contracts", "services", "workflows", "activities", "api", "db", "core")
-SOURCES += ("workers", "tests", "scripts")
+SOURCES += ("workers", "tests", "scripts", "edge", "web")
 SUFFIXES = {".py", ".toml", ".j2", ".md"}
 CITATION = re.compile(r"\bR([1-9][0-9]?)\b")
 

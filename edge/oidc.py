@@ -34,8 +34,8 @@ from typing import Any
 import httpx
 import jwt
 
-from api.identity import check_maps
 from core.settings import Settings
+from edge.identity import check_maps
 
 log = logging.getLogger(__name__)
 ALGORITHMS = ("RS256", "ES256")

@@ -1,4 +1,4 @@
-"""From a provider's verified claims to a :class:`~api.auth.Principal` and a staff entry.
+"""From a provider's verified claims to a :class:`~edge.auth.Principal` and a staff entry.
 
 Pure: no I/O. Roles and the landlord come from the landlord's identity provider, where its IT
 team manages them as groups (or app roles); the settings say which group means what
@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from api.principal import ROLES, Principal, Role
 from core.policies import known_landlords
 from core.settings import Settings
 from domain.vocabulary import is_staff_id
+from edge.principal import ROLES, Principal, Role
 
 # Shown when a token's subject is outside the staff-id vocabulary (domain/vocabulary.py).
 SUBJECT_RULE = (

@@ -16,14 +16,15 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from fastapi import FastAPI, HTTPException, status
+from fastapi import FastAPI
 
-from api.cases import new_report, start_case
-from api.deps import Services
-from api.errors import database_down, temporal_down
-from api.schemas import CaseOut, OpenCaseIn
+from contracts.view import CaseView
+from edge.deps import Services
+from edge.errors import temporal_down
+from edge.schemas import CaseOut, OpenCaseIn, case_out, new_report
 from services import cases
-from services.errors import InvalidInput
+from services.errors import KeyInFlight, ServiceError, database_down
+from services.idempotency import fingerprint
 from services.outbox import Kept, Outbox
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,15 @@ def is_outage(error: BaseException) -> bool:
     return database_down(error) or temporal_down(error)
 
 
+async def _open(svc: Services, intake: OpenCaseIn, kept: Kept) -> CaseView:
+    """The kept report's case, opened under its reference, once per caller and key."""
+    request = fingerprint("open_case", intake.model_dump(mode="json"))
+    return await cases.start_case(
+        svc, new_report(intake), kept.scope, kept.key, request,
+        kept=(kept.reference, kept.received_at),
+    )  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Taken:
     """A report taken: its case is open (``case``), or it is kept until the system is back."""
@@ -54,15 +64,10 @@ async def take_report(
     app: FastAPI, svc: Services, intake: OpenCaseIn, scope: str, key: str | None
 ) -> Taken:
     """Keep the report durably, then open its case; an outage leaves it kept (not an error).
-    A report that could never open is refused (422) before it is kept."""
+    A report that could never open is refused (services.errors.InvalidInput) before it is
+    kept."""
     now = datetime.now(UTC)
-    try:
-        cases.check_opening(new_report(intake), now)
-    except InvalidInput as invalid:
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_CONTENT,
-            [{"loc": ["body", invalid.field], "msg": invalid.message, "type": "value_error"}],
-        ) from None
+    cases.check_opening(new_report(intake), now)
     outbox = outbox_for(app, svc)
     reference = cases.new_reference(now)
     kept = await outbox.keep(
@@ -77,20 +82,20 @@ async def take_report(
     )
     outbox.in_flight.add(kept.id)
     try:
-        opened = await start_case(svc, intake, scope, key, kept=(kept.reference, kept.received_at))
+        opened = await _open(svc, intake, kept)
     except Exception as error:
         if is_outage(error):
             log.warning("report %s kept in the outbox: %s", kept.reference, error)
             return Taken(kept.reference, None)
-        if isinstance(error, HTTPException) and error.status_code < 500:
-            if error.status_code != status.HTTP_409_CONFLICT:  # 409: the same key in flight
+        if isinstance(error, ServiceError):
+            if not isinstance(error, KeyInFlight):  # the same key in flight keeps it
                 await outbox.done(kept.id)  # the resident is told what to put right
             raise
         raise  # a bug: the report stays kept, and the drainer sets it aside with the reason
     finally:
         outbox.in_flight.discard(kept.id)
     await outbox.done(kept.id)
-    return Taken(opened.reference, opened)
+    return Taken(opened.reference, case_out(opened))
 
 
 async def drain(app: FastAPI, svc: Services) -> int:
@@ -103,14 +108,11 @@ async def drain(app: FastAPI, svc: Services) -> int:
             continue
         outbox.in_flight.add(kept.id)
         try:
-            intake = OpenCaseIn.model_validate(kept.body)
-            view = await start_case(
-                svc, intake, kept.scope, kept.key, kept=(kept.reference, kept.received_at)
-            )
+            view = await _open(svc, OpenCaseIn.model_validate(kept.body), kept)
         except Exception as error:
             if is_outage(error):
                 return opened  # still down: try again on the next round
-            if isinstance(error, HTTPException) and error.status_code == 409:
+            if isinstance(error, KeyInFlight):
                 continue  # the same key is being opened by a request now
             log.error("kept report %s cannot open a case: %s", kept.reference, error)
             await outbox.refuse(kept.id, f"{type(error).__name__}: {error}")

@@ -16,32 +16,19 @@ any address in it at will, so counting exact IPv6 addresses would let it rotate 
 
 from __future__ import annotations
 
-import hashlib
-import ipaddress
+import logging
 import time
 from collections import OrderedDict, deque
-from typing import Any, Protocol
+from typing import Protocol
 
-from sqlalchemy.ext.asyncio import async_sessionmaker
+from fastapi import Request
 
-from core.settings import Settings
-from services.intake import count_hit
+from services.context import Services
+from services.errors import database_down
+from services.intake import client_key, shared_limiter
 
+log = logging.getLogger(__name__)
 WINDOW_SECONDS = 60
-IPV6_CLIENT_PREFIX = 64
-
-
-def client_key(address: str) -> str:
-    """The client an address belongs to: an IPv4 address itself, an IPv6 address its /64."""
-    try:
-        parsed = ipaddress.ip_address(address)
-    except ValueError:
-        return address  # not an address (a test client's name): counted as it is
-    if isinstance(parsed, ipaddress.IPv6Address):
-        if parsed.ipv4_mapped is not None:
-            return str(parsed.ipv4_mapped)
-        return str(ipaddress.IPv6Network((parsed, IPV6_CLIENT_PREFIX), strict=False))
-    return str(parsed)
 
 
 class Limiter(Protocol):
@@ -77,29 +64,37 @@ class MemoryLimiter:
         return True
 
 
-class DatabaseLimiter:
-    """A fixed window per client, counted in the shared database."""
-
-    def __init__(
-        self, sessions: async_sessionmaker[Any], per_window: int, window: int = WINDOW_SECONDS
-    ) -> None:
-        self._sessions = sessions
-        self._per_window = per_window
-        self._window = window
-
-    async def allow(self, client: str) -> bool:
-        return await self.allow_at(client, time.time())
-
-    async def allow_at(self, client: str, now: float) -> bool:
-        window = int(now // self._window)
-        client_hash = hashlib.sha256(client_key(client).encode()).hexdigest()
-        hits = await count_hit(self._sessions, client_hash, window)
-        return hits <= self._per_window
+def client_address(request: Request) -> str:
+    """The peer's address; a trusted proxy's X-Forwarded-For has already replaced it
+    (``ASB_TRUSTED_PROXIES``, applied by the server in ``web.main``)."""
+    return request.client.host if request.client else "unknown"
 
 
-def limiter_for(settings: Settings, sessions: async_sessionmaker[Any]) -> Limiter:
+def limiter_for(svc: Services) -> Limiter:
+    settings = svc.settings
     if settings.intake_limiter == "database" or (
         settings.intake_limiter == "auto" and settings.environment == "production"
     ):
-        return DatabaseLimiter(sessions, settings.intake_per_minute)
+        return shared_limiter(svc, settings.intake_per_minute, WINDOW_SECONDS)
     return MemoryLimiter(settings.intake_per_minute, settings.intake_max_clients)
+
+
+async def within_limit(request: Request, svc: Services) -> bool:
+    """The per-address limit, shared by the API and the report form. While a database-kept
+    limit cannot be counted (an outage), this process counts it alone, so a report is still
+    taken rather than refused."""
+    # async: on the event loop, so the memory limiter's check-then-record is never raced.
+    limiter: Limiter | None = getattr(request.app.state, "intake_limiter", None)
+    if limiter is None:
+        limiter = request.app.state.intake_limiter = limiter_for(svc)
+    try:
+        return await limiter.allow(client_address(request))
+    except Exception as error:
+        if not database_down(error):
+            raise
+    fallback: Limiter | None = getattr(request.app.state, "intake_fallback_limiter", None)
+    if fallback is None:
+        fallback = MemoryLimiter(svc.settings.intake_per_minute, svc.settings.intake_max_clients)
+        request.app.state.intake_fallback_limiter = fallback
+    log.warning("intake limit counted in this process: the database is down")
+    return await fallback.allow(client_address(request))

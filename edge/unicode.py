@@ -14,7 +14,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.limits import MAX_BODY_BYTES
+from edge.limits import MAX_BODY_BYTES
 
 # An escaped surrogate in JSON text: only then is the body parsed here (cheap otherwise).
 _ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")

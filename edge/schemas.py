@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, JsonValue, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    JsonValue,
+    StringConstraints,
+    field_validator,
+)
 
 from contracts.view import CaseView
 from core.policies import known_landlords, load_policy
@@ -14,6 +23,7 @@ from domain.case import Awaited, Clock, Stage
 from domain.policy import ClosureReason
 from domain.triage import VulnerabilityAnswers
 from domain.vocabulary import PartyRole
+from services.cases import NewParty, NewReport
 
 
 def _category_codes() -> list[JsonValue]:
@@ -260,3 +270,39 @@ def case_out(view: CaseView) -> CaseOut:
         finished=view.finished,
         allowed_actions=list(view.allowed_actions),
     )
+
+
+def new_report(body: OpenCaseIn) -> NewReport:
+    """The API's schema to the service's input, field by field (the console's forms too)."""
+    return NewReport(
+        landlord=body.landlord,
+        categories=list(body.categories),
+        description=body.description,
+        channel=body.channel.value,
+        parties=[_new_party(party) for party in body.parties],
+        vulnerability=body.vulnerability,
+        received_at=body.received_at,
+        local_authority=body.local_authority,
+    )
+
+
+def _new_party(party: PartyIn) -> NewParty:
+    return NewParty(
+        role=party.role,
+        name=party.name,
+        address=party.address,
+        email=str(party.email) if party.email is not None else None,
+        phone=party.phone,
+        preferred_channel=party.preferred_channel.value,
+        confidential=party.confidential,
+        anonymous=party.anonymous,
+    )
+
+
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+
+
+class CloseTaskIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Reason = Field(description="What was done, e.g. 'posted by hand on 3 March'")

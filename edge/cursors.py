@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from fastapi import HTTPException, status
 
-from services.records import Position
+from services.oversight import Position
 
 VERSION = 1
 MAX_REFERENCE = 64

@@ -2,7 +2,7 @@
 
 Nothing a client can send is a 500: a validation error quoting a NaN or Infinity it sent is
 answered with the value as text (JSON has no such numbers), a lone surrogate (``"\\ud800"``, which
-no UTF-8 text can hold) anywhere in a JSON body is a 422 naming where (``api/unicode.py``), and
+no UTF-8 text can hold) anywhere in a JSON body is a 422 naming where (``edge/unicode.py``), and
 the database or Temporal being unreachable, or a database write lock held past
 ``db.engine.BUSY_SECONDS``, is a 503 saying which, with ``Retry-After`` (``/readyz`` says the
 same). A console or public page gets the 503 as a page in plain English (the console registers
@@ -13,12 +13,9 @@ from __future__ import annotations
 
 import logging
 import math
-import sqlite3
 from collections.abc import Callable
 from typing import Any
 
-import asyncpg
-import sqlalchemy.exc as sa  # its errors only: an outage is a 503
 from fastapi import FastAPI, HTTPException, Request, status
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
@@ -27,17 +24,12 @@ from temporalio.client import WorkflowUpdateFailedError, WorkflowUpdateRPCTimeou
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
-from api.unicode import LoneSurrogateGuard, printable
 from domain.errors import UnknownValueError
+from edge.unicode import LoneSurrogateGuard, printable
+from services.errors import DATABASE_ERRORS, database_down
 
 log = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 5
-# SQLSTATE classes of a database that is down, restarting, full or refusing connections.
-# 55P03: a lock not granted within lock_timeout (a table locked by another session).
-_OUTAGE_SQLSTATES = ("08", "53", "57", "55000", "55P03")
-# SQLite's words for a database that cannot be written or opened now; any other
-# OperationalError ("no such table") is a bug and stays a 500.
-_SQLITE_OUTAGES = ("locked", "busy", "unable to open", "disk i/o", "full", "readonly")
 # The console's page for an outage, for the paths it serves (None: answer JSON).
 OutagePage = Callable[[Request, str], Response | None]
 _UNREACHABLE = {
@@ -100,29 +92,6 @@ async def _invalid_request(_: Request, error: Exception) -> JSONResponse:
     return JSONResponse({"detail": errors}, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
 
 
-def _database_down(error: BaseException) -> bool:
-    if isinstance(error, OSError | sa.TimeoutError | sa.DisconnectionError):
-        return True
-    if isinstance(error, sa.DBAPIError):
-        if error.connection_invalidated or isinstance(error, sa.InterfaceError):
-            return True
-        error = error.orig or error
-        if isinstance(error, sqlite3.OperationalError):  # aiosqlite's: locked, unopenable
-            return any(words in str(error).lower() for words in _SQLITE_OUTAGES)
-        cause = getattr(error, "__cause__", None)
-        error = cause if isinstance(cause, asyncpg.PostgresError) else error
-    if isinstance(error, asyncpg.PostgresError):
-        return str(getattr(error, "sqlstate", "")).startswith(_OUTAGE_SQLSTATES)
-    if isinstance(error, asyncpg.InterfaceError):
-        return True
-    return isinstance(error, sa.OperationalError)
-
-
-def database_down(error: BaseException) -> bool:
-    """The database is unreachable, locked past its busy timeout, or refusing connections."""
-    return _database_down(error)
-
-
 def temporal_down(error: BaseException) -> bool:
     """Temporal is unreachable (or the case's worker did not answer in time)."""
     if isinstance(error, WorkflowUpdateRPCTimeoutOrCancelledError):
@@ -135,7 +104,7 @@ def temporal_down(error: BaseException) -> bool:
 
 
 async def _database_outage(request: Request, error: Exception) -> Response:
-    if not _database_down(error):
+    if not database_down(error):
         raise error
     log.warning("database unreachable on %s %s: %s", request.method, request.url.path, error)
     return _answer(request, outage("The database"))
@@ -174,8 +143,7 @@ def _answer(request: Request, error: HTTPException) -> Response:
 def install(app: FastAPI) -> None:
     app.add_middleware(LoneSurrogateGuard)
     app.add_exception_handler(RequestValidationError, _invalid_request)
-    for database_error in (OSError, sa.SQLAlchemyError, asyncpg.PostgresError,
-                           asyncpg.InterfaceError):  # fmt: skip
+    for database_error in DATABASE_ERRORS:
         app.add_exception_handler(database_error, _database_outage)
     # RuntimeError: a lazily connected client that cannot reach the server; an update that
     # timed out waiting for a worker is the same answer: try again shortly.

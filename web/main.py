@@ -1,4 +1,4 @@
-"""Serve the API: ``python -m api.main``."""
+"""Serve the API: ``python -m web.main``."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ import asyncio
 import uvicorn
 from fastapi import FastAPI
 
-from api.app import create_app
 from api.observability import metrics_app
 from core import logs
 from core.settings import Settings, get_settings
+from web.app import create_app
 
 
 def server_config(settings: Settings, app: FastAPI | None = None) -> uvicorn.Config:

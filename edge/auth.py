@@ -1,8 +1,8 @@
-"""Bearer tokens: the landlord's identity provider's access tokens (RS256/ES256, api/oidc.py),
+"""Bearer tokens: the landlord's identity provider's access tokens (RS256/ES256, edge/oidc.py),
 and in development HS256 tokens minted by ``asb-token`` carrying the user id, roles and landlord.
 
 Production refuses the development tokens: staff sign in through the provider, whose groups
-map to roles and a landlord (api/identity.py). Using a provider's token keeps the staff
+map to roles and a landlord (edge/identity.py). Using a provider's token keeps the staff
 directory in step with its claims.
 """
 
@@ -18,13 +18,13 @@ from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import ValidationError
 
-from api.deps import Services, services
-from api.identity import SUBJECT_RULE, NotMapped, principal_from_claims, staff_values
-from api.oidc import InvalidToken, OidcProvider, ProviderUnavailable
-from api.principal import ROLES, STAFF, SUPERVISORS, Principal, Role
 from core.settings import Settings
 from domain.vocabulary import is_staff_id
-from services.records import sync_staff
+from edge.deps import Services, services
+from edge.identity import SUBJECT_RULE, NotMapped, principal_from_claims, staff_values
+from edge.oidc import InvalidToken, OidcProvider, ProviderUnavailable
+from edge.principal import ROLES, STAFF, SUPERVISORS, Principal, Role
+from services import staff
 
 __all__ = ["ROLES", "STAFF", "SUPERVISORS", "Principal", "Role"]
 log = logging.getLogger(__name__)
@@ -108,8 +108,7 @@ async def keep_staff_in_step(
     seen = (principal.landlord, principal.user_id)
     if provider.synced.get(seen) == claimed:
         return
-    async with svc.sessions() as session, session.begin():
-        await sync_staff(session, principal.landlord, principal.user_id, claimed)
+    await staff.keep_in_step(svc, principal.landlord, principal.user_id, claimed)
     provider.synced[seen] = claimed
 
 

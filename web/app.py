@@ -1,4 +1,8 @@
-"""The FastAPI application: translation between HTTP and the case workflows, nothing more."""
+"""The composition root: one FastAPI application with the HTTP API and the console side by side.
+
+Neither the API nor the console imports the other; both translate between the web and the
+services (services/), with the edge they share (edge/: the principal and its token, the
+mapping of the services' refusals to HTTP answers)."""
 
 from __future__ import annotations
 
@@ -12,7 +16,6 @@ from api import (
     actions,
     cases,
     codec,
-    errors,
     health,
     intake,
     letters,
@@ -23,14 +26,15 @@ from api import (
     staff,
     tasks,
 )
-from api.deps import Services
-from api.headers import SecurityHeaders
-from api.limits import BodySizeLimit
-from api.oidc import OidcProvider
 from console import mount as mount_console
 from core.settings import Settings
 from core.temporal import connect
-from services.records import create_engine, session_factory
+from edge import answers, errors
+from edge.deps import Services
+from edge.headers import SecurityHeaders
+from edge.limits import BodySizeLimit
+from edge.oidc import OidcProvider
+from services import context
 
 
 def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
@@ -41,12 +45,11 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
         if services is not None:
             yield
             return
-        engine = create_engine(settings.resolved_database_url)
         # lazy: the API starts while Temporal is down, answering 503 until it is back
         client = await connect(settings, lazy=True)
-        app.state.services = Services(settings, client, engine, session_factory(engine))
+        app.state.services = started = context.start(settings, client)
         yield
-        await engine.dispose()
+        await context.stop(started)
 
     app = FastAPI(
         title="ASB case engine",
@@ -62,6 +65,7 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     app.add_middleware(SecurityHeaders)
     observability.install(app)
     errors.install(app)
+    answers.install(app)
     if services is not None:
         app.state.services = services
     # The landlord's identity provider, trusted by the API's bearer tokens and the console's
