@@ -7,7 +7,7 @@
   ready whenever the outbox folder can be written: the Kubernetes readiness probe and the compose
   healthcheck use this path, so an outage of the database or Temporal takes no replica out of
   service; residents can still report, and every other route answers 503 with Retry-After
-  (api/errors.py, docs/outages.md).
+  (edge/errors.py, docs/outages.md).
 """
 
 from __future__ import annotations

@@ -12,7 +12,6 @@ verifies one, and both end in :func:`start_session`.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 import time
@@ -25,7 +24,7 @@ from pydantic import ValidationError
 from core.settings import Settings
 from edge.auth import ALGORITHM, Principal
 from edge.deps import Services
-from services.console_sessions import close_session, open_session, use_session
+from services import console_sessions
 
 COOKIE = "asb_session"
 AUDIENCE = "asb-console"
@@ -38,10 +37,6 @@ class Session:
         self.csrf = csrf
 
 
-def _digest(session_id: str) -> str:
-    return hashlib.sha256(session_id.encode()).hexdigest()
-
-
 def _idle_seconds(settings: Settings) -> int:
     return settings.console_idle_minutes * 60
 
@@ -51,8 +46,8 @@ async def start_session(response: Response, svc: Services, principal: Principal)
     now = datetime.now(UTC)
     session_id = secrets.token_urlsafe(32)
     seconds = int(now.timestamp())
-    await open_session(
-        svc.sessions, _digest(session_id), principal.landlord, principal.user_id, seconds,
+    await console_sessions.start(
+        svc, session_id, principal.landlord, principal.user_id, seconds,
         forget_before=seconds - max(_idle_seconds(settings), int(LIFETIME.total_seconds())),
     )  # fmt: skip
     claims = {
@@ -99,7 +94,7 @@ async def end_session(request: Request, response: Response, svc: Services) -> No
     and the browser drops the cookie."""
     claims = _claims(request, svc.settings)
     if claims is not None:
-        await close_session(svc.sessions, _digest(str(claims["sid"])))
+        await console_sessions.end(svc, str(claims["sid"]))
     response.delete_cookie(
         COOKIE, path="/", httponly=True, samesite="lax",
         secure=svc.settings.environment != "development",
@@ -119,8 +114,8 @@ async def read_session(request: Request, svc: Services) -> Session | None:
     except (KeyError, ValidationError):
         return None
     now = int(time.time())
-    live = await use_session(
-        svc.sessions, _digest(str(claims["sid"])), now, idle_since=now - _idle_seconds(svc.settings)
+    live = await console_sessions.is_live(
+        svc, str(claims["sid"]), now, idle_since=now - _idle_seconds(svc.settings)
     )
     return Session(principal, str(claims["csrf"])) if live else None
 

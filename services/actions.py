@@ -84,7 +84,7 @@ async def _check_officer(
         officer_id = reader.user_id
     else:
         return
-    if not is_staff_id(officer_id):  # a directory entry made before the rule (domain/vocabulary)
+    if not is_staff_id(officer_id):  # a directory entry made before the rule (domain/vocabulary.py)
         raise InvalidInput(
             "officer_id",
             f"{officer_id!r} is not a staff id (letters, digits, '.', '-' and '_'): a case's "

@@ -40,7 +40,7 @@ class Kept:
     id: str
     reference: str
     received_at: datetime
-    scope: str  # the Idempotency-Key's caller (api/idempotency.py)
+    scope: str  # the Idempotency-Key's caller (edge/idempotency.py)
     key: str | None
     body: dict[str, Any]  # the validated report, as JSON
 
