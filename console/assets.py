@@ -15,7 +15,6 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from core.settings import Settings
-from edge.headers import CSP
 
 HERE = Path(__file__).parent
 DEFAULT_MODULES = HERE.parent / "node_modules"
@@ -37,7 +36,6 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.mount(
         "/assets/swagger-ui", StaticFiles(directory=modules / "swagger-ui-dist"), name="swagger"
     )
-    app.mount("/assets/redoc", StaticFiles(directory=modules / "redoc" / "bundles"), name="redoc")
     app.mount("/assets", StaticFiles(directory=govuk / "assets"), name="govuk-assets")
 
     @app.get("/docs", include_in_schema=False)
@@ -47,21 +45,6 @@ def install(app: FastAPI, settings: Settings) -> None:
             _SWAGGER.format(title=escape(f"{app.title} - API"),
                             openapi=escape(app.openapi_url or "/openapi.json"))
         )  # fmt: skip
-
-    @app.get("/redoc", include_in_schema=False)
-    async def redoc() -> HTMLResponse:
-        # ReDoc writes its styles into <style> elements (styled-components) and runs its search
-        # in a worker it builds from a blob: this one page allows inline styles and blob:
-        # workers, never inline script.
-        page = HTMLResponse(
-            _REDOC.format(title=escape(f"{app.title} - API"),
-                          openapi=escape(app.openapi_url or "/openapi.json"))
-        )  # fmt: skip
-        page.headers["Content-Security-Policy"] = (
-            CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
-            + "; worker-src 'self' blob:"
-        )
-        return page
 
 
 _SWAGGER = """<!DOCTYPE html>
@@ -77,22 +60,6 @@ _SWAGGER = """<!DOCTYPE html>
 <div id="swagger-ui" data-openapi-url="{openapi}"></div>
 <script src="/assets/swagger-ui/swagger-ui-bundle.js"></script>
 <script src="/assets/console/swagger-init.js"></script>
-</body>
-</html>
-"""
-
-_REDOC = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="icon" href="/assets/swagger-ui/favicon-32x32.png">
-<link type="text/css" rel="stylesheet" href="/assets/console/redoc.css">
-<title>{title}</title>
-</head>
-<body>
-<redoc spec-url="{openapi}"></redoc>
-<script src="/assets/redoc/redoc.standalone.js"></script>
 </body>
 </html>
 """

@@ -57,7 +57,8 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
         description="Anti-social behaviour cases for social landlords: officers act, "
         "supervisors oversee. Each case is a durable Temporal workflow.",
         lifespan=lifespan,
-        # /docs and /redoc are served with bundles installed from npm (console/assets.py).
+        # /docs is served with Swagger UI installed from npm (console/assets.py). No ReDoc: its
+        # bundle fetches a logo from the vendor's CDN, and nothing comes from another origin.
         docs_url=None,
         redoc_url=None,
     )
