@@ -42,7 +42,7 @@ DEADLINE = 180.0
 
 
 def compose_commands() -> dict[str, list[str]]:
-    """The command of each compose service built from this Dockerfile (migrate, worker, api)."""
+    """The command of each compose service built from this Dockerfile: migrate, workers, api."""
     services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
     return {
         name: [str(word) for word in spec["command"]]
@@ -163,7 +163,7 @@ async def until(check: Any, process: subprocess.Popen[bytes], roles: Roles, name
 async def test_the_images_files_migrate_then_run_the_worker_and_the_api(
     image: Build, temporal: str, database: str
 ) -> None:
-    api_port = free_port()
+    api_port, worker_health_port = free_port(), free_port()
     env = {
         "PATH": f"{image.final_python().parent}{os.pathsep}{os.environ.get('PATH', os.defpath)}",
         "HOME": str(image.workspace),
@@ -180,10 +180,13 @@ async def test_the_images_files_migrate_then_run_the_worker_and_the_api(
         "ASB_API_HOST": "127.0.0.1",
         "ASB_API_PORT": str(api_port),
         "ASB_WORKER_METRICS_ADDRESS": f"127.0.0.1:{free_port()}",
+        "ASB_WORKER_HEALTH_ADDRESS": f"127.0.0.1:{worker_health_port}",
     }
     roles = Roles(image, env)
     commands = compose_commands()
-    assert set(commands) == {"migrate", "worker", "api"}, commands
+    # Every service built from the image runs one of the three roles started below.
+    roles_started = {tuple(commands[name]) for name in ("migrate", "worker", "api")}
+    assert {tuple(words) for words in commands.values()} == roles_started, commands
     assert commands["api"] == image.cmd()  # the image's default role is the API
 
     migrated = roles.run(commands["migrate"])
@@ -197,6 +200,10 @@ async def test_the_images_files_migrate_then_run_the_worker_and_the_api(
             return checked.returncode == 0
 
         await until(polls, worker, roles, "worker")
+        # ...and its own health endpoint, which the Kubernetes probes read, says so too.
+        async with httpx.AsyncClient(timeout=10) as probe:
+            health = await probe.get(f"http://127.0.0.1:{worker_health_port}/healthz")
+            assert health.status_code == 200, health.text
 
         with roles.started("api", commands["api"]) as api:
             base = f"http://127.0.0.1:{api_port}"
@@ -220,29 +227,24 @@ async def test_the_images_files_migrate_then_run_the_worker_and_the_api(
                 style = await client.get("/assets/govuk/govuk-frontend.min.css")
                 assert style.status_code == 200
 
-    # The Kubernetes manifests run the same commands, so they start from this image too.
+    # The Kubernetes manifests (Deployments and the migration patch) run the same commands.
     manifests = [
         document
         for path in sorted((ROOT / "deploy" / "kubernetes").glob("*.yaml"))
         for document in yaml.safe_load_all(path.read_text())
         if document
     ]
-    kubernetes = {
-        tuple(container["command"])
-        for document in manifests
-        for container in _containers(document)
-        if "command" in container
-    }
-    assert kubernetes == {tuple(words) for words in commands.values()}
+    kubernetes = {tuple(container["command"]) for container in _image_containers(manifests)}
+    assert kubernetes == roles_started
 
 
-def _containers(document: Any) -> Iterator[dict[str, Any]]:
+def _image_containers(document: Any) -> Iterator[dict[str, Any]]:
+    """Every container spec (in a manifest or a patch) that runs this project's image."""
     if isinstance(document, dict):
-        for key, value in document.items():
-            if key in ("containers", "initContainers") and isinstance(value, list):
-                yield from value
-            else:
-                yield from _containers(value)
+        if str(document.get("image", "")).startswith("asb-case-engine"):
+            yield document
+        for value in document.values():
+            yield from _image_containers(value)
     elif isinstance(document, list):
         for item in document:
-            yield from _containers(item)
+            yield from _image_containers(item)
