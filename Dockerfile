@@ -1,37 +1,47 @@
 # One image for the worker, the API and the one-shot migration (the command picks the role).
-# Checked by hadolint and checkov in `make lint`.
+# Checked by hadolint and checkov in `make lint`; tests/deploy/test_image_starts.py lays out what
+# this file copies, installs it the same way and starts every role from it.
 # The console's and /docs' browser assets, pinned by package-lock.json (npm ci, as make install).
 FROM node:22-bookworm-slim AS assets
 WORKDIR /assets
 COPY package.json package-lock.json ./
 RUN npm ci --omit=peer --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error
 
+# A wheel of the project, built from the whole source tree (.dockerignore keeps out the tests, the
+# docs and the development files). What the wheel holds is pyproject's packages.find list, which a
+# test keeps equal to the repository's packages: a new top-level package cannot be left out of
+# the image, as services/ and contracts/ were when this file named each folder.
+FROM python:3.11-slim-bookworm AS wheel
+ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PIP_NO_CACHE_DIR=1
+WORKDIR /src
+COPY . .
+RUN pip wheel --no-cache-dir --no-deps --wheel-dir /wheels .
+
 FROM python:3.11-slim-bookworm
 
+# The product runs from the installed package in site-packages, not from a source folder, so the
+# npm assets are named by path (console/assets.py would otherwise look beside the package).
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PIP_NO_CACHE_DIR=1 \
-    ASB_DATA_DIR=/app/data
+    ASB_DATA_DIR=/app/data \
+    ASB_ASSETS_DIR=/app/node_modules
 WORKDIR /app
 
 # The runtime lock: the versions `make test` runs, without the development tools.
 COPY requirements.runtime.lock ./
 RUN pip install --no-cache-dir -r requirements.runtime.lock
 
-COPY pyproject.toml README.md alembic.ini ./
-COPY domain domain
-COPY workflows workflows
-COPY activities activities
-COPY workers workers
-COPY api api
-COPY db db
-COPY core core
-COPY console console
 COPY --from=assets /assets/node_modules node_modules
-# The app's files belong to root and cannot be changed by the process; only the data folder
-# (mail in folder mode, which compose does not use) is the service user's.
-RUN pip install --no-cache-dir --no-deps . \
+COPY --from=wheel /wheels /tmp/wheels
+# The project itself, without dependencies (the lock above has them; pip check proves it). The
+# app's files belong to root and cannot be changed by the process; only the data folder (mail in
+# folder mode, which compose does not use) is the service user's.
+RUN pip install --no-cache-dir --no-deps /tmp/wheels/*.whl \
+    && pip check \
+    && rm -rf /tmp/wheels \
     && useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin asb \
     && mkdir -p /app/data \
     && chown asb /app/data

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import re
 from typing import Any
 
 from axe_playwright_python.async_playwright import Axe
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Browser, Locator, Page, expect
 
 # Everyone the journeys sign in as; each is in the staff directory of every landlord.
 USERS = (
@@ -29,12 +31,51 @@ WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 
 
 async def accessible(page: Page) -> None:
-    """axe-core finds no WCAG 2.2 A or AA violation on the page as it is now."""
+    """axe-core finds no WCAG 2.2 A or AA violation on the page as it is now.
+
+    Call it once the page a step leads to is known to be there (``follow``, ``act``, or an
+    expectation of that page's own content): the load state below only covers the page the
+    browser is already showing, not one a click has asked for but not yet received."""
+    await page.wait_for_load_state("load")  # its stylesheet too: axe checks the contrast
     results = await AXE.run(
         page,
         options={"runOnly": {"type": "tag", "values": WCAG_22_AA}, "resultTypes": ["violations"]},
     )
     assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
+
+
+async def navigated(target: Locator) -> None:
+    """Click a link or a form's button and return once the page it leads to has loaded.
+
+    A click returns when the browser has taken it, not when the next page has arrived: on a loaded
+    machine, axe or an assertion run straight after it would still see the page being left, or
+    the next one half loaded (issue 22). Waiting on the navigation the click starts is not a
+    matter of timing: it holds however slow the machine is."""
+    async with target.page.expect_navigation(wait_until="load"):
+        await target.click()
+
+
+async def follow(page: Page, target: str | Locator, heading: str | re.Pattern[str]) -> None:
+    """Follow a link (or send a form) to another page, and wait for that page's own heading."""
+    await navigated(page.locator(target) if isinstance(target, str) else target)
+    await expect(page.locator("h1")).to_have_text(heading)
+
+
+# What the engine does on its own (an escalation, a letter's failure) shows within seconds; this
+# bounds the wait on a loaded machine, it measures nothing.
+RELOAD_DEADLINE = 120.0
+
+
+async def reload_until(page: Page, url: str, shown: Locator) -> None:
+    """Open ``url`` again and again until it shows ``shown``, or fail at the deadline."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + RELOAD_DEADLINE
+    while True:
+        await page.goto(url)
+        if await shown.count():
+            return
+        assert loop.time() < deadline, f"{url} never showed {shown}"
+        await asyncio.sleep(0.2)
 
 
 async def signed_in(
@@ -46,8 +87,7 @@ async def signed_in(
     await page.fill("#user_id", user)
     await page.check(f"#role-{role}")
     await page.select_option("#landlord", landlord)
-    await page.click("button:has-text('Sign in')")
-    await expect(page.locator("h1")).to_have_text("My cases")
+    await follow(page, "button:has-text('Sign in')", "My cases")
     # The header names the user as the staff directory does, not by user name.
     name = staff_entry(user)["display_name"] if user in USERS else user
     await expect(page.locator("[data-testid=signed-in-as]")).to_have_text(name)
@@ -80,12 +120,10 @@ async def report(
         await page.select_option("#preferred_channel", "email")
     await page.fill("#other_name", "Sam Neighbour")
     await page.fill("#other_address", "2 High Street, AB1 2CD")
-    await page.click("button:has-text('Open the case')")
-    await expect(page.locator("h1")).to_have_text("Case opened")
+    await follow(page, "button:has-text('Open the case')", "Case opened")
     await accessible(page)
     reference = (await page.locator("[data-testid=reference]").inner_text()).strip()
-    await page.click("a:has-text('Go to the case')")
-    await expect(page.locator("h1")).to_have_text(f"Case {reference}")
+    await follow(page, "a:has-text('Go to the case')", f"Case {reference}")
     return reference
 
 
@@ -118,7 +156,8 @@ async def act(page: Page, action: str, **fields: Any) -> None:
     details = await open_action(page, action)
     for name, value in fields.items():
         await fill(page, action, name, value)
-    await details.locator("button[type=submit]").click()
+    # The case page comes back with the banner; the page sent from may show an earlier one.
+    await navigated(details.locator("button[type=submit]"))
     await expect(page.locator(".govuk-notification-banner__heading")).to_contain_text("recorded")
     await accessible(page)
 
@@ -128,7 +167,7 @@ async def refused(page: Page, action: str, **fields: Any) -> str:
     details = await open_action(page, action)
     for name, value in fields.items():
         await fill(page, action, name, value)
-    await details.locator("button[type=submit]").click()
+    await navigated(details.locator("button[type=submit]"))
     summary = page.locator(".govuk-error-summary")
     await expect(summary).to_be_visible()
     await accessible(page)

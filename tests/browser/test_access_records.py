@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from playwright.async_api import Browser, expect
 
-from tests.browser.support import accessible, report, signed_in
+from tests.browser.support import accessible, follow, navigated, report, signed_in
 
 
 async def test_an_admin_reads_who_opened_the_case_page_and_its_history(
@@ -26,8 +26,7 @@ async def test_an_admin_reads_who_opened_the_case_page_and_its_history(
     assert refused is not None and refused.status == 403
 
     admin = await signed_in(browser, site, "admin.acc", "admin", "X")
-    await admin.click("a:has-text('Access records')")
-    await expect(admin.locator("h1")).to_have_text("Access records")
+    await follow(admin, "a:has-text('Access records')", "Access records")
     await accessible(admin)
     await admin.focus("#case")  # by keyboard: type the reference, Enter sends the form
     await admin.keyboard.type(ref)
@@ -67,7 +66,7 @@ async def test_a_supervisor_restricts_a_case_and_an_officer_not_named_cannot_fin
     await boss.click("summary:has-text('Restrict this case')")
     await boss.select_option("#restriction-reason", "domestic_abuse")
     await boss.fill("#restriction-users", "officer.named, nobody.here")
-    await boss.click("button:has-text('Restrict the case')")
+    await navigated(boss.locator("button:has-text('Restrict the case')"))
     # Refused: the error summary names the unknown user, and nothing is restricted.
     await expect(boss.locator(".govuk-error-summary")).to_contain_text("nobody.here")
     await expect(boss.locator("[data-testid=restriction]")).to_contain_text("Not restricted")
@@ -98,7 +97,7 @@ async def test_a_supervisor_restricts_a_case_and_an_officer_not_named_cannot_fin
 
     await boss.goto(f"{site}/console/cases/{ref}")
     await boss.click("summary:has-text('Change who may open this case')")
-    await boss.click("button:has-text('Lift the restriction')")
+    await navigated(boss.locator("button:has-text('Lift the restriction')"))
     await expect(boss.locator("[data-testid=restriction]")).to_contain_text("Not restricted")
     opened = await other.goto(f"{site}/console/cases/{ref}")
     assert opened is not None and opened.status == 200

@@ -6,7 +6,7 @@ import pytest
 from playwright.async_api import Browser, expect
 
 from tests.api.test_journeys import CLOSE_REASON, CONSULTS
-from tests.browser.support import accessible, act, report, signed_in
+from tests.browser.support import accessible, act, follow, report, signed_in
 
 
 @pytest.mark.parametrize("landlord", ["C", "Y", "X", "B", "P"])
@@ -36,6 +36,6 @@ async def test_an_officer_takes_a_case_from_report_to_closure(
     await expect(timeline).to_contain_text("Case opened")
 
     # My cases lists open cases only: the closed case is gone from it.
-    await page.click("a:has-text('My cases')")
+    await follow(page, "a:has-text('My cases')", "My cases")
     await accessible(page)
     await expect(page.locator("main")).not_to_contain_text(ref)

@@ -7,7 +7,16 @@ from zoneinfo import ZoneInfo
 
 from playwright.async_api import Browser, Page, expect
 
-from tests.browser.support import accessible, act, refused, report, signed_in
+from tests.browser.support import (
+    accessible,
+    act,
+    follow,
+    navigated,
+    refused,
+    reload_until,
+    report,
+    signed_in,
+)
 from tests.integration.test_mailer_smtp import REFUSED
 
 
@@ -55,7 +64,7 @@ async def test_legal_action_is_refused_without_a_peia_and_proceeds_once_it_is_ap
     await act(supervisor, "approve_peia")
     await expect(supervisor.locator("[data-testid=timeline]")).to_contain_text("PEIA")
     # The workflow's own history, decrypted on the server for the supervisor.
-    await supervisor.click("a:has-text('Case history')")
+    await follow(supervisor, "a:has-text('Case history')", "Case history")
     history = supervisor.locator("[data-testid=history]")
     await expect(history).to_contain_text("Complete PEIA by officer.px (officer)")
     await expect(history).to_contain_text("Decline PEIA by supervisor.px (supervisor)")
@@ -81,23 +90,23 @@ async def test_a_supervisor_approves_a_closure_the_complainant_objects_to(
     await expect(officer.locator("[data-testid=awaiting]")).to_contain_text("approval to close")
 
     supervisor = await signed_in(browser, site, "supervisor.pb", "supervisor", "B")
-    await supervisor.click("a:has-text('Approvals')")
+    await follow(supervisor, "a:has-text('Approvals')", "Approvals")
     await accessible(supervisor)
     row = supervisor.locator("[data-testid=approvals] tr", has_text=ref)
     # Declined with a reason: the closure request is withdrawn and the case goes on.
     await row.locator("input[name='withdraw_closure--reason']").fill("Complainant still at risk")
-    await row.locator("button:has-text('Decline closure')").click()
+    await navigated(row.locator("button:has-text('Decline closure')"))
     await expect(supervisor.locator("[data-testid=timeline]")).to_contain_text("withdrawn")
     await expect(supervisor.locator("[data-testid=closed]")).to_have_count(0)
 
     await officer.reload()
     await act(officer, "request_closure", reason="asb_stopped")
     await act(officer, "record_consultation", outcome="objects")
-    await supervisor.click("a:has-text('Approvals')")
-    await row.locator("button:has-text('Approve closure')").click()
+    await follow(supervisor, "a:has-text('Approvals')", "Approvals")
+    await navigated(row.locator("button:has-text('Approve closure')"))
     await expect(supervisor.locator("[data-testid=closed]")).to_be_visible()
     await accessible(supervisor)
-    await supervisor.click("a:has-text('Approvals')")
+    await follow(supervisor, "a:has-text('Approvals')", "Approvals")
     await expect(supervisor.locator("main")).not_to_contain_text(ref)
 
 
@@ -112,24 +121,24 @@ async def test_a_supervisor_sees_a_missed_deadline_reassigns_and_clears_it(
 
     supervisor = await signed_in(browser, site, "supervisor.pc", "supervisor", "C")
     rows = supervisor.locator("[data-testid=escalations] tr", has_text=ref)
-    for _ in range(50):  # the engine raises the escalation on its own, moments after opening
-        await supervisor.goto(f"{site}/console/escalations")
-        if await rows.count():
-            break
+    # The engine raises the escalation on its own, moments after opening.
+    await reload_until(supervisor, f"{site}/console/escalations", rows)
     await expect(rows.first).to_contain_text("First contact")
     await expect(rows.first).to_contain_text("hours")
     await accessible(supervisor)
 
-    await supervisor.click("a:has-text('Team')")
+    await follow(supervisor, "a:has-text('Team')", "Team")
     await accessible(supervisor)
-    await supervisor.click("a:has-text('Officer Pc')")  # the staff directory's display name
+    # The staff directory's display name; the page then lists that officer's cases.
+    await navigated(supervisor.locator("a:has-text('Officer Pc')"))
+    await expect(supervisor.locator("[data-testid=officer-cases]")).to_contain_text(ref)
     await accessible(supervisor)
     await supervisor.fill(f"[id='officer-{ref}']", "officer.cover")
-    await supervisor.click(f"button:has-text('Reassign {ref}')")
+    await navigated(supervisor.locator(f"button:has-text('Reassign {ref}')"))
     await expect(supervisor.locator("[data-testid=officer]")).to_have_text("Officer Cover")
     await act(supervisor, "record_contact", outcome="made", channel="phone")
 
-    await supervisor.click("a:has-text('Escalations')")
+    await follow(supervisor, "a:has-text('Escalations')", "Escalations waiting")
     await expect(supervisor.locator("main")).not_to_contain_text(ref)
 
 
@@ -140,18 +149,16 @@ async def test_a_letter_that_could_not_be_sent_becomes_an_officer_task(
     ref = await report(officer, site, email=REFUSED)  # the mail server answers 550
     await act(officer, "acknowledge")
     tasks = officer.locator("[data-testid=tasks]")
-    for _ in range(50):  # the letter is sent by an activity after the action is recorded
-        await officer.goto(f"{site}/console/cases/{ref}")
-        if await tasks.count():
-            break
+    # The letter is sent by an activity after the action is recorded.
+    await reload_until(officer, f"{site}/console/cases/{ref}", tasks)
     await expect(tasks).to_contain_text("could not be sent")
     await expect(officer.locator("[data-testid=letters]")).to_contain_text("Failed")
     # As the API's POST /tasks/{id}/close: closing a task needs a reason, and keeps it.
-    await tasks.locator("button:has-text('Mark done')").first.click()
+    await navigated(tasks.locator("button:has-text('Mark done')").first)
     await expect(officer.locator(".govuk-error-summary")).to_contain_text("reason")
     await accessible(officer)
     await tasks.locator("input[name=reason]").first.fill("Phoned the resident instead")
-    await tasks.locator("button:has-text('Mark done')").first.click()
+    await navigated(tasks.locator("button:has-text('Mark done')").first)
     await expect(tasks).to_contain_text("Done")
     await expect(tasks).to_contain_text("Phoned the resident instead")
     await accessible(officer)

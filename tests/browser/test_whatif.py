@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from db.models import CaseAction, CaseIntake
 from scripts.whatif_bench import DRAFT, recorded_rows
-from tests.browser.support import accessible, signed_in
+from tests.browser.support import accessible, follow, navigated, signed_in
 
 CASES = 40
 
@@ -36,8 +36,7 @@ async def test_a_supervisor_compares_a_draft_policy_by_keyboard_r14_r43(
         await conn.execute(insert(CaseIntake), intakes)
         await conn.execute(insert(CaseAction), actions)
     page = await signed_in(browser, site, "supervisor.pc", "supervisor", "C")
-    await page.click("a:has-text('Policy what-if')")
-    await expect(page.locator("h1")).to_have_text("Policy what-if")
+    await follow(page, "a:has-text('Policy what-if')", "Policy what-if")
     await accessible(page)
 
     await page.set_input_files("#policy_file", str(DRAFT))
@@ -81,7 +80,7 @@ async def test_a_policy_file_that_does_not_load_names_its_field(
     page = await signed_in(browser, site, "supervisor.pc", "supervisor", "C")
     await page.goto(f"{site}/console/what-if")
     await page.set_input_files("#policy_file", str(broken))
-    await page.click("button:has-text('Compare')")
+    await navigated(page.locator("button:has-text('Compare')"))
     summary = page.locator(".govuk-error-summary")
     await expect(summary).to_contain_text(
         "policy file draft.toml: field 'tiers.1.first_contact_wd'"
