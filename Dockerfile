@@ -37,8 +37,10 @@ RUN pip install --no-cache-dir -r requirements.runtime.lock
 COPY --from=assets /assets/node_modules node_modules
 COPY --from=wheel /wheels /tmp/wheels
 # The project itself, without dependencies (the lock above has them; pip check proves it). The
-# app's files belong to root and cannot be changed by the process; only the data folder (mail in
-# folder mode, which compose does not use) is the service user's.
+# app's files belong to root and cannot be changed by the process; only the data folder is the
+# service user's: the API's outbox of residents' reports (docs/outages.md; compose mounts a named
+# volume here, which Docker creates with this owner, Kubernetes a claim per replica), and mail in
+# folder mode (development).
 RUN pip install --no-cache-dir --no-deps /tmp/wheels/*.whl \
     && pip check \
     && rm -rf /tmp/wheels \

@@ -152,6 +152,35 @@ def test_the_api_is_ready_without_temporal_and_believes_only_caddy(tmp_path: Pat
     assert api["environment"]["ASB_TRUSTED_PROXIES"] == caddy_address
 
 
+def test_the_api_keeps_its_outbox_on_a_named_volume(tmp_path: Path) -> None:
+    """docs/outages.md: the outbox (<ASB_DATA_DIR>/outbox) must outlive the container."""
+    config = yaml.safe_load(compose_config(example_values(), tmp_path).stdout)
+    api = config["services"]["api"]
+    data_dir = api["environment"].get("ASB_DATA_DIR")
+    if data_dir is None:  # the image's
+        image_env = re.search(r"ASB_DATA_DIR=(\S+)", (ROOT / "Dockerfile").read_text())
+        assert image_env, "the Dockerfile sets ASB_DATA_DIR"
+        data_dir = image_env[1]
+    assert data_dir == "/app/data"
+    mounts = {m["target"]: m for m in map(_long_volume, api.get("volumes", []))}
+    data = mounts[data_dir]
+    assert data["type"] == "volume" and data["source"] in config["volumes"]
+    assert not data.get("read_only")
+    # A new named volume takes its ownership from the image's folder: the service user's.
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert re.search(r"mkdir -p /app/data\s*\\?\s*&& chown asb /app/data", dockerfile)
+    assert "useradd --system --uid 10001" in dockerfile and "USER 10001" in dockerfile
+
+
+def _long_volume(volume: Any) -> dict[str, Any]:
+    """A service's volume in the long form (docker-compose 1.x prints the short one)."""
+    if isinstance(volume, dict):
+        return volume
+    source, target, *mode = str(volume).split(":")
+    kind = "bind" if source.startswith(("/", ".", "~")) else "volume"
+    return {"type": kind, "source": source, "target": target, "read_only": mode == ["ro"]}
+
+
 def test_the_backup_dumps_the_record_and_temporals_databases_together(tmp_path: Path) -> None:
     services = yaml.safe_load(compose_config(example_values(), tmp_path).stdout)["services"]
     command = " ".join(services["backup"]["command"])

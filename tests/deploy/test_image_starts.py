@@ -227,7 +227,8 @@ async def test_the_images_files_migrate_then_run_the_worker_and_the_api(
                 style = await client.get("/assets/govuk/govuk-frontend.min.css")
                 assert style.status_code == 200
 
-    # The Kubernetes manifests (Deployments and the migration patch) run the same commands.
+    # The Kubernetes manifests (the API's StatefulSet, the worker's Deployment and the migration
+    # patch) run the same commands.
     manifests = [
         document
         for path in sorted((ROOT / "deploy" / "kubernetes").glob("*.yaml"))
