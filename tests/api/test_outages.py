@@ -232,22 +232,32 @@ async def test_a_sqlite_write_lock_is_a_prompt_503_and_public_reports_are_kept(
 
 
 async def test_a_console_page_in_a_database_outage_is_a_plain_503_page(
-    dev_env: WorkflowEnvironment, tmp_path: Path, task_queue: str
+    dev_env: WorkflowEnvironment,
+    engine: AsyncEngine,
+    sessions: async_sessionmaker[Any],
+    tmp_path: Path,
+    task_queue: str,
 ) -> None:
-    with socket.socket() as sock:  # bound, never listening: connections are refused
+    settings = _settings(tmp_path, task_queue)
+    # Signed in while the database answers (the session is kept there, issue 22)...
+    up = create_app(settings, Services(settings, dev_env.client, engine, sessions))
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=up), base_url="http://test"
+    ) as before:
+        page = await before.get("/console/sign-in")
+        signed = await before.post("/console/sign-in", data={
+            "user_id": "officer.x", "role": "officer", "landlord": "X",
+            "csrf_token": _csrf(page.text)})  # fmt: skip
+        assert signed.status_code == 303
+        cookies = before.cookies
+    with socket.socket() as sock:  # ...then it is gone: bound, never listening, refused
         sock.bind(("127.0.0.1", 0))
-        engine = create_engine(f"postgresql+asyncpg://postgres@127.0.0.1:{sock.getsockname()[1]}/x")
-        settings = _settings(tmp_path, task_queue)
-        app = create_app(
-            settings, Services(settings, dev_env.client, engine, session_factory(engine))
-        )
+        down = create_engine(f"postgresql+asyncpg://postgres@127.0.0.1:{sock.getsockname()[1]}/x")
+        app = create_app(settings, Services(settings, dev_env.client, down, session_factory(down)))
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as api:
-            page = await api.get("/console/sign-in")
-            signed = await api.post("/console/sign-in", data={
-                "user_id": "officer.x", "role": "officer", "landlord": "X",
-                "csrf_token": _csrf(page.text)})  # fmt: skip
-            assert signed.status_code == 303
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://test", cookies=cookies
+        ) as api:
             cases = await api.get("/console/cases")
             _outage_answer(cases)
             assert "text/html" in cases.headers["content-type"]
@@ -257,7 +267,7 @@ async def test_a_console_page_in_a_database_outage_is_a_plain_503_page(
             assert form.status_code == 202 and "kept it safely" in form.text
             intake = await api.get("/readyz/intake")
             assert intake.status_code == 200 and intake.json()["waiting"] == 1
-        await engine.dispose()
+        await down.dispose()
 
 
 @pytest.fixture
@@ -329,6 +339,19 @@ async def _dev_server(port: int, db_file: Path) -> WorkflowEnvironment:
     )
 
 
+async def _back_on(port: int, db_file: Path) -> WorkflowEnvironment:
+    """The server started again on the port it had: the port may take a moment to be free
+    after the last one stopped (its listener still closing), so starting is retried until then."""
+    deadline = asyncio.get_running_loop().time() + 120
+    while True:
+        try:
+            return await _dev_server(port, db_file)
+        except RuntimeError:
+            if asyncio.get_running_loop().time() > deadline:
+                raise
+            await asyncio.sleep(0.5)
+
+
 @pytest.mark.parametrize("same_history", [True, False], ids=["same-db-file", "fresh-server"])
 async def test_reports_kept_while_temporal_is_stopped_open_once_when_it_is_back(
     engine: AsyncEngine,
@@ -365,7 +388,7 @@ async def test_reports_kept_while_temporal_is_stopped_open_once_when_it_is_back(
         references = {kept.json()["reference"]: stories[0], form_reference.group(1): stories[1]}
         copy = _copy_outbox(svc)
         db_file = tmp_path / ("temporal.db" if same_history else "temporal-new.db")
-        server = await _dev_server(port, db_file)  # back, on the same address
+        server = await _back_on(port, db_file)  # back, on the same address
         try:
             worker_client = await Client.connect(f"127.0.0.1:{port}", data_converter=CONVERTER)
             async with build_worker(worker_client, settings, sessions):
