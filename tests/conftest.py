@@ -23,13 +23,6 @@ from db.engine import create_engine, session_factory
 from db.migrate import upgrade_async
 from db.staff import seed_staff
 
-# The SDK fails a workflow task that has not yielded within 2 s of wall-clock time (its deadlock
-# detector). On a loaded 2-core CI machine a starved thread can take that long to validate a
-# case, and the test then hangs in the worker's shutdown: a timing dependency, which no test may
-# have. Tests run the SDK's debug mode, which turns the detector off and nothing else we use;
-# production keeps it (and the server retries such a task). Per-activation times are measured by
-# the benchmarks instead (docs/performance.md).
-os.environ.setdefault("TEMPORAL_DEBUG", "1")
 POSTGRES_ADMIN_URL = os.environ.get("ASB_TEST_POSTGRES", "postgresql://127.0.0.1:5432/test")
 # The product's converter: pydantic payloads, encrypted (core/codec.py), as production uses.
 CONVERTER = data_converter(Settings(environment="test"))
